@@ -1,0 +1,223 @@
+/**
+ * @module Table types: the `Database` interface Kysely is parameterised with. Every tenant table
+ * carries `organisation_id` in its keys so the schema can be distributed by tenant unchanged.
+ */
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
+import type { ParsedScheduleSpec } from '../calendar/schedule-spec.js'
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+type Json<T> = JSONColumnType<T, string, string>
+
+export interface OrganisationTable {
+  id: string
+  name: string
+  created_at: CreatedAt
+}
+
+export interface PracticeTable {
+  organisation_id: string
+  id: string
+  name: string
+  /** Short public slug used in URLs and reports. */
+  slug: string
+  time_zone: string
+  holiday_region: string | null
+  created_at: CreatedAt
+}
+
+/** A schedule version: immutable once written; a new version supersedes it from `effective_from`. */
+export interface ScheduleTable {
+  organisation_id: string
+  practice_id: string
+  version: number
+  effective_from: Timestamp
+  spec: Json<ParsedScheduleSpec>
+  created_at: CreatedAt
+  created_by: string | null
+}
+
+/** A promise version (ordered targets, goal, public statement). */
+export interface PromiseTable {
+  organisation_id: string
+  practice_id: string
+  version: number
+  effective_from: Timestamp
+  spec: Json<unknown>
+  created_at: CreatedAt
+  created_by: string | null
+}
+
+export interface ChannelTable {
+  organisation_id: string
+  practice_id: string
+  id: string
+  platform: string
+  external_account_id: string
+  name: string
+  own_identities: Json<string[]>
+  /** Collector config (no secrets in clear text in logs; tokens live here or in env references). */
+  config: Json<Record<string, unknown>>
+  checkpoint: Json<unknown> | null
+  status: Generated<string>
+  poll_interval_seconds: Generated<number>
+  next_poll_at: Timestamp | null
+  last_success_at: Timestamp | null
+  last_error_at: Timestamp | null
+  last_error: string | null
+  items_collected: Generated<number>
+  created_at: CreatedAt
+}
+
+export interface MentionTable {
+  organisation_id: string
+  practice_id: string
+  channel_id: string
+  id: string
+  platform: string
+  external_id: string
+  kind: string
+  direction: string
+  thread_key: string
+  parent_external_id: string | null
+  author_id: string | null
+  author_name: string | null
+  author_handle: string | null
+  text: string
+  permalink: string | null
+  created_at: Timestamp
+  edited_at: Timestamp | null
+  deleted_at: Timestamp | null
+  rating: number | null
+  is_auto_reply: boolean
+  /** A deletion notice seen before the mention itself. */
+  is_tombstone: boolean
+  language: string | null
+  raw: Json<unknown> | null
+  content_hash: string
+  sentiment_score: number | null
+  sentiment_label: string | null
+  sentiment_confidence: number | null
+  needs_reply: boolean | null
+  category: string | null
+  triage_reasons: Json<string[]> | null
+  privacy: boolean
+  urgent: boolean
+  lint: Json<string[]> | null
+  enricher: string | null
+  ingested_at: CreatedAt
+  updated_at: Timestamp
+}
+
+/**
+ * One row per inbound mention: the response that answered it (if any) and the SLA evaluation
+ * that follows, with the explanation that makes it auditable. Recomputed per thread whenever
+ * the thread, its overrides, or the practice's schedule/promise change.
+ */
+export interface ResponseLinkTable {
+  organisation_id: string
+  practice_id: string
+  channel_id: string
+  inbound_id: string
+  outbound_id: string | null
+  /** 'reply' (an outbound mention), 'manual' (handled elsewhere), or null (unanswered). */
+  response_source: string | null
+  responded_at: Timestamp | null
+  needs_reply: boolean
+  exempt_reason: string | null
+  category: string | null
+  target_index: number | null
+  target_name: string | null
+  clock: string | null
+  target_ms: number | null
+  clock_started_at: Timestamp | null
+  due_at: Timestamp | null
+  at_risk_at: Timestamp | null
+  wall_ms: number | null
+  business_ms: number | null
+  /** 'met' | 'missed' when answered; null otherwise (status then depends on now). */
+  outcome: string | null
+  schedule_version: number | null
+  promise_version: number | null
+  explanation: Json<unknown>
+  evaluated_at: Timestamp
+}
+
+export interface OverrideTable {
+  organisation_id: string
+  practice_id: string
+  id: string
+  mention_id: string
+  action: string
+  /** For handled_elsewhere: when the response was made (e.g. the phone call). */
+  handled_at: Timestamp | null
+  note: string | null
+  actor: string
+  created_at: CreatedAt
+}
+
+export interface QuarantineTable {
+  id: Generated<string>
+  organisation_id: string | null
+  channel_id: string | null
+  source: string
+  reason: string
+  payload: Json<unknown>
+  created_at: CreatedAt
+}
+
+export interface UserTable {
+  organisation_id: string
+  id: string
+  email: string
+  name: string
+  password_hash: string
+  role: string
+  /** For practice managers and viewers: practices they may see (empty = none). */
+  practice_ids: Json<string[]>
+  created_at: CreatedAt
+}
+
+export interface SessionTable {
+  id_hash: string
+  organisation_id: string
+  user_id: string
+  csrf_token: string
+  expires_at: Timestamp
+  created_at: CreatedAt
+}
+
+export interface ApiTokenTable {
+  organisation_id: string
+  id: string
+  token_hash: string
+  name: string
+  user_id: string
+  created_at: CreatedAt
+  last_used_at: Timestamp | null
+}
+
+export interface Database {
+  organisations: OrganisationTable
+  practices: PracticeTable
+  schedules: ScheduleTable
+  promises: PromiseTable
+  channels: ChannelTable
+  mentions: MentionTable
+  response_links: ResponseLinkTable
+  overrides: OverrideTable
+  quarantine: QuarantineTable
+  users: UserTable
+  sessions: SessionTable
+  api_tokens: ApiTokenTable
+}
+
+export type MentionRow = Selectable<MentionTable>
+export type NewMention = Insertable<MentionTable>
+export type MentionUpdate = Updateable<MentionTable>
+export type ChannelRow = Selectable<ChannelTable>
+export type PracticeRow = Selectable<PracticeTable>
+export type ResponseLinkRow = Selectable<ResponseLinkTable>
+export type OverrideRow = Selectable<OverrideTable>
+export type QuarantineRow = Selectable<QuarantineTable>
+export type UserRow = Selectable<UserTable>

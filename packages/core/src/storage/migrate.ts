@@ -1,0 +1,25 @@
+/**
+ * @module Schema migrations, bundled in code (no filesystem scan) so they run the same from
+ * source, from dist and from a single-file bundle.
+ */
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely'
+import * as initial from './migrations/2026-11-25-001-initial.js'
+
+/** Every migration, by name; names sort in the order they run. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '2026-11-25-001-initial': initial,
+}
+
+/**
+ * Brings the schema to the latest version. Never throws: like Kysely's migrator it returns a
+ * result set whose `error` says what failed.
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    migrationTableName: 'earshot_migrations',
+    migrationLockTableName: 'earshot_migrations_lock',
+  })
+  return migrator.migrateToLatest()
+}

@@ -1,0 +1,80 @@
+/**
+ * @module One factory for both databases Earshot runs on: PGlite (embedded, the default) and a
+ * real PostgreSQL server through a `pg` pool. It is Postgres either way, so the SQL is the same.
+ */
+import { Kysely, PostgresDialect } from 'kysely'
+import { EarshotError } from '../errors.js'
+import type { Database } from './database.js'
+import { migrateToLatest } from './migrate.js'
+import { PGliteDialect } from './pglite-dialect.js'
+
+export interface OpenDatabaseOptions {
+  /**
+   * `postgres://…` / `postgresql://…` for a server; a folder path (or `file://` URL) for a
+   * persistent embedded database; omitted or `memory://` for an in-memory embedded one.
+   */
+  url?: string
+  /** Run migrations at open (default true). */
+  migrate?: boolean
+  /** Pool size for a server (default 10). */
+  poolSize?: number
+}
+
+/** An open database: the Kysely instance plus what it runs on. */
+export interface EarshotDatabase {
+  db: Kysely<Database>
+  kind: 'pglite' | 'postgres'
+  close(): Promise<void>
+}
+
+/**
+ * Opens (and by default migrates) a database.
+ *
+ * @example
+ * const { db, close } = await openDatabase()                        // in memory
+ * const prod = await openDatabase({ url: process.env.DATABASE_URL }) // real Postgres
+ */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<EarshotDatabase> {
+  const url = options.url?.trim()
+  const isServer = url !== undefined && /^postgres(ql)?:\/\//i.test(url)
+  let db: Kysely<Database>
+  if (isServer) {
+    const pg = await import('pg')
+    const Pool = pg.default?.Pool ?? pg.Pool
+    const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 })
+    // An idle client that loses its server must not crash the process.
+    pool.on('error', () => {})
+    try {
+      const client = await pool.connect()
+      client.release()
+    } catch (cause) {
+      await pool.end().catch(() => {})
+      throw new EarshotError('DATABASE_UNAVAILABLE', `cannot connect to ${redactUrl(url)}: ${(cause as Error).message}`, { cause })
+    }
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  } else {
+    const dataDir = url === undefined || url === '' || url === 'memory://' ? undefined : url.replace(/^file:\/\//, '')
+    const { PGlite } = await import('@electric-sql/pglite')
+    let instance: InstanceType<typeof PGlite>
+    try {
+      instance = dataDir === undefined ? new PGlite() : new PGlite(dataDir)
+      await instance.waitReady
+    } catch (cause) {
+      throw new EarshotError('DATABASE_UNAVAILABLE', `cannot open the embedded database${dataDir ? ` in ${dataDir}` : ''}: ${(cause as Error).message}`, { cause })
+    }
+    db = new Kysely<Database>({ dialect: new PGliteDialect({ database: instance }) })
+  }
+  if (options.migrate !== false) {
+    const { error } = await migrateToLatest(db as Kysely<unknown>)
+    if (error) {
+      await db.destroy()
+      throw new EarshotError('DATABASE_UNAVAILABLE', `migration failed: ${(error as Error).message ?? String(error)}`, { cause: error })
+    }
+  }
+  return { db, kind: isServer ? 'postgres' : 'pglite', close: () => db.destroy() }
+}
+
+/** Hides the password of a connection URL, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+}
