@@ -41,7 +41,11 @@ export const scheduleSpecSchema = z.object({
    * Public holidays region as `COUNTRY` or `COUNTRY-STATE` (e.g. `AU-NSW`, `GB-ENG`, `US-CA`),
    * resolved by the `date-holidays` package. Null: no public holidays.
    */
-  holidayRegion: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,4})?$/).nullable().default(null),
+  holidayRegion: z
+    .string()
+    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,4})?$/)
+    .nullable()
+    .default(null),
   weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(sessionSchema)).default({}),
   overrides: z.array(overrideSchema).default([]),
   closures: z.array(closureSchema).default([]),

@@ -1,0 +1,25 @@
+/**
+ * @module Business calendar: opening hours as data (ScheduleSpec) and the engine that answers
+ * business-time questions (BusinessCalendar).
+ */
+export type { BusinessCalendar } from './business-calendar.js'
+export {
+  type CreateBusinessCalendarOptions,
+  createBusinessCalendar,
+  type DayPlan,
+  type DayPlanSource,
+  type ScheduleCalendar,
+} from './create-business-calendar.js'
+export { localToUtc } from './local-time.js'
+export { type PublicHoliday, publicHolidayDates, publicHolidayOn } from './public-holidays.js'
+export {
+  closureSchema,
+  overrideSchema,
+  type ParsedScheduleSpec,
+  type ScheduleSpec,
+  type Session,
+  scheduleSpecSchema,
+  sessionSchema,
+  WEEKDAYS,
+  type Weekday,
+} from './schedule-spec.js'
