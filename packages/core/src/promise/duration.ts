@@ -1,9 +1,224 @@
 /**
- * @module PLACEHOLDER owned by the calendar engineer; replaced by the real parser.
+ * @module Durations of promise targets as people write them ("2 business hours", "90m", "PT2H",
+ * `{ hours: 2 }`), parsed to milliseconds plus the clock they name, and formatted back for display.
  */
 import { z } from 'zod'
-export const durationInputSchema = z.union([z.string(), z.object({ days: z.number().optional(), hours: z.number().optional(), minutes: z.number().optional(), seconds: z.number().optional() })])
-export type DurationInput = z.infer<typeof durationInputSchema>
-export function parseDuration(_input: DurationInput): { ms: number; clock?: 'business' | 'calendar' } {
-  throw new Error('parseDuration not implemented yet')
+import { EarshotError } from '../errors.js'
+
+const SECOND = 1000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+/** The longest accepted duration: a promise beyond a year is a typo. */
+export const MAX_DURATION_MS: number = 365 * DAY
+
+/** The two clocks a target can run on. */
+export const DURATION_CLOCKS = ['business', 'calendar'] as const
+export type DurationClock = (typeof DURATION_CLOCKS)[number]
+
+const part = z.number().finite().nonnegative()
+
+/** Shape of a duration as accepted in configs and the API (the meaning is checked by {@link parseDuration}). */
+export const durationInputSchema = z.union([
+  z.string().min(1, 'duration is empty').max(100, 'duration text is too long'),
+  z.strictObject({
+    days: part.optional(),
+    hours: part.optional(),
+    minutes: part.optional(),
+    seconds: part.optional(),
+    clock: z.enum(DURATION_CLOCKS).optional(),
+  }),
+])
+export type DurationInput = z.input<typeof durationInputSchema>
+
+/** A parsed duration. `clock` is set only when the input named one. */
+export interface ParsedDuration {
+  ms: number
+  clock?: DurationClock
+}
+
+const UNIT_MS: Record<string, number> = {
+  w: 7 * DAY,
+  wk: 7 * DAY,
+  wks: 7 * DAY,
+  week: 7 * DAY,
+  weeks: 7 * DAY,
+  d: DAY,
+  day: DAY,
+  days: DAY,
+  h: HOUR,
+  hr: HOUR,
+  hrs: HOUR,
+  hour: HOUR,
+  hours: HOUR,
+  m: MINUTE,
+  min: MINUTE,
+  mins: MINUTE,
+  minute: MINUTE,
+  minutes: MINUTE,
+  s: SECOND,
+  sec: SECOND,
+  secs: SECOND,
+  second: SECOND,
+  seconds: SECOND,
+  ms: 1,
+}
+
+const ISO =
+  /^P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i
+const COMPONENT = /(\d+(?:\.\d+)?|\.\d+)\s*([a-z]+)/gy
+
+function invalid(input: unknown, why: string): EarshotError {
+  const shown = typeof input === 'string' ? `'${input}'` : JSON.stringify(input)
+  return new EarshotError('INVALID_INPUT', `invalid duration ${shown}: ${why}`)
+}
+
+/**
+ * Parses a duration into milliseconds and, when the text names one, its clock.
+ *
+ * Accepted: unit lists ("2 hours", "90m", "90 min", "1h30m", "1.5h", "1 hour and 30 minutes",
+ * "2 days", "30s", "1w"), ISO-8601 durations without years or months ("PT2H", "P1DT4H"),
+ * and objects (`{ hours: 2 }`, `{ days: 1, clock: 'calendar' }`). The words `business` or
+ * `calendar` anywhere in the text set `clock` ("2 business hours", "2 calendar hours").
+ *
+ * A day is 24 hours of whatever clock it runs on: "1 business day" is 24 hours of open time
+ * (about two and a half days of a 10-hour clinic), not "the same time on the next working day".
+ *
+ * Throws EarshotError `INVALID_INPUT` for garbage, zero or negative durations, and durations
+ * over 365 days. Results are rounded to whole milliseconds.
+ *
+ * @example
+ * parseDuration('2 business hours') // { ms: 7_200_000, clock: 'business' }
+ * parseDuration({ minutes: 90 })     // { ms: 5_400_000 }
+ */
+export function parseDuration(input: DurationInput): ParsedDuration {
+  let ms: number
+  let clock: DurationClock | undefined
+  if (typeof input === 'string') {
+    ;({ ms, clock } = parseText(input))
+  } else {
+    const shape = durationInputSchema.safeParse(input)
+    if (!shape.success || typeof shape.data === 'string') {
+      throw invalid(
+        input,
+        'expected text or { days?, hours?, minutes?, seconds?, clock? } of numbers ≥ 0',
+      )
+    }
+    const o = shape.data
+    ms =
+      (o.days ?? 0) * DAY +
+      (o.hours ?? 0) * HOUR +
+      (o.minutes ?? 0) * MINUTE +
+      (o.seconds ?? 0) * SECOND
+    clock = o.clock
+  }
+  ms = Math.round(ms)
+  if (!(ms > 0)) throw invalid(input, 'a duration must be longer than zero')
+  if (ms > MAX_DURATION_MS) throw invalid(input, 'a duration cannot exceed 365 days')
+  return clock === undefined ? { ms } : { ms, clock }
+}
+
+function parseText(input: string): { ms: number; clock?: DurationClock } {
+  let text = input.trim().toLowerCase()
+  if (text.startsWith('-')) throw invalid(input, 'a duration cannot be negative')
+  let clock: DurationClock | undefined
+  text = text.replace(/\b(business|working|calendar|wall-clock)\b/g, (word) => {
+    const named: DurationClock =
+      word === 'calendar' || word === 'wall-clock' ? 'calendar' : 'business'
+    if (clock !== undefined && clock !== named) {
+      throw invalid(input, 'it names both the business and the calendar clock')
+    }
+    clock = named
+    return ' '
+  })
+  text = text.trim()
+  if (text === '') throw invalid(input, 'no amount given (e.g. "2 hours", "90m", "PT2H")')
+
+  if (/^p/.test(text)) {
+    if (/^p(?:[^t]*[ym])/.test(text)) {
+      throw invalid(input, 'ISO years and months have no fixed length; use weeks, days or hours')
+    }
+    const m = ISO.exec(text)
+    if (!m || text === 'p' || text.endsWith('t')) throw invalid(input, 'not an ISO-8601 duration')
+    const num = (s: string | undefined) => (s === undefined ? 0 : Number(s.replace(',', '.')))
+    const ms =
+      num(m[1]) * 7 * DAY +
+      num(m[2]) * DAY +
+      num(m[3]) * HOUR +
+      num(m[4]) * MINUTE +
+      num(m[5]) * SECOND
+    return clock === undefined ? { ms } : { ms, clock }
+  }
+
+  // Unit list: "1h30m", "1 hour and 30 minutes", "2 days, 4 hours".
+  const compact = text.replace(/\s*(,|\band\b)\s*/g, ' ').replace(/\s+/g, ' ')
+  let ms = 0
+  let pos = 0
+  const seen = new Set<number>()
+  COMPONENT.lastIndex = 0
+  while (pos < compact.length) {
+    if (compact[pos] === ' ') {
+      pos++
+      continue
+    }
+    COMPONENT.lastIndex = pos
+    const m = COMPONENT.exec(compact)
+    if (!m) {
+      if (/^\d+(\.\d+)?$/.test(compact.slice(pos))) {
+        throw invalid(input, 'a number needs a unit (e.g. "2h", "90 minutes")')
+      }
+      throw invalid(
+        input,
+        `cannot read '${compact.slice(pos)}' (expected e.g. "2 hours", "90m", "1h30m", "PT2H")`,
+      )
+    }
+    const unit = UNIT_MS[m[2]!]
+    if (unit === undefined) {
+      throw invalid(input, `unknown unit '${m[2]}' (use w, d, h, m, s or their names)`)
+    }
+    if (seen.has(unit)) throw invalid(input, `unit '${m[2]}' appears twice`)
+    seen.add(unit)
+    ms += Number(m[1]) * unit
+    pos = COMPONENT.lastIndex
+  }
+  return clock === undefined ? { ms } : { ms, clock }
+}
+
+/** Options of {@link formatDuration}. */
+export interface FormatDurationOptions {
+  /** Show at most this many units, largest first, rounding the last (e.g. 2: "3d 4h"). Default: all. */
+  maxUnits?: number
+}
+
+const FORMAT_UNITS: ReadonlyArray<[string, number]> = [
+  ['d', DAY],
+  ['h', HOUR],
+  ['m', MINUTE],
+  ['s', SECOND],
+]
+
+/**
+ * Formats milliseconds for display: "2h", "1h 30m", "3d 4h", "45s". Rounds to whole seconds
+ * (below one second: "250ms"); zero is "0s". Days are 24-hour days. Negative values get a "-".
+ * The output parses back with {@link parseDuration}.
+ */
+export function formatDuration(ms: number, options: FormatDurationOptions = {}): string {
+  if (!Number.isFinite(ms)) return String(ms)
+  if (ms < 0) return `-${formatDuration(-ms, options)}`
+  if (ms === 0) return '0s'
+  if (ms < SECOND) return `${Math.round(ms)}ms`
+  const maxUnits = Math.max(1, options.maxUnits ?? FORMAT_UNITS.length)
+  // Pick the units to show, then round to the smallest of them so "1h 59m 59.6s" → "2h" at 2 units.
+  const firstIdx = FORMAT_UNITS.findIndex(([, size]) => ms >= size)
+  const lastIdx = Math.min(FORMAT_UNITS.length - 1, firstIdx + maxUnits - 1)
+  const smallest = FORMAT_UNITS[lastIdx]![1]
+  let rest = Math.round(ms / smallest) * smallest
+  const parts: string[] = []
+  for (let i = 0; i <= lastIdx; i++) {
+    const [label, size] = FORMAT_UNITS[i]!
+    const count = Math.floor(rest / size)
+    rest -= count * size
+    if (count > 0) parts.push(`${count}${label}`)
+  }
+  return parts.join(' ')
 }
