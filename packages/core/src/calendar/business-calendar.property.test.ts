@@ -1,0 +1,235 @@
+import Holidays from 'date-holidays'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createBusinessCalendar } from './create-business-calendar.js'
+import { type ScheduleSpec, type Session, WEEKDAYS } from './schedule-spec.js'
+
+const H = 3_600_000
+const DAY = 24 * H
+const FROM = Date.parse('2026-01-01T00:00:00Z')
+const TO = Date.parse('2028-12-31T00:00:00Z')
+
+const ZONES = [
+  'Australia/Sydney',
+  'Europe/London',
+  'America/New_York',
+  'Pacific/Auckland',
+  'Asia/Kolkata',
+  'America/Sao_Paulo',
+  'Australia/Lord_Howe',
+  'UTC',
+]
+const REGIONS = [null, 'AU-NSW', 'GB-ENG', 'US-CA', 'NZ']
+
+const hhmm = (quarter: number): string =>
+  `${String(Math.floor(quarter / 4)).padStart(2, '0')}:${String((quarter % 4) * 15).padStart(2, '0')}`
+
+/** 0–2 non-overlapping sessions on quarter-hours; the last may run past midnight. */
+const daySessions: fc.Arbitrary<Session[]> = fc
+  .tuple(
+    fc.uniqueArray(fc.integer({ min: 0, max: 96 }), { minLength: 0, maxLength: 4 }),
+    fc.boolean(),
+    fc.integer({ min: 0, max: 95 }),
+  )
+  .map(([points, wrap, wrapEnd]) => {
+    const sorted = [...points].sort((a, b) => a - b)
+    const sessions: Session[] = []
+    for (let i = 0; i + 1 < sorted.length; i += 2) {
+      sessions.push({ start: hhmm(sorted[i]!), end: hhmm(sorted[i + 1]!) })
+    }
+    const last = sessions.at(-1)
+    if (wrap && last && last.start !== '24:00') {
+      const startQ = sorted[sorted.length - (sorted.length % 2) - 2]!
+      // End at or before the start: the session runs past midnight into the next day.
+      last.end = hhmm(Math.min(wrapEnd, startQ))
+    }
+    return sessions.filter((s) => s.start !== '24:00')
+  })
+
+const isoDate = fc
+  .integer({ min: FROM, max: TO })
+  .map((ms) => new Date(ms).toISOString().slice(0, 10))
+
+const scheduleArb: fc.Arbitrary<ScheduleSpec> = fc.record({
+  timeZone: fc.constantFrom(...ZONES),
+  holidayRegion: fc.constantFrom(...REGIONS),
+  weekly: fc
+    .tuple(...WEEKDAYS.map(() => daySessions))
+    .map((days) => Object.fromEntries(WEEKDAYS.map((d, i) => [d, days[i]!]))),
+  overrides: fc.uniqueArray(fc.record({ date: isoDate, sessions: daySessions }), {
+    maxLength: 4,
+    selector: (o) => o.date,
+  }),
+  closures: fc.array(
+    fc.tuple(isoDate, fc.integer({ min: 0, max: 20 })).map(([from, days]) => ({
+      from,
+      to: new Date(Date.parse(`${from}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10),
+    })),
+    { maxLength: 2 },
+  ),
+})
+
+// A schedule with at least one weekly session opens every week, so no search hits the horizon.
+const openingSchedule = scheduleArb.filter((s) =>
+  Object.values(s.weekly ?? {}).some((sessions) => sessions.length > 0),
+)
+const instant = fc.integer({ min: FROM, max: TO })
+const duration = fc.oneof(fc.integer({ min: 0, max: 10 * DAY }), fc.integer({ min: 0, max: 4 * H }))
+const RUNS = { numRuns: 60 }
+
+describe('business calendar properties (random schedules in several time zones)', () => {
+  it('measures back exactly the business time it added', () => {
+    fc.assert(
+      fc.property(
+        openingSchedule,
+        fc.array(fc.tuple(instant, duration), { minLength: 1, maxLength: 8 }),
+        (spec, cases) => {
+          const cal = createBusinessCalendar(spec)
+          for (const [t, d] of cases) {
+            const opening = cal.nextOpening(t)!
+            const due = cal.addBusinessMs(t, d)
+            // A clock started while closed runs from the next opening, so both starts agree.
+            expect(cal.addBusinessMs(opening.getTime(), d)).toBe(due)
+            expect(cal.businessTimeBetween(opening, due)).toBe(d)
+            expect(cal.businessTimeBetween(t, due)).toBe(d)
+            expect(due).toBeGreaterThanOrEqual(opening.getTime())
+          }
+        },
+      ),
+      RUNS,
+    )
+  })
+
+  it('is monotone in the duration and in the start', () => {
+    fc.assert(
+      fc.property(openingSchedule, instant, instant, duration, duration, (spec, t1, t2, d1, d2) => {
+        const cal = createBusinessCalendar(spec)
+        const [ta, tb] = t1 <= t2 ? [t1, t2] : [t2, t1]
+        const [da, db] = d1 <= d2 ? [d1, d2] : [d2, d1]
+        expect(cal.addBusinessMs(ta, da)).toBeLessThanOrEqual(cal.addBusinessMs(ta, db))
+        expect(cal.addBusinessMs(ta, da)).toBeLessThanOrEqual(cal.addBusinessMs(tb, da))
+      }),
+      RUNS,
+    )
+  })
+
+  it('adds up business time over consecutive spans', () => {
+    fc.assert(
+      fc.property(scheduleArb, fc.tuple(instant, instant, instant), (spec, points) => {
+        const cal = createBusinessCalendar(spec)
+        const [a, b, c] = [...points].sort((x, y) => x - y) as [number, number, number]
+        expect(cal.businessTimeBetween(a, c)).toBe(
+          cal.businessTimeBetween(a, b) + cal.businessTimeBetween(b, c),
+        )
+        expect(cal.businessTimeBetween(c, a)).toBe(0)
+      }),
+      RUNS,
+    )
+  })
+
+  it('agrees with openIntervals on isOpen and on business time', () => {
+    fc.assert(
+      fc.property(scheduleArb, instant, fc.integer({ min: 1, max: 20 * DAY }), (spec, a, span) => {
+        const cal = createBusinessCalendar(spec)
+        const b = a + span
+        const intervals = cal.openIntervals(a, b)
+        let total = 0
+        let previousEnd = Number.NEGATIVE_INFINITY
+        for (const [s, e] of intervals) {
+          expect(s).toBeGreaterThanOrEqual(a)
+          expect(e).toBeLessThanOrEqual(b)
+          expect(e).toBeGreaterThan(s)
+          // Merged: neither overlapping nor touching (except where clipped at `a`).
+          expect(s).toBeGreaterThan(previousEnd)
+          previousEnd = e
+          total += e - s
+          expect(cal.isOpen(s)).toBe(true)
+          expect(cal.isOpen(Math.floor((s + e) / 2))).toBe(true)
+          expect(cal.isOpen(e - 1)).toBe(true)
+          if (e < b) expect(cal.isOpen(e)).toBe(false)
+        }
+        expect(cal.businessTimeBetween(a, b)).toBe(total)
+        const probe = a + Math.floor(span / 3)
+        const inside = intervals.some(([s, e]) => s <= probe && probe < e)
+        expect(cal.isOpen(probe)).toBe(inside)
+      }),
+      RUNS,
+    )
+  })
+
+  it('gives the same answers whichever year it is asked about first', () => {
+    fc.assert(
+      fc.property(
+        openingSchedule,
+        fc.array(fc.tuple(instant, duration), { minLength: 2, maxLength: 6 }),
+        (spec, cases) => {
+          const forward = createBusinessCalendar(spec)
+          const backward = createBusinessCalendar(spec)
+          const a = cases.map(([t, d]) => forward.addBusinessMs(t, d))
+          const b = [...cases]
+            .reverse()
+            .map(([t, d]) => backward.addBusinessMs(t, d))
+            .reverse()
+          expect(b).toEqual(a)
+        },
+      ),
+      { numRuns: 30 },
+    )
+  })
+
+  it('matches a naive minute-of-day reading of the schedule in zones without DST', () => {
+    // Fixed-offset zones make wall-clock arithmetic trivial, so this oracle checks the day rules
+    // (closures, overrides, holidays, weekdays, past midnight) independently of the engine.
+    const fixed = fc.constantFrom(
+      ['Asia/Kolkata', 330],
+      ['Asia/Tokyo', 540],
+      ['UTC', 0],
+      ['America/Phoenix', -420],
+    )
+    fc.assert(
+      fc.property(
+        scheduleArb,
+        fixed,
+        fc.array(instant, { minLength: 1, maxLength: 40 }),
+        (spec, [zone, offset], ts) => {
+          const cal = createBusinessCalendar({ ...spec, timeZone: zone as string })
+          const region = spec.holidayRegion ?? null
+          const hd = region ? new Holidays(...(region.split('-') as [string, string])) : null
+          const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3))
+          const sessionsOf = (date: string): Array<[number, number]> => {
+            let sessions: Session[]
+            const override = spec.overrides?.find((o) => o.date === date)
+            if (spec.closures?.some((c) => c.from <= date && date <= c.to)) sessions = []
+            else if (override) sessions = override.sessions
+            else if (
+              hd
+                ?.getHolidays(Number(date.slice(0, 4)))
+                .some((h) => h.type === 'public' && h.date.startsWith(date))
+            )
+              sessions = []
+            else {
+              const weekday = WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7]!
+              sessions = spec.weekly?.[weekday] ?? []
+            }
+            return sessions.map((x) => {
+              const a = minutes(x.start)
+              const b = minutes(x.end)
+              return [a, b <= a ? b + 1440 : b]
+            })
+          }
+          for (const t of ts) {
+            const local = t + (offset as number) * 60_000
+            const date = new Date(local).toISOString().slice(0, 10)
+            const before = new Date(local - DAY).toISOString().slice(0, 10)
+            const m = (local - Date.parse(`${date}T00:00:00Z`)) / 60_000
+            const open =
+              sessionsOf(date).some(([a, b]) => a <= m && m < b) ||
+              sessionsOf(before).some(([a, b]) => a <= m + 1440 && m + 1440 < b)
+            expect(cal.isOpen(t)).toBe(open)
+          }
+        },
+      ),
+      RUNS,
+    )
+  })
+})
