@@ -1,0 +1,117 @@
+/**
+ * @module @earshot/core — mentions, response linking, the business-time SLA engine, storage and
+ * metrics for health practices' social inboxes. No HTTP server and no platform code in here.
+ *
+ * @example
+ * import { openDatabase, createOrganisation, createPractice, createChannel, ingest, getMetrics } from '@earshot/core'
+ */
+
+// Vocabulary and errors
+export * from './model/vocabulary.js'
+export { EARSHOT_ERROR_CODES, EarshotError, type EarshotErrorCode, isEarshotError } from './errors.js'
+export {
+  type AuthorInput,
+  authorSchema,
+  type IngestItem,
+  type MentionDeletion,
+  type MentionInput,
+  mentionDeletionSchema,
+  mentionInputSchema,
+  type ParsedMentionInput,
+} from './model/mention-input.js'
+export { formatZodIssues, parseOrThrow } from './util/parse-or-throw.js'
+
+// Calendar, durations, promise, SLA
+export * from './calendar/index.js'
+export {
+  DURATION_CLOCKS,
+  type DurationClock,
+  type DurationInput,
+  durationInputSchema,
+  type FormatDurationOptions,
+  formatDuration,
+  MAX_DURATION_MS,
+  type ParsedDuration,
+  parseDuration,
+} from './promise/duration.js'
+export {
+  type ParsedPromiseSpec,
+  type ParsedPromiseTarget,
+  type PromiseSpec,
+  promiseSpecSchema,
+  promiseTargetSchema,
+  selectTarget,
+  targetFilterSchema,
+} from './promise/promise-spec.js'
+export {
+  evaluateSla,
+  type SlaEvaluation,
+  type SlaExplanation,
+  type SlaPolicy,
+  type SlaResponse,
+  type SlaSubject,
+  slaStatusAt,
+} from './sla/evaluate-sla.js'
+export { type LinkableMention, type LinkOverride, linkThread, type ThreadLink } from './sla/link-thread.js'
+export { type ReevaluateOptions, reevaluatePractice } from './sla/reevaluate.js'
+
+// Enrichment
+export * from './enrich/index.js'
+
+// Collectors (the interface; implementations live in @earshot/collectors)
+export type {
+  Collector,
+  CollectorChannel,
+  PollBatch,
+  PollContext,
+  WebhookHandler,
+  WebhookRequest,
+  WebhookVerification,
+} from './collector/collector.js'
+
+// Storage
+export type * from './storage/database.js'
+export { type EarshotDatabase, type OpenDatabaseOptions, openDatabase, redactUrl } from './storage/open-database.js'
+export { MIGRATIONS, migrateToLatest } from './storage/migrate.js'
+export { PGliteDialect, type PGliteDialectConfig, type PGliteLike } from './storage/pglite-dialect.js'
+
+// Repositories
+export {
+  type CreateOrganisationInput,
+  type CreatePracticeInput,
+  createOrganisation,
+  createPractice,
+  getOrganisation,
+  getPractice,
+  listPractices,
+  slugify,
+} from './repositories/organisations.js'
+export {
+  loadPracticePolicy,
+  type PracticePolicy,
+  type PromiseVersion,
+  type ScheduleVersion,
+  savePromise,
+  saveSchedule,
+  versionAt,
+} from './repositories/practice-policy.js'
+export {
+  type ChannelInput,
+  channelInputSchema,
+  createChannel,
+  getChannel,
+  listChannels,
+  listDueChannels,
+  recordChannelError,
+  setChannelStatus,
+} from './repositories/channels.js'
+export { listQuarantine, type QuarantineEntry, quarantineItems } from './repositories/quarantine.js'
+export { listOverrides, type OverrideInput, overrideInputSchema, recordOverride } from './repositories/overrides.js'
+
+// Ingestion
+export { ingest } from './ingest/ingest.js'
+export type { IngestOptions, IngestResult } from './ingest/ingest-types.js'
+export { mentionId } from './ingest/normalise.js'
+
+// Metrics and queries
+export * from './metrics/index.js'
