@@ -1,0 +1,34 @@
+/**
+ * @module The databases storage tests run against: PGlite always, and a real PostgreSQL server
+ * when `EARSHOT_TEST_DATABASE_URL` is set (CI sets it). Tests isolate themselves by creating a
+ * fresh organisation rather than a fresh database, so one instance serves a whole file.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from '../src/storage/database.js'
+import { type EarshotDatabase, openDatabase } from '../src/storage/open-database.js'
+
+/** A database a test file can open once (in `beforeAll`) and close at the end. */
+export interface TestDatabase {
+  /** `pglite` or `postgres`, for suite names. */
+  name: 'pglite' | 'postgres'
+  open(): Promise<EarshotDatabase>
+}
+
+/** PGlite in memory, plus the server named by `EARSHOT_TEST_DATABASE_URL` when set. */
+export function testDatabases(): TestDatabase[] {
+  const list: TestDatabase[] = [{ name: 'pglite', open: () => openDatabase() }]
+  const url = process.env.EARSHOT_TEST_DATABASE_URL?.trim()
+  if (url) list.push({ name: 'postgres', open: () => openDatabase({ url, poolSize: 4 }) })
+  return list
+}
+
+/** Creates an organisation with a unique id so tests sharing a database never see each other's rows. */
+export async function freshOrganisation(
+  db: Kysely<Database>,
+  name = 'Test organisation',
+): Promise<{ id: string; name: string }> {
+  const id = `org-${randomUUID()}`
+  await db.insertInto('organisations').values({ id, name }).execute()
+  return { id, name }
+}
