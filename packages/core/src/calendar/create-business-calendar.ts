@@ -284,9 +284,20 @@ class IntervalEngine {
     const first = naiveLocalMs(year, 1, 1)
     const next = naiveLocalMs(year + 1, 1, 1)
     for (let day = first; day < next; day += DAY) {
-      for (const sess of this.plan(day).sessions) {
-        const a = localToUtc(this.zone, day + sess.start * MINUTE)
-        const b = localToUtc(this.zone, day + sess.end * MINUTE)
+      const sessions = this.plan(day).sessions
+      if (sessions.length === 0) continue
+      // Fast path: one offset for the whole window a day's sessions can reach (local day and the
+      // next, ±14h of offset) when no transition falls inside it; DST days take the exact route.
+      const o = this.zone.offset(day - 14 * 3_600_000)
+      const steady =
+        o === this.zone.offset(day + DAY) && o === this.zone.offset(day + 2 * DAY + 14 * 3_600_000)
+      for (const sess of sessions) {
+        const a = steady
+          ? day + sess.start * MINUTE - o * MINUTE
+          : localToUtc(this.zone, day + sess.start * MINUTE)
+        const b = steady
+          ? day + sess.end * MINUTE - o * MINUTE
+          : localToUtc(this.zone, day + sess.end * MINUTE)
         // A session wholly inside a spring-forward gap never happens.
         if (b > a) pairs.push(a, b)
       }
