@@ -236,6 +236,21 @@ describe('createBusinessCalendar: public holidays', () => {
     expect(iso(cal.addBusinessTime(at('2027-01-25T12:00:00Z'), 4 * H))).toBe('2027-01-27T10:00:00Z')
   })
 
+  it('lets an override open a public holiday', () => {
+    const cal = createBusinessCalendar({
+      ...sydneyClinic,
+      overrides: [
+        { date: '2027-01-26', sessions: day('10:00', '14:00'), reason: 'holiday clinic' },
+      ],
+    })
+    expect(cal.dayPlan('2027-01-26')).toMatchObject({
+      source: 'override',
+      reason: 'holiday clinic',
+    })
+    // Tue 2027-01-26 11:00 AEDT = 00:00Z is open.
+    expect(cal.isOpen(at('2027-01-26T00:00:00Z'))).toBe(true)
+  })
+
   it('closes on US-CA public holidays only, not on observances or bank holidays', () => {
     const ca = createBusinessCalendar({
       timeZone: 'America/Los_Angeles',
