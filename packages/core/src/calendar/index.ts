@@ -10,7 +10,6 @@ export {
   type DayPlanSource,
   type ScheduleCalendar,
 } from './create-business-calendar.js'
-export { localToUtc } from './local-time.js'
 export { type PublicHoliday, publicHolidayDates, publicHolidayOn } from './public-holidays.js'
 export {
   closureSchema,
