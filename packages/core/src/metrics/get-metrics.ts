@@ -203,7 +203,7 @@ export async function getMetrics(
   const rows: MetricsRow[] = []
   let total: MetricsRow | undefined
   for (const r of raw.rows) {
-    const row = toMetricsRow(r, now, groupBy)
+    const row = toMetricsRow(r, groupBy)
     if (Number(r.is_total) === 1) total = row
     else rows.push(row)
   }
@@ -441,7 +441,7 @@ function groupSource(
   }
 }
 
-function toMetricsRow(r: RawMetricsRow, now: Date, groupBy: MetricGrouping | null): MetricsRow {
+function toMetricsRow(r: RawMetricsRow, groupBy: MetricGrouping | null): MetricsRow {
   const isTotal = Number(r.is_total) === 1
   const n = (v: number | null) => (v === null ? 0 : Number(v))
   const f = (v: number | null) => (v === null ? null : Number(v))
