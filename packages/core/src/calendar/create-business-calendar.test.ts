@@ -251,6 +251,25 @@ describe('createBusinessCalendar: public holidays', () => {
     expect(cal.isOpen(at('2027-01-26T00:00:00Z'))).toBe(true)
   })
 
+  it('closes only the holiday part of a part-day public holiday', () => {
+    // Iceland's Christmas Eve (Fri 2027-12-24) is a public holiday from 13:00; Reykjavik is UTC+0.
+    const cal = createBusinessCalendar({
+      timeZone: 'Atlantic/Reykjavik',
+      holidayRegion: 'IS',
+      weekly: weekdays(day('08:00', '16:00')),
+    })
+    expect(cal.dayPlan('2027-12-24')).toMatchObject({
+      source: 'holiday',
+      sessions: [{ start: '08:00', end: '13:00' }],
+    })
+    expect(cal.isOpen(Date.parse('2027-12-24T12:59:59.999Z'))).toBe(true)
+    expect(cal.isOpen(at('2027-12-24T13:00:00Z'))).toBe(false)
+    // Fri 12:00 + 2h: 1h until 13:00, Christmas Day and the weekend, then 1h on Monday
+    // (Iceland has no substitute day for the Saturday) → Mon 2027-12-27 09:00.
+    expect(cal.dayPlan('2027-12-27').source).toBe('weekly')
+    expect(iso(cal.addBusinessTime(at('2027-12-24T12:00:00Z'), 2 * H))).toBe('2027-12-27T09:00:00Z')
+  })
+
   it('closes on US-CA public holidays only, not on observances or bank holidays', () => {
     const ca = createBusinessCalendar({
       timeZone: 'America/Los_Angeles',

@@ -104,6 +104,27 @@ function fmt(s: MinuteSession): string {
   return `${hm(s.start)}–${hm(s.end)}`
 }
 
+/** Removes the part-day holiday window [from, to) of the date from its sessions. */
+function clipSessions(
+  sessions: readonly MinuteSession[],
+  from: number,
+  to: number,
+): MinuteSession[] {
+  const out: MinuteSession[] = []
+  for (const x of sessions) {
+    if (x.start < from) out.push({ start: x.start, end: Math.min(x.end, from) })
+    if (x.end > to && Math.max(x.start, to) < 1440)
+      out.push({ start: Math.max(x.start, to), end: x.end })
+  }
+  return out
+}
+
+/** Minutes after a date's midnight as an HH:MM session bound (past midnight wraps). */
+function hhmm(minutes: number): string {
+  const m = minutes > 1440 ? minutes - 1440 : minutes
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+}
+
 function isoOf(naiveMs: number): string {
   return new Date(naiveMs).toISOString().slice(0, 10)
 }
@@ -205,8 +226,14 @@ export function createBusinessCalendar(
       }
     }
     if (s.holidayRegion) {
-      const name = publicHolidayDates(s.holidayRegion, Number(iso.slice(0, 4))).get(iso)
-      if (name !== undefined) return { iso, weekday, source: 'holiday', reason: name, sessions: [] }
+      const h = publicHolidayDates(s.holidayRegion, Number(iso.slice(0, 4))).get(iso)
+      if (h !== undefined) {
+        const sessions =
+          h.fromMinute === 0 && h.toMinute === 1440
+            ? []
+            : clipSessions(weekly[weekday]!, h.fromMinute, h.toMinute)
+        return { iso, weekday, source: 'holiday', reason: h.name, sessions }
+      }
     }
     return { iso, weekday, source: 'weekly', sessions: weekly[weekday]! }
   }
@@ -236,7 +263,7 @@ export function createBusinessCalendar(
           ? overrides.get(date)!.raw
           : p.source === 'weekly'
             ? (s.weekly[WEEKDAYS[p.weekday]!] ?? [])
-            : []
+            : p.sessions.map((x) => ({ start: hhmm(x.start), end: hhmm(x.end) }))
       return {
         date,
         weekday: WEEKDAYS[p.weekday]!,

@@ -12,12 +12,16 @@ export interface PublicHoliday {
   /** Local calendar date, `YYYY-MM-DD`. */
   date: string
   name: string
+  /** Minutes after local midnight when the holiday starts on this date (0 for a full day). */
+  fromMinute: number
+  /** Minutes after local midnight when it ends on this date (1440 for a full day). */
+  toMinute: number
 }
 
 // NOTE: building a Holidays instance parses the region's rules; both caches are process-wide
 // because rules never change while the process runs.
 const instances = new Map<string, Holidays>()
-const byYear = new Map<string, Map<string, string>>()
+const byYear = new Map<string, Map<string, PublicHoliday>>()
 
 function holidaysFor(region: string): Holidays {
   let hd = instances.get(region)
@@ -53,21 +57,35 @@ export function assertHolidayRegion(region: string): void {
 
 /**
  * Public holidays of `region` whose local date falls in `year`, keyed by `YYYY-MM-DD`.
- * A holiday lasting several days (or a part-day one) closes every local date it touches.
+ * Most last the whole date; a few are part-day (Iceland's Christmas Eve from 13:00) and say
+ * so with `fromMinute`/`toMinute`. A holiday lasting several days has one entry per date.
  */
-export function publicHolidayDates(region: string, year: number): ReadonlyMap<string, string> {
+export function publicHolidayDates(
+  region: string,
+  year: number,
+): ReadonlyMap<string, PublicHoliday> {
   const key = `${region}:${year}`
   const cached = byYear.get(key)
   if (cached) return cached
-  const dates = new Map<string, string>()
-  for (const h of holidaysFor(region).getHolidays(year) ?? []) {
+  const dates = new Map<string, PublicHoliday>()
+  const hd = holidaysFor(region)
+  const prefix = `${year}-`
+  // NOTE: a multi-day holiday starting late in the previous year can reach into this one.
+  for (const h of [...(hd.getHolidays(year - 1) ?? []), ...(hd.getHolidays(year) ?? [])]) {
     if (h.type !== 'public') continue
-    // `date` is the holiday's local start ("2027-01-26 00:00:00"); spans count whole days.
-    const first = Date.parse(`${h.date.slice(0, 10)}T00:00:00Z`)
-    const days = Math.max(1, Math.ceil((h.end.getTime() - h.start.getTime()) / DAY - 1e-9))
-    for (let i = 0; i < days; i++) {
-      const iso = new Date(first + i * DAY).toISOString().slice(0, 10)
-      if (!dates.has(iso)) dates.set(iso, h.name)
+    // `date` is the holiday's local start ("2027-01-26 00:00:00"), in the region's own zone.
+    const localStart = Date.parse(`${h.date.slice(0, 10)}T${h.date.slice(11, 19) || '00:00:00'}Z`)
+    if (Number.isNaN(localStart)) continue
+    const localEnd = localStart + (h.end.getTime() - h.start.getTime())
+    for (let day = localStart - (localStart % DAY); day < localEnd; day += DAY) {
+      const date = new Date(day).toISOString().slice(0, 10)
+      if (!date.startsWith(prefix) || dates.has(date)) continue
+      dates.set(date, {
+        date,
+        name: h.name,
+        fromMinute: Math.max(0, Math.round((localStart - day) / 60_000)),
+        toMinute: Math.min(1440, Math.round((localEnd - day) / 60_000)),
+      })
     }
   }
   byYear.set(key, dates)
@@ -76,7 +94,5 @@ export function publicHolidayDates(region: string, year: number): ReadonlyMap<st
 
 /** The public holiday on a local date (`YYYY-MM-DD`), if any. */
 export function publicHolidayOn(region: string, date: string): PublicHoliday | null {
-  const name = publicHolidayDates(region, Number(date.slice(0, 4))).get(date)
-  if (name === undefined) return null
-  return { date, name }
+  return publicHolidayDates(region, Number(date.slice(0, 4))).get(date) ?? null
 }
