@@ -9,12 +9,22 @@ export interface BusinessCalendar {
   isOpen(t: Date | number): boolean
   /** `t` itself when open, else the start of the next session; null if none within the search horizon. */
   nextOpening(t: Date | number): Date | null
-  /** The instant at which `durationMs` of open time has elapsed since `start`. */
+  /**
+   * The instant at which `durationMs` of open time has elapsed since `start`. A clock started
+   * while closed runs from the next opening. A due time can fall exactly on a closing time
+   * (2h from 16:00 with an 18:00 close is 18:00). `addBusinessTime(t, 0)` is `t` when open and
+   * `nextOpening(t)` when closed. Throws EarshotError `INVALID_CONFIGURATION` ("schedule never
+   * opens") when the search horizon passes with no open time, `INVALID_INPUT` for a negative or
+   * non-finite duration.
+   */
   addBusinessTime(start: Date | number, durationMs: number): Date
   /** Open time in [a, b] (0 when b ≤ a). */
   businessTimeBetween(a: Date | number, b: Date | number): number
   /** Number-only variant of addBusinessTime for hot loops (epoch ms in, epoch ms out). */
   addBusinessMs(startMs: number, durationMs: number): number
-  /** Open intervals overlapping [from, to), as epoch-ms pairs, in order. */
+  /**
+   * Open intervals overlapping [from, to), as epoch-ms pairs, in order, clipped to [from, to).
+   * Touching or overlapping sessions come back merged.
+   */
   openIntervals(from: Date | number, to: Date | number): Array<[number, number]>
 }
