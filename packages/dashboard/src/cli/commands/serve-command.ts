@@ -1,0 +1,67 @@
+/**
+ * @module `earshot serve`: the dashboard over PostgreSQL (`DATABASE_URL`) or an existing embedded
+ * data folder; migrations run first.
+ */
+import type { CliCommand } from '../cli-command.js'
+import { type CliIo, println } from '../cli-io.js'
+import { openCliDatabase, resolveDatabaseTarget } from '../open-cli-database.js'
+import { parseCommandArgs, parsePort } from '../parse-command-args.js'
+import { serveDashboard } from '../serve-dashboard.js'
+
+/** Default port of `serve` and `demo`. */
+export const DEFAULT_PORT = 3000
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  usage: `Usage: earshot serve [--port N] [--host ADDRESS] [--data DIR]
+
+Serves the dashboard, the JSON API (/api/v1) and webhook receivers (/hooks/:platform).
+Runs pending database migrations first.
+
+Options:
+  --port N         Port to listen on (default: $PORT or ${DEFAULT_PORT})
+  --host ADDRESS   Interface to listen on (default: $HOST or 127.0.0.1; use 0.0.0.0 behind a proxy)
+  --data DIR       Embedded data folder (default: $EARSHOT_DATA_DIR or ./.earshot/data)
+  -h, --help       Show this help
+
+Environment:
+  DATABASE_URL             postgres://USER:PASSWORD@HOST:5432/DB (else the embedded database)
+  EARSHOT_DATA_DIR         Embedded data folder (must exist: create it with \`earshot migrate\`)
+  EARSHOT_SECURE_COOKIES   1 when users reach the dashboard over HTTPS (behind a TLS proxy)
+  PORT, HOST               Defaults for --port and --host`,
+  async run(args, io) {
+    const { values } = parseCommandArgs('serve', args, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+    })
+    if (values.help) return printUsage(io, this.usage)
+    const port = parsePort(
+      values.port ?? io.env.PORT,
+      DEFAULT_PORT,
+      values.port ? '--port' : 'PORT',
+    )
+    const host = values.host ?? io.env.HOST ?? '127.0.0.1'
+    const target = resolveDatabaseTarget(io, values.data)
+    println(io.stderr, `Opening the ${target.display} …`)
+    const database = await openCliDatabase(target)
+    return serveDashboard(io, {
+      database,
+      port,
+      host,
+      secureCookies: isTrue(io.env.EARSHOT_SECURE_COOKIES),
+      banner: [`Data: ${target.display}`],
+    })
+  },
+}
+
+/** Prints a command's usage and returns exit code 0. */
+export function printUsage(io: CliIo, usage: string): number {
+  println(io.stdout, usage)
+  return 0
+}
+
+/** `1`, `true`, `yes`, `on` (any case) are true. */
+export function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim())
+}

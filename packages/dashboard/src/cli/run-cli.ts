@@ -1,0 +1,132 @@
+/**
+ * @module The `earshot` command line: dispatches to subcommands (loaded on demand, so `--help`
+ * stays fast and a command's dependencies load only when it runs) and turns expected failures
+ * into one clear message and a non-zero exit code.
+ */
+import { isEarshotError } from '@earshot/core'
+import type { CliCommand } from './cli-command.js'
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js'
+import { type CliIo, println, processIo } from './cli-io.js'
+
+interface CommandEntry {
+  summary: string
+  load: () => Promise<CliCommand>
+}
+
+/** Every subcommand, in the order `earshot --help` lists them. */
+const COMMANDS: Record<string, CommandEntry> = {
+  demo: {
+    summary: 'Generate a realistic demo agency (first run only) and serve the dashboard',
+    load: async () => (await import('./commands/demo-command.js')).demoCommand,
+  },
+  serve: {
+    summary: 'Serve the dashboard, API and webhooks (PostgreSQL or an embedded data folder)',
+    load: async () => (await import('./commands/serve-command.js')).serveCommand,
+  },
+  migrate: {
+    summary: 'Create or upgrade the database schema',
+    load: async () => (await import('./commands/migrate-command.js')).migrateCommand,
+  },
+  collect: {
+    summary: 'Poll every channel that is due (--once: one round, for cron)',
+    load: async () => (await import('./commands/collect-command.js')).collectCommand,
+  },
+  import: {
+    summary: 'Import mentions from a CSV or JSON file into a channel',
+    load: async () => (await import('./commands/import-command.js')).importCommand,
+  },
+  user: {
+    summary: 'Add a dashboard user (earshot user add --help)',
+    load: async () => (await import('./commands/user-add-command.js')).userAddCommand,
+  },
+  classify: {
+    summary: 'Triage and score texts from stdin without a database',
+    load: async () => (await import('./commands/classify-command.js')).classifyCommand,
+  },
+}
+
+/** The text of `earshot --help`. */
+export function mainUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length))
+  const lines = Object.entries(COMMANDS).map(
+    ([name, c]) => `  ${name.padEnd(width)}   ${c.summary}`,
+  )
+  return `Earshot: social listening and response-time (SLA) analytics for health practices.
+
+Usage: earshot <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Run \`earshot <command> --help\` for a command's options.
+
+Quick start:
+  earshot demo            demo data + dashboard on http://127.0.0.1:3000
+  earshot serve           your own data (DATABASE_URL=postgres://… or EARSHOT_DATA_DIR)`
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code. Never
+ * throws for expected failures; prints them to `io.stderr`.
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2))
+ */
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...args] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const out = name === undefined ? io.stderr : io.stdout
+    println(out, mainUsage())
+    return name === undefined ? EXIT_USAGE : 0
+  }
+  if (name === '--version' || name === '-v') {
+    println(io.stdout, await version())
+    return 0
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (!entry) {
+    println(io.stderr, `earshot: unknown command "${name}"`)
+    println(io.stderr, `Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`earshot --help\`.`)
+    return EXIT_USAGE
+  }
+  try {
+    const command = await entry.load()
+    return await command.run(args, io)
+  } catch (error) {
+    return reportError(io, error)
+  }
+}
+
+/** Prints an error the way a user should see it and returns the exit code. */
+function reportError(io: CliIo, error: unknown): number {
+  if (error instanceof CliError) {
+    println(io.stderr, `earshot: ${error.message}`)
+    if (error.hint) println(io.stderr, error.hint)
+    return error.exitCode
+  }
+  if (isEarshotError(error)) {
+    // Library errors carry messages written for people; their stacks help nobody here.
+    println(io.stderr, `earshot: ${error.message}`)
+    return EXIT_FAILURE
+  }
+  println(io.stderr, 'earshot: unexpected error (please report it with the lines below)')
+  println(io.stderr, error instanceof Error ? (error.stack ?? error.message) : String(error))
+  return EXIT_FAILURE
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  // dist/cli.js and src/cli/run-cli.ts are both one or two levels below the package root.
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string
+        version?: string
+      }
+      if (pkg.name === '@earshot/dashboard') return `earshot ${pkg.version}`
+    } catch {
+      // try the next location
+    }
+  }
+  return 'earshot (unknown version)'
+}

@@ -1,0 +1,65 @@
+/**
+ * @module The part `earshot serve` and `earshot demo` share: build the app, listen, say where,
+ * and stay up until stopped, closing the database on the way out.
+ */
+import type { EarshotDatabase } from '@earshot/core'
+import { createDashboard } from '../app.js'
+import { ServerStartError, startServer } from '../server.js'
+import { CliError } from './cli-error.js'
+import { type CliIo, println } from './cli-io.js'
+
+/** Options of {@link serveDashboard}. */
+export interface ServeDashboardOptions {
+  database: EarshotDatabase
+  port: number
+  host: string
+  secureCookies?: boolean
+  /** Lines printed under the URL (logins, hints). */
+  banner?: string[]
+}
+
+/**
+ * Serves the dashboard until SIGINT/SIGTERM (or `io.stopSignal`), then closes the server and the
+ * database. A busy port closes the database and becomes a {@link CliError} suggesting `--port`.
+ */
+export async function serveDashboard(io: CliIo, options: ServeDashboardOptions): Promise<number> {
+  const app = createDashboard({
+    db: options.database.db,
+    secureCookies: options.secureCookies ?? false,
+  })
+  let server: Awaited<ReturnType<typeof startServer>>
+  try {
+    server = await startServer({
+      app,
+      port: options.port,
+      host: options.host,
+      onClose: () => options.database.close(),
+      handleSignals: io.stopSignal === undefined,
+    })
+  } catch (error) {
+    await options.database.close()
+    if (error instanceof ServerStartError && error.code === 'EADDRINUSE') {
+      const suggestion = options.port === 0 ? 0 : options.port + 1
+      throw new CliError(
+        `port ${error.port} on ${error.host} is already in use (is earshot already running?)`,
+        undefined,
+        `Pick another port: --port ${suggestion} (or PORT=${suggestion}).`,
+      )
+    }
+    if (error instanceof ServerStartError)
+      throw new CliError(error.message, undefined, 'Pick another --port or --host.')
+    throw error
+  }
+  if (io.stopSignal) {
+    if (io.stopSignal.aborted) void server.close()
+    else io.stopSignal.addEventListener('abort', () => void server.close(), { once: true })
+  }
+  println(io.stdout, '')
+  println(io.stdout, `  Earshot dashboard: ${server.url}/`)
+  for (const line of options.banner ?? []) println(io.stdout, `  ${line}`)
+  println(io.stdout, '')
+  println(io.stdout, '  Press Ctrl+C to stop.')
+  await server.closed
+  println(io.stderr, 'Stopped.')
+  return 0
+}
