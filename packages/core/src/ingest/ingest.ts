@@ -85,7 +85,11 @@ async function ingestInTransaction(db: Kysely<Database>, items: readonly unknown
       const baseline = new Map<string, MentionState>(stored)
       for (const list of threads.values()) for (const m of list) if (!baseline.has(m.id)) baseline.set(m.id, { ...m })
       // Overlay this batch's versions on what the database holds.
-      for (const [key, list] of threads) threads.set(key, list.filter((m) => !changedIds.has(m.id)))
+      for (const [key, list] of threads) {
+        const rest = list.filter((m) => !changedIds.has(m.id))
+        if (rest.length) threads.set(key, rest)
+        else threads.delete(key)
+      }
       for (const id of changedIds) {
         const m = working.get(id)!
         const key = threadId(m)

@@ -83,7 +83,8 @@ export async function runThreadPass(db: Kysely<Database>, threads: Map<string, M
   const overrides = await loadOverrides(db, all)
   const links: Array<ThreadLink & { mention: MentionState }> = []
   for (const mentions of threads.values()) {
-    const first = mentions[0]!
+    const first = mentions[0]
+    if (!first) continue
     const policy = policies.get(`${first.organisation_id}\u0001${first.practice_id}`)!
     const byId = new Map(mentions.map((m) => [m.id, m]))
     const linked = linkThread(

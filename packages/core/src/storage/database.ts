@@ -2,12 +2,12 @@
  * @module Table types: the `Database` interface Kysely is parameterised with. Every tenant table
  * carries `organisation_id` in its keys so the schema can be distributed by tenant unchanged.
  */
-import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { ParsedScheduleSpec } from '../calendar/schedule-spec.js'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
-type Json<T> = JSONColumnType<T, string, string>
+type Json<T> = ColumnType<T, string, string>
 
 export interface OrganisationTable {
   id: string
@@ -83,15 +83,15 @@ export interface MentionTable {
   author_id: string | null
   author_name: string | null
   author_handle: string | null
-  text: string
+  text: Generated<string>
   permalink: string | null
   created_at: Timestamp
   edited_at: Timestamp | null
   deleted_at: Timestamp | null
   rating: number | null
-  is_auto_reply: boolean
+  is_auto_reply: Generated<boolean>
   /** A deletion notice seen before the mention itself. */
-  is_tombstone: boolean
+  is_tombstone: Generated<boolean>
   language: string | null
   raw: Json<unknown> | null
   content_hash: string
@@ -101,8 +101,8 @@ export interface MentionTable {
   needs_reply: boolean | null
   category: string | null
   triage_reasons: Json<string[]> | null
-  privacy: boolean
-  urgent: boolean
+  privacy: Generated<boolean>
+  urgent: Generated<boolean>
   lint: Json<string[]> | null
   enricher: string | null
   ingested_at: CreatedAt

@@ -1,0 +1,177 @@
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ingest } from '../src/ingest/ingest.js'
+import type { EarshotDatabase } from '../src/storage/open-database.js'
+import { testDatabases } from './databases.js'
+import { sydneyPractice } from './ingest-fixtures.js'
+
+/** One message of a generated thread, before it is addressed to a channel. */
+interface Msg {
+  id: string
+  thread: string
+  byPage: boolean
+  minutes: number
+  text: string
+  auto: boolean
+  edits: string[]
+  deletedAfter: number | null
+}
+
+const TEXTS = [
+  'do you bulk bill?',
+  'thanks!',
+  'Can I book in please',
+  'great, another 2 hour wait 🙄',
+  'Hi, yes we do',
+  'lovely staff',
+  'what time do you open',
+  '@sarah look',
+]
+
+const threadArb = (t: number) =>
+  fc
+    .array(
+      fc.record({
+        byPage: fc.boolean(),
+        minutes: fc.integer({ min: 0, max: 7 * 24 * 60 }),
+        text: fc.constantFrom(...TEXTS),
+        auto: fc.boolean(),
+        edits: fc.array(fc.constantFrom(...TEXTS), { maxLength: 2 }),
+        deletedAfter: fc.option(fc.integer({ min: 1, max: 600 }), { freq: 5 }),
+      }),
+      { minLength: 1, maxLength: 6 },
+    )
+    .map((msgs) =>
+      msgs.map(
+        (m, i): Msg => ({ ...m, auto: m.byPage && m.auto, id: `t${t}m${i}`, thread: `t${t}m0` }),
+      ),
+    )
+
+const setArb = fc.tuple(threadArb(0), threadArb(1), threadArb(2)).map((ts) => ts.flat())
+
+/** Every delivery a platform could make of the set: each version of each message, and deletions. */
+function deliveries(channelId: string, msgs: readonly Msg[]) {
+  const base = Date.parse('2026-11-23T21:00:00Z')
+  const out: unknown[] = []
+  for (const m of msgs) {
+    const createdAt = new Date(base + m.minutes * 60_000).toISOString()
+    const common = {
+      channelId,
+      externalId: m.id,
+      kind: m.id === m.thread ? 'comment' : 'reply',
+      threadKey: m.thread,
+      author: m.byPage ? { id: 'page-1' } : { id: `user-${m.id}` },
+      createdAt,
+      isAutoReply: m.auto,
+    }
+    out.push({ ...common, text: m.text })
+    m.edits.forEach((text, i) =>
+      out.push({
+        ...common,
+        text,
+        editedAt: new Date(base + (m.minutes + i + 1) * 60_000).toISOString(),
+      }),
+    )
+    if (m.deletedAfter !== null)
+      out.push({
+        channelId,
+        externalId: m.id,
+        deleted: true,
+        deletedAt: new Date(base + (m.minutes + m.deletedAfter) * 60_000).toISOString(),
+      })
+  }
+  return out
+}
+
+for (const database of testDatabases()) {
+  describe(`${database.name}: ingestion is order- and duplicate-independent`, () => {
+    let handle: EarshotDatabase
+    beforeAll(async () => {
+      handle = await database.open()
+    })
+    afterAll(async () => {
+      await handle?.close()
+    })
+
+    async function snapshot(organisationId: string) {
+      const mentions = await handle.db
+        .selectFrom('mentions')
+        .select([
+          'external_id',
+          'text',
+          'direction',
+          'deleted_at',
+          'edited_at',
+          'needs_reply',
+          'category',
+          'sentiment_label',
+          'is_tombstone',
+        ])
+        .where('organisation_id', '=', organisationId)
+        .orderBy('external_id')
+        .execute()
+      const links = await handle.db
+        .selectFrom('response_links as l')
+        .innerJoin('mentions as i', (j) =>
+          j.onRef('i.organisation_id', '=', 'l.organisation_id').onRef('i.id', '=', 'l.inbound_id'),
+        )
+        .leftJoin('mentions as o', (j) =>
+          j
+            .onRef('o.organisation_id', '=', 'l.organisation_id')
+            .onRef('o.id', '=', 'l.outbound_id'),
+        )
+        .select([
+          'i.external_id as inbound',
+          'o.external_id as outbound',
+          'l.outcome',
+          'l.exempt_reason',
+          'l.due_at',
+          'l.business_ms',
+          'l.wall_ms',
+          'l.needs_reply',
+        ])
+        .where('l.organisation_id', '=', organisationId)
+        .orderBy('i.external_id')
+        .execute()
+      return { mentions, links }
+    }
+
+    it('gives identical mentions, links and SLA results for shuffled, duplicated, re-batched deliveries', async () => {
+      await fc.assert(
+        fc.asyncProperty(setArb, fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (msgs, seed) => {
+          const inOrder = await sydneyPractice(handle.db)
+          for (const d of deliveries(inOrder.channel.id, msgs)) await ingest(handle.db, [d])
+
+          const shuffled = await sydneyPractice(handle.db)
+          const rng = mulberry(seed)
+          const all = deliveries(shuffled.channel.id, msgs)
+          const noisy = [...all, ...all.filter(() => rng() < 0.4)]
+          for (let i = noisy.length - 1; i > 0; i--) {
+            const j = Math.floor(rng() * (i + 1))
+            ;[noisy[i], noisy[j]] = [noisy[j], noisy[i]]
+          }
+          for (let i = 0; i < noisy.length; ) {
+            const size = 1 + Math.floor(rng() * 5)
+            await ingest(handle.db, noisy.slice(i, i + size))
+            i += size
+          }
+          const a = await snapshot(inOrder.org.id)
+          const b = await snapshot(shuffled.org.id)
+          expect(b).toEqual(a)
+        }),
+        { numRuns: process.env.CI ? 25 : 10 },
+      )
+    }, 240_000)
+  })
+}
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

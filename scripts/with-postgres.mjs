@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Starts a throw-away PostgreSQL server (initdb + pg_ctl, loopback only, data in a temp folder,
+// as the `postgres` user when run as root), runs the given command with
+// EARSHOT_TEST_DATABASE_URL and EARSHOT_BENCH_DATABASE_URL pointing at it, and stops the server
+// whatever happens.  Usage: node scripts/with-postgres.mjs -- <command> [args…]
+import { execFileSync, spawn } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const args = process.argv.slice(2)
+const command = args[0] === '--' ? args.slice(1) : args
+if (command.length === 0) {
+  console.error('usage: node scripts/with-postgres.mjs -- <command> [args…]')
+  process.exit(2)
+}
+const bin = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
+if (!existsSync(join(bin, 'pg_ctl'))) {
+  console.error(`PostgreSQL binaries not found in ${bin} (set PG_BIN)`)
+  process.exit(2)
+}
+
+const port = await new Promise((resolve) => {
+  const s = createServer()
+  s.listen(0, '127.0.0.1', () => {
+    const { port } = s.address()
+    s.close(() => resolve(port))
+  })
+})
+const dir = mkdtempSync(join(tmpdir(), 'earshot-pg-'))
+const data = join(dir, 'data')
+const isRoot = process.getuid?.() === 0
+if (isRoot) {
+  chmodSync(dir, 0o755)
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString())
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString())
+  chownSync(dir, uid, gid)
+}
+// PostgreSQL refuses to run as root, so its tools run as the postgres user then.
+const pg = (tool, toolArgs, options = {}) =>
+  execFileSync(isRoot ? 'runuser' : join(bin, tool), isRoot ? ['-u', 'postgres', '--', join(bin, tool), ...toolArgs] : toolArgs, { stdio: ['ignore', 'ignore', 'inherit'], ...options })
+
+let started = false
+const stop = () => {
+  if (started) {
+    try {
+      pg('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'])
+    } catch {}
+    started = false
+  }
+  rmSync(dir, { recursive: true, force: true })
+}
+
+let code = 1
+try {
+  pg('initdb', ['-D', data, '-U', 'earshot', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'])
+  pg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c max_connections=200`, 'start'])
+  started = true
+  pg('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'earshot', 'earshot_test'])
+  const url = `postgres://earshot@127.0.0.1:${port}/earshot_test`
+  console.log(`PostgreSQL 15 on 127.0.0.1:${port} (data in ${dir})`)
+  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, EARSHOT_TEST_DATABASE_URL: url, EARSHOT_BENCH_DATABASE_URL: url } })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+  code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))))
+} catch (error) {
+  console.error(`could not start PostgreSQL: ${error.message}`)
+} finally {
+  stop()
+}
+process.exit(code)
