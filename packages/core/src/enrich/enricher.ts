@@ -2,7 +2,13 @@
  * @module The enricher interface: how sentiment and triage plug into ingestion. The built-in
  * enricher is one implementation; users can plug in their own model behind the same interface.
  */
-import type { Category, Direction, MentionKind, Platform, SentimentLabel } from '../model/vocabulary.js'
+import type {
+  Category,
+  Direction,
+  MentionKind,
+  Platform,
+  SentimentLabel,
+} from '../model/vocabulary.js'
 
 /** One earlier message of the same thread, oldest first; lets triage see context. */
 export interface ThreadContextItem {

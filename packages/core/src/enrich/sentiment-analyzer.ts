@@ -1,0 +1,158 @@
+/**
+ * @module The slice of the `sentiment` package (AFINN-165) that Earshot uses, behind a small
+ * interface. The package is extended through its own extension points: a registered language
+ * whose labels add the health lexicon and whose scoring strategy handles negation scope,
+ * intensifiers and dampeners, and contrast ("but").
+ */
+import { createRequire } from 'node:module'
+import Sentiment from 'sentiment'
+import {
+  CONTRAST_WORDS,
+  EMOJI_SCORES,
+  HEALTH_PHRASES,
+  HEALTH_WORDS,
+  MODIFIERS,
+  NEGATORS,
+  withSpellingVariants,
+} from './health-lexicon.js'
+
+/** The token the text preparation puts between clauses; negation never crosses it. */
+export const CLAUSE_BOUNDARY = '|'
+
+/** What a lexicon analyzer reports for one prepared text. */
+export interface LexiconAnalysis {
+  /** Sum of the (modified) word scores, on AFINN's scale. */
+  score: number
+  /** Sum of the positive contributions. */
+  positive: number
+  /** Sum of the negative contributions (a negative number). */
+  negative: number
+  /** How many tokens carried a score. */
+  hits: number
+}
+
+/**
+ * Scores prepared text (lower case, phrases joined with `-`, clauses separated by
+ * {@link CLAUSE_BOUNDARY}). Implementations must be pure and safe to share.
+ */
+export interface SentimentAnalyzer {
+  analyze(prepared: string): LexiconAnalysis
+}
+
+/** Turns a phrase into the single token the lexicon stores it under. */
+export function phraseToken(phrase: string): string {
+  return phrase.replace(/ /g, '-')
+}
+
+const require_ = createRequire(import.meta.url)
+const afinnPhrases: string[] = []
+
+function buildLabels(): Record<string, number> {
+  // The package exposes its AFINN table (with its emoji table merged in on load) only as a
+  // language file. Copy it: the package's `extras` option mutates that shared object, which is
+  // why extras are not used here.
+  const base = require_('sentiment/languages/en/labels.json') as Record<string, number>
+  // NOTE: a plain object, not a null-prototype one: the package calls labels.hasOwnProperty.
+  const labels: Record<string, number> = { ...base }
+  // AFINN's multi-word entries ("fed up", "can't stand") can never match the package's
+  // space-splitting tokenizer; the phrase matcher joins them, so store them joined too.
+  for (const [key, score] of Object.entries(base)) {
+    if (!key.includes(' ')) continue
+    const phrase = key.replace(/'/g, '')
+    labels[phraseToken(phrase)] = score
+    afinnPhrases.push(phrase)
+  }
+  Object.assign(labels, HEALTH_WORDS)
+  for (const [phrase, score] of Object.entries(HEALTH_PHRASES)) labels[phraseToken(phrase)] = score
+  return withSpellingVariants(labels)
+}
+
+const modifierMap: ReadonlyMap<string, number> = new Map(Object.entries(MODIFIERS))
+const NEVER_EXCEPTIONS: ReadonlySet<string> = new Set(['so', 'such', 'this', 'as', 'more'])
+
+/**
+ * The scoring strategy registered with the package: called once per scored token, with the whole
+ * token list, so it can look around the token.
+ */
+function applyRules(tokens: string[], cursor: number, tokenScore: number): number {
+  let score = tokenScore
+  const prev = tokens[cursor - 1]
+  if (prev !== undefined) {
+    const m = modifierMap.get(prev)
+    if (m !== undefined) {
+      score *= m
+      const prev2 = tokens[cursor - 2]
+      const m2 = prev2 === undefined ? undefined : modifierMap.get(prev2)
+      if (m2 !== undefined && m2 > 1 && m > 1) score *= 1.15
+    }
+  }
+  // Negation scope: up to three tokens back, never across a clause boundary or a "but".
+  for (let j = cursor - 1; j >= 0 && j >= cursor - 3; j--) {
+    const t = tokens[j]!
+    if (t === CLAUSE_BOUNDARY || CONTRAST_WORDS.has(t)) break
+    if (NEGATORS.has(t)) {
+      // "never been so welcome" praises; it does not negate.
+      if (t === 'never' && hasAny(tokens, j + 1, cursor, NEVER_EXCEPTIONS)) {
+        score *= 1.25
+      } else {
+        // "not good" is less bad than "bad"; "not bad" is only mildly good.
+        score = score > 0 ? -score * 0.75 : -score * 0.5
+      }
+      break
+    }
+  }
+  if (tokens[cursor + 1] === 'at' && tokens[cursor + 2] === 'all') score *= 1.4
+  // Contrast: the clause after "but" carries the writer's verdict.
+  let before = false
+  let after = false
+  for (let k = 0; k < tokens.length; k++) {
+    if (!CONTRAST_WORDS.has(tokens[k]!)) continue
+    if (k < cursor) before = true
+    else if (k > cursor) after = true
+  }
+  if (after) score *= 0.5
+  else if (before) score *= 1.5
+  return score
+}
+
+function hasAny(tokens: string[], from: number, to: number, set: ReadonlySet<string>): boolean {
+  for (let k = from; k < to; k++) if (set.has(tokens[k]!)) return true
+  return false
+}
+
+const LANGUAGE = 'earshot-en'
+
+/** The one `sentiment` instance (module level: building the label table is the costly part). */
+const engine = new Sentiment()
+const labels = buildLabels()
+engine.registerLanguage(LANGUAGE, { labels, scoringStrategy: { apply: applyRules } })
+// registerLanguage merges the package's emoji table over ours; put our emoji scores back.
+Object.assign(labels, EMOJI_SCORES)
+
+/**
+ * Every multi-word entry of the lexicon (apostrophes removed): the text preparation joins these
+ * into single tokens before the package tokenizes.
+ */
+export const LEXICON_PHRASES: readonly string[] = [...afinnPhrases, ...Object.keys(HEALTH_PHRASES)]
+
+/** True when the lexicon has an entry for the token (used by the phrase matcher and tests). */
+export function hasLexiconEntry(token: string): boolean {
+  return Object.hasOwn(labels, token)
+}
+
+/** The AFINN analyzer extended with the health lexicon and Earshot's scoring strategy. */
+export const afinnAnalyzer: SentimentAnalyzer = {
+  analyze(prepared: string): LexiconAnalysis {
+    const result = engine.analyze(prepared, { language: LANGUAGE })
+    let positive = 0
+    let negative = 0
+    for (const entry of result.calculation) {
+      for (const key in entry) {
+        const v = entry[key]!
+        if (v > 0) positive += v
+        else negative += v
+      }
+    }
+    return { score: result.score, positive, negative, hits: result.calculation.length }
+  },
+}

@@ -1,0 +1,245 @@
+/**
+ * @module Triage: does an inbound mention need a reply, in which category, is it urgent, and did
+ * the writer disclose health details in public? Rule families run on normalised text and decide
+ * by a fixed precedence; every rule that fires adds a reason a practice manager can read.
+ */
+import type { Category } from '../model/vocabulary.js'
+import { analyzeSentiment, type SentimentDetail } from './analyze-sentiment.js'
+import type { EnrichInput } from './enricher.js'
+import {
+  ACK_ONLY,
+  BOOKING,
+  CLINICAL_ASK,
+  CLINICAL_TERM,
+  COMPLAINT,
+  FEEDBACK,
+  GREETING_ONLY,
+  HEALTH_DETAIL,
+  IDENTIFIER,
+  NEGATED_BEFORE,
+  QUESTION_ANYWHERE,
+  QUESTION_START,
+  SENTENCE_OPENER,
+  SERVICE,
+  SPAM,
+  SYMPTOM_REPORT,
+  URGENT,
+} from './triage-patterns.js'
+
+/** What triage decides about one mention. */
+export interface TriageResult {
+  needsReply: boolean
+  /** Absent for outbound messages: the practice's own words have no triage category. */
+  category?: Category
+  reasons: string[]
+  privacy: boolean
+  urgent: boolean
+}
+
+/** Categories that need a reply from the practice (see `CATEGORIES` in the vocabulary). */
+export const REPLY_CATEGORIES: ReadonlySet<Category> = new Set<Category>([
+  'question',
+  'booking',
+  'complaint',
+  'clinical',
+  'privacy',
+  'review',
+  'feedback',
+])
+
+/** Lower case, straight apostrophes removed ("can't" → "cant"), whitespace collapsed. */
+export function normalizeForTriage(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[’‘`´']/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+const LEADING_HANDLES = /^(?:@[\w.]+[\s,:]*)+/
+const FACEBOOK_NAME_TAG = /^(?:@?[A-Z][a-z]+(?: [A-Z][a-z']+){1,2})(?:\s|$)/
+const SENTENCE_SPLIT =
+  /[.!?\n;]+|,\s+(?=(?:do|does|can|could|is|are|how|what|when|where|which|who|will|would|should)\b)/
+
+function isPrivateChannel(input: EnrichInput): boolean {
+  return input.kind === 'message' || input.platform === 'webchat'
+}
+
+function looksLikeQuestion(raw: string, norm: string): boolean {
+  if (raw.includes('?')) return true
+  if (QUESTION_ANYWHERE.test(norm)) return true
+  for (const part of norm.split(SENTENCE_SPLIT)) {
+    const s = part.replace(LEADING_HANDLES, '').trim().replace(SENTENCE_OPENER, '')
+    if (s && QUESTION_START.test(s)) return true
+  }
+  return false
+}
+
+function findUrgent(norm: string): string | null {
+  const m = URGENT.exec(norm)
+  if (!m) return null
+  // "no chest pain", "not struggling to breathe": reassurance, not an emergency.
+  if (NEGATED_BEFORE.test(norm.slice(Math.max(0, m.index - 20), m.index))) return null
+  return m[0]
+}
+
+/**
+ * Triage one mention. Pass the sentiment if you already have it (the default enricher does), so
+ * the text is scored once.
+ *
+ * @example
+ * triage({ text: 'do u bulk bill on saturdays', platform: 'facebook', kind: 'comment', direction: 'inbound' })
+ * // → { needsReply: true, category: 'question', reasons: ['asks a question (no "?" needed)'], … }
+ */
+export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageResult {
+  if (input.direction === 'outbound') {
+    return {
+      needsReply: false,
+      reasons: ['written by the practice'],
+      privacy: false,
+      urgent: false,
+    }
+  }
+  const raw = input.text ?? ''
+  const norm = normalizeForTriage(raw)
+  const senti = sentiment ?? analyzeSentiment(raw, { rating: input.rating })
+  const reasons: string[] = []
+  const isReview = input.kind === 'review'
+  const isGoogleReview = isReview && input.platform === 'google'
+  const isPrivate = isPrivateChannel(input)
+  const practiceReplied = input.thread?.some((m) => m.direction === 'outbound') ?? false
+
+  const finish = (category: Category, privacy = false, urgent = false): TriageResult => {
+    // Every review gets a reply: the category that would have said "no reply" becomes "review".
+    if (isReview && !REPLY_CATEGORIES.has(category) && (isGoogleReview || category !== 'spam')) {
+      reasons.push(isGoogleReview ? 'Google review: always reply' : 'review: always reply')
+      category = 'review'
+    }
+    return { needsReply: REPLY_CATEGORIES.has(category), category, reasons, privacy, urgent }
+  }
+
+  if (norm === '') {
+    if (isReview) {
+      reasons.push(input.rating != null ? `${input.rating}★ rating without text` : 'empty review')
+      return finish('review')
+    }
+    reasons.push('no text')
+    return finish(isPrivate && !practiceReplied ? 'question' : 'chatter')
+  }
+
+  if (SPAM.test(norm)) {
+    reasons.push('looks like spam or self-promotion')
+    return finish('spam')
+  }
+
+  const urgentCue = findUrgent(norm)
+  let privacy = false
+  if (!isPrivate) {
+    for (const [pattern, what] of IDENTIFIER) {
+      if (pattern.test(norm)) {
+        reasons.push(`discloses a ${what} in public`)
+        privacy = true
+      }
+    }
+    for (const [pattern, what] of HEALTH_DETAIL) {
+      if (pattern.test(norm)) {
+        reasons.push(`discloses ${what} in public`)
+        privacy = true
+        break
+      }
+    }
+    if (privacy) reasons.push('take the reply private; do not confirm they are a patient')
+  }
+  if (urgentCue !== null) {
+    reasons.push(`urgent clinical content: "${urgentCue}"`)
+    return finish('clinical', privacy, true)
+  }
+  if (privacy) return finish('privacy', true)
+
+  const question = looksLikeQuestion(raw, norm)
+  const complaintCue = COMPLAINT.exec(norm)?.[0]
+  if (complaintCue !== undefined) {
+    reasons.push(
+      question ? `rhetorical or angry question: "${complaintCue}"` : `complaint: "${complaintCue}"`,
+    )
+    return finish('complaint')
+  }
+  if (senti.sarcasm !== null) {
+    reasons.push(`sarcasm: "${senti.sarcasm}"`)
+    return finish('complaint')
+  }
+  const negative = senti.label === 'negative' && senti.score <= -0.3
+  if (negative && SERVICE.test(norm)) {
+    reasons.push('negative about the service')
+    return finish('complaint')
+  }
+  if (isReview && negative && input.rating != null && input.rating <= 2) {
+    reasons.push(`negative ${input.rating}★ review`)
+    return finish('complaint')
+  }
+
+  if (practiceReplied && ACK_ONLY.test(norm)) {
+    reasons.push('thanks or acknowledgement after the practice replied')
+    return finish('chatter')
+  }
+
+  const clinicalTerm = CLINICAL_TERM.exec(norm)?.[0]
+  if (clinicalTerm !== undefined) {
+    const ask = CLINICAL_ASK.exec(norm)?.[0]
+    if (ask !== undefined) {
+      reasons.push(`clinical question: "${ask}" about "${clinicalTerm}"`)
+      return finish('clinical')
+    }
+    if (question && SYMPTOM_REPORT.test(norm)) {
+      reasons.push(`describes a symptom and asks about it ("${clinicalTerm}")`)
+      return finish('clinical')
+    }
+  }
+
+  const bookingCue = BOOKING.exec(norm)?.[0]
+  if (bookingCue !== undefined) {
+    reasons.push(`booking or call-back request: "${bookingCue}"`)
+    return finish('booking')
+  }
+  if (question) {
+    reasons.push(raw.includes('?') ? 'asks a question' : 'asks a question (no "?" needed)')
+    return finish('question')
+  }
+  const feedbackCue = FEEDBACK.exec(norm)?.[0]
+  if (feedbackCue !== undefined) {
+    reasons.push(`suggestion or heads-up: "${feedbackCue}"`)
+    return finish('feedback')
+  }
+  if (
+    senti.positive > 0 &&
+    senti.negative < 0 &&
+    /\bbut\b/.test(norm) &&
+    senti.label !== 'negative'
+  ) {
+    reasons.push('mixed feedback (praise with a "but")')
+    return finish('feedback')
+  }
+
+  const friendTag =
+    (input.platform !== 'x' && LEADING_HANDLES.test(raw.trim())) ||
+    (input.platform === 'facebook' && FACEBOOK_NAME_TAG.test(raw.trim()))
+  if (friendTag) {
+    reasons.push('tags a friend')
+    return finish('chatter')
+  }
+  if (isPrivate && !practiceReplied) {
+    // Opening a private conversation is reaching out: platforms count it in response rates.
+    if (GREETING_ONLY.test(norm)) {
+      reasons.push('greeting that opens a private conversation')
+      return finish('question')
+    }
+    reasons.push('opens a private conversation')
+    return finish(senti.label === 'negative' ? 'complaint' : 'feedback')
+  }
+  if (senti.label === 'positive' && !practiceReplied) {
+    reasons.push(ACK_ONLY.test(norm) ? 'thanks, nothing to answer' : 'praise, nothing to answer')
+    return finish('praise')
+  }
+  reasons.push('nothing to answer')
+  return finish('chatter')
+}
