@@ -380,6 +380,20 @@ describe('createBusinessCalendar: horizon and validation', () => {
     expect(cal.nextOpening(at('2027-06-01T10:00:00Z'))).toBeNull()
   })
 
+  it('honours a custom search horizon', () => {
+    const spec: ScheduleSpec = {
+      timeZone: 'UTC',
+      overrides: [{ date: '2032-06-01', sessions: day('09:00', '10:00') }],
+    }
+    // 5.4 years away: beyond the default 3-year horizon, within a 6-year one.
+    expect(createBusinessCalendar(spec).nextOpening(at('2027-01-01T00:00:00Z'))).toBeNull()
+    const patient = createBusinessCalendar(spec, { searchHorizonYears: 6 })
+    expect(iso(patient.nextOpening(at('2027-01-01T00:00:00Z')))).toBe('2032-06-01T09:00:00Z')
+    expect(() => createBusinessCalendar(spec, { searchHorizonYears: 0 })).toThrow(
+      /searchHorizonYears/,
+    )
+  })
+
   it('extends backwards and forwards on demand', () => {
     const cal = createBusinessCalendar({ timeZone: 'UTC', weekly: weekdays(day('09:00', '17:00')) })
     expect(cal.isOpen(at('2030-01-07T10:00:00Z'))).toBe(true)
