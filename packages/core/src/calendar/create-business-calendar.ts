@@ -134,7 +134,7 @@ function isoOf(naiveMs: number): string {
  *
  * A local date's sessions are decided in this order: a closure covering the date → none; else an
  * override for the date → its sessions; else a public holiday of `holidayRegion` (type `public`) →
- * none; else the weekly sessions of its weekday. A past-midnight session belongs to the date it
+ * none (a part-day holiday only removes its own hours); else the weekly sessions of its weekday. A past-midnight session belongs to the date it
  * starts on. Sessions that touch or overlap (also across midnight) merge into one open interval.
  *
  * Throws EarshotError `INVALID_CONFIGURATION` for an invalid spec (bad field, unknown region,
