@@ -1,0 +1,190 @@
+/**
+ * @module Webhook deliveries: find the channel, verify (handshake or signature), parse, and
+ * ingest in one transaction. The dashboard mounts this at `/hooks/:platform[/:channelId]`.
+ *
+ * - A body that fails its signature is answered 401 and stored nowhere.
+ * - A handshake is answered with its challenge.
+ * - A verified body that cannot be parsed is quarantined with the reason and answered 202, so
+ *   the platform does not retry it forever; items the parser rejects are quarantined too.
+ * - Duplicates and out-of-order deliveries change nothing: ingestion is an idempotent upsert.
+ */
+import {
+  type ChannelRow,
+  type Database,
+  getChannel,
+  type IngestItem,
+  type IngestOptions,
+  ingest,
+  quarantineItems,
+  type WebhookRequest,
+  type WebhookVerification,
+} from '@earshot/core'
+import type { Kysely } from 'kysely'
+import { type CollectorLookup, collectorFor } from '../registry.js'
+import { toCollectorChannel } from './core-loop.js'
+
+/** What to answer the platform. */
+export interface WebhookResponse {
+  status: number
+  body: string
+  headers: Record<string, string>
+}
+
+/** Options of {@link handleWebhook}. */
+export interface HandleWebhookOptions {
+  collectors?: CollectorLookup
+  ingest?: Omit<IngestOptions, 'organisationId' | 'source'>
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
+
+function reply(status: number, body: unknown): WebhookResponse {
+  return { status, body: JSON.stringify(body), headers: JSON_HEADERS }
+}
+
+/**
+ * Handles one webhook delivery. Without `channelId` (Meta sends every Page of an app to one
+ * callback URL), every channel of the platform is tried: the body is accepted for the channels
+ * whose secret verifies it, and each channel's parser keeps only its own entries.
+ *
+ * @example
+ * app.all('/hooks/:platform/:channelId?', async (c) => {
+ *   const r = await handleWebhook(db, c.req.param('platform'), c.req.param('channelId'),
+ *     { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body: await c.req.text() })
+ *   return c.body(r.body, r.status, r.headers)
+ * })
+ */
+export async function handleWebhook(
+  db: Kysely<Database>,
+  platform: string,
+  channelId: string | undefined,
+  request: WebhookRequest,
+  options: HandleWebhookOptions = {},
+): Promise<WebhookResponse> {
+  let collector: ReturnType<typeof collectorFor> | undefined
+  try {
+    collector = options.collectors?.(platform) ?? collectorFor(platform)
+  } catch {
+    return reply(404, { error: `unknown platform ${platform}` })
+  }
+  const webhook = collector.webhook
+  if (!webhook) return reply(404, { error: `${platform} does not receive webhooks` })
+
+  let candidates: ChannelRow[]
+  if (channelId) {
+    const row = await getChannel(db, channelId)
+    candidates = row && row.platform === platform ? [row] : []
+  } else {
+    candidates = await db
+      .selectFrom('channels')
+      .selectAll()
+      .where('platform', '=', platform)
+      .execute()
+  }
+  if (candidates.length === 0) return reply(404, { error: 'no such channel' })
+
+  const verified: { row: ChannelRow; config: unknown }[] = []
+  let rejection: Extract<WebhookVerification, { kind: 'rejected' }> | undefined
+  for (const row of candidates) {
+    const parsed = collector.configSchema.safeParse(row.config)
+    if (!parsed.success) {
+      rejection ??= {
+        kind: 'rejected',
+        status: 401,
+        reason: 'the channel has no valid webhook configuration',
+      }
+      continue
+    }
+    let verification: WebhookVerification
+    try {
+      verification = await webhook.verify(request, parsed.data)
+    } catch (error) {
+      verification = {
+        kind: 'rejected',
+        status: 401,
+        reason: `verification failed: ${(error as Error).message}`,
+      }
+    }
+    if (verification.kind === 'challenge')
+      return {
+        status: 200,
+        body: verification.response,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      }
+    if (verification.kind === 'verified') verified.push({ row, config: parsed.data })
+    else rejection ??= verification
+  }
+  if (verified.length === 0)
+    return reply(rejection?.status ?? 401, { error: rejection?.reason ?? 'rejected' })
+  if (request.method.toUpperCase() !== 'POST') return reply(200, { ok: true })
+
+  const source = `webhook:${platform}`
+  const totals = { inserted: 0, updated: 0, unchanged: 0, deleted: 0, quarantined: 0 }
+  let unparseable = false
+  try {
+    for (const { row, config } of verified) {
+      let items: IngestItem[]
+      let rejected: { reason: string; payload: unknown }[] = []
+      try {
+        const parsed = await webhook.parse(request.body, toCollectorChannel(row), config)
+        if (Array.isArray(parsed)) items = parsed
+        else {
+          items = parsed.items
+          rejected = parsed.rejected
+        }
+      } catch (error) {
+        unparseable = true
+        await quarantineItems(db, [
+          {
+            organisationId: row.organisation_id,
+            channelId: row.id,
+            source,
+            reason: `unparseable ${platform} webhook body: ${(error as Error).message}`,
+            payload: bodyPayload(request.body),
+          },
+        ])
+        totals.quarantined++
+        continue
+      }
+      const result = await db.transaction().execute(async (trx) => {
+        const r =
+          items.length > 0
+            ? await ingest(trx, items, {
+                ...options.ingest,
+                organisationId: row.organisation_id,
+                source,
+              })
+            : undefined
+        if (rejected.length > 0)
+          await quarantineItems(
+            trx,
+            rejected.map((x) => ({
+              organisationId: row.organisation_id,
+              channelId: row.id,
+              source,
+              reason: x.reason,
+              payload: x.payload,
+            })),
+          )
+        return r
+      })
+      totals.inserted += result?.inserted ?? 0
+      totals.updated += result?.updated ?? 0
+      totals.unchanged += result?.unchanged ?? 0
+      totals.deleted += result?.deleted ?? 0
+      totals.quarantined += (result?.quarantined ?? 0) + rejected.length
+    }
+  } catch (error) {
+    // The database failed, not the sender: a 5xx makes the platform deliver again later.
+    return reply(503, { error: `could not store the delivery: ${(error as Error).message}` })
+  }
+  return reply(unparseable ? 202 : 200, { received: true, ...totals })
+}
+
+function bodyPayload(body: string): unknown {
+  try {
+    return JSON.parse(body)
+  } catch {
+    return { raw: body.slice(0, 100_000) }
+  }
+}
