@@ -1,0 +1,70 @@
+/**
+ * @module zod schemas of the JSON API's inputs. The same schemas validate requests and generate
+ * the OpenAPI document, so the two cannot drift apart.
+ */
+import { z } from 'zod'
+import { CATEGORIES, OVERRIDE_ACTIONS, SENTIMENT_LABELS, SLA_STATUSES } from '../core.js'
+
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .describe('ISO 8601 date (YYYY-MM-DD, midnight UTC) or date-time with offset')
+
+export const periodQuerySchema = z.object({
+  from: instant.optional().describe('Start of the period (inclusive); default 30 days before `to`'),
+  to: instant.optional().describe('End of the period (exclusive); default now'),
+})
+
+export const inboxQuerySchema = z.object({
+  practice: z.string().max(100).optional().describe('Only this practice'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('At most this many items (default 500)'),
+})
+
+export const mentionsQuerySchema = z.object({
+  q: z.string().max(200).optional().describe('Text to search in the message and author'),
+  practice: z.string().max(100).optional(),
+  channel: z.string().max(100).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  sentiment: z.enum(SENTIMENT_LABELS).optional(),
+  status: z.enum(SLA_STATUSES).optional(),
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
+  perPage: z.coerce.number().int().min(1).max(200).optional(),
+})
+
+export const rankingQuerySchema = periodQuerySchema.extend({
+  sort: z
+    .enum([
+      'compliance',
+      'responseRate',
+      'medianBusinessMs',
+      'backlog',
+      'sentimentMean',
+      'daysSinceLastPost',
+    ])
+    .optional()
+    .describe('Rank by this figure (default compliance, best first)'),
+})
+
+export const overrideBodySchema = z
+  .object({
+    action: z.enum(OVERRIDE_ACTIONS),
+    handledAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('For handled_elsewhere: when the response was made (default now)'),
+    note: z.string().max(500).optional(),
+  })
+  .strict()
+
+/** Parses an ISO date or date-time from the API. */
+export function parseInstant(value: string): Date {
+  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value)
+}

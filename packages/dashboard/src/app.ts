@@ -1,0 +1,193 @@
+/**
+ * @module `createDashboard`: the whole web app (pages, JSON API, webhook receivers, health check)
+ * as one runtime-agnostic Hono instance. Only the CLI's server entry binds it to a port.
+ */
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { secureHeaders } from 'hono/secure-headers'
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import { createLoginRateLimiter, type LoginRateLimitOptions } from './auth/login-rate-limiter.js'
+import { type Database, isEarshotError } from './core.js'
+import { type RecordOverride, recordOverrideFallback } from './data/record-override.js'
+import { loadAuth, requireCsrf, requirePageAuth } from './http/auth-middleware.js'
+import type { DashboardEnv, DashboardServices } from './http/dashboard-env.js'
+import { apiRoutes } from './routes/api-routes.js'
+import { assetRoutes } from './routes/asset-routes.js'
+import { authRoutes } from './routes/auth-routes.js'
+import { exportRoutes } from './routes/export-routes.js'
+import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
+import { mentionRoutes } from './routes/mention-routes.js'
+import { overviewRoutes } from './routes/overview-routes.js'
+import { settingsRoutes } from './routes/settings-routes.js'
+import { errorPageResponse } from './views/error-page.js'
+import { layout } from './views/layout.js'
+
+/** Options of {@link createDashboard}. */
+export interface DashboardOptions {
+  db: Kysely<Database>
+  /** The clock (tests pin it). Default: `() => new Date()`. */
+  now?: () => Date
+  /** Mark cookies Secure (and `__Host-` prefixed). Turn on behind HTTPS. Default false. */
+  secureCookies?: boolean
+  /** Failed sign-ins allowed per IP and e-mail per window. Default 5 per 15 minutes. */
+  loginRateLimit?: LoginRateLimitOptions
+  /** Records inbox decisions. Default: core's `recordOverride` once exported (a local stand-in until then). */
+  recordOverride?: RecordOverride
+  /** Handles `/hooks/*`. Default: `handleWebhook` from `@earshot/collectors`. */
+  webhookHandler?: WebhookHandler
+  /**
+   * The client's IP for rate limiting. Default: the socket address (Node server), else
+   * `unknown`. Behind a reverse proxy, read the proxy's header here.
+   */
+  clientIp?: (c: Context<DashboardEnv>) => string
+}
+
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+}
+
+function defaultClientIp(c: Context<DashboardEnv>): string {
+  // @hono/node-server puts the Node request in c.env; other runtimes fall back to one shared bucket.
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown'
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'That request is not valid',
+  401: 'Please sign in',
+  403: 'Not allowed',
+  404: 'Not found',
+  413: 'Too large',
+  429: 'Too many requests',
+}
+
+/**
+ * Creates the dashboard app.
+ *
+ * @example
+ * import { serve } from '@hono/node-server'
+ * const { db } = await openDatabase({ url: process.env.DATABASE_URL })
+ * serve({ fetch: createDashboard({ db, secureCookies: true }).fetch, port: 3000 })
+ */
+export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
+  const secureCookies = options.secureCookies ?? false
+  const services: DashboardServices = {
+    db: options.db,
+    now: options.now ?? (() => new Date()),
+    recordOverride: options.recordOverride ?? recordOverrideFallback,
+  }
+  const app = new Hono<DashboardEnv>()
+
+  app.use('*', async function provideServices(c, next) {
+    c.set('services', services)
+    c.set('auth', undefined)
+    await next()
+  })
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: CSP,
+      referrerPolicy: 'same-origin',
+      crossOriginResourcePolicy: 'same-origin',
+      strictTransportSecurity: secureCookies ? 'max-age=31536000; includeSubDomains' : false,
+    }),
+  )
+
+  app.get('/healthz', async (c) => {
+    try {
+      await sql`select 1`.execute(services.db)
+      return c.json({ ok: true, database: 'up' })
+    } catch {
+      return c.json({ ok: false, database: 'down' }, 503)
+    }
+  })
+  // Registered before the auth middleware: webhooks and assets need no session.
+  app.route('/', hookRoutes(options.webhookHandler))
+  app.route('/', assetRoutes())
+
+  app.use('*', loadAuth({ secureCookies }))
+  app.use('*', async function noStore(c, next) {
+    await next()
+    // Pages and API answers hold patient messages: never let a shared cache keep them.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store')
+  })
+  app.route('/api/v1', apiRoutes())
+
+  app.use('*', layout)
+  app.use('*', requireCsrf)
+  app.route(
+    '/',
+    authRoutes({
+      secureCookies,
+      limiter: createLoginRateLimiter(options.loginRateLimit),
+      clientIp: options.clientIp ?? defaultClientIp,
+    }),
+  )
+  app.use('*', requirePageAuth)
+  app.route('/', overviewRoutes())
+  app.route('/', mentionRoutes())
+  app.route('/', settingsRoutes())
+  app.route('/', exportRoutes())
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/'))
+      return c.json({ error: { code: 'NOT_FOUND', message: 'not found' } }, 404)
+    return errorPageResponse(
+      c,
+      404,
+      'Not found',
+      'There is nothing here, or you do not have access to it.',
+    )
+  })
+
+  app.onError((error, c) => {
+    let status = 500
+    let message = 'Something went wrong on our side. It has been logged; please try again.'
+    let code = 'INTERNAL'
+    if (error instanceof HTTPException) {
+      status = error.status
+      message = error.message || STATUS_TITLES[status] || 'error'
+      code =
+        status === 400
+          ? 'INVALID_INPUT'
+          : status === 401
+            ? 'UNAUTHENTICATED'
+            : status === 403
+              ? 'FORBIDDEN'
+              : status === 404
+                ? 'NOT_FOUND'
+                : status === 429
+                  ? 'RATE_LIMITED'
+                  : 'ERROR'
+    } else if (isEarshotError(error)) {
+      const map: Record<string, number> = {
+        INVALID_INPUT: 400,
+        INVALID_CONFIGURATION: 400,
+        NOT_FOUND: 404,
+        FORBIDDEN: 403,
+        DATABASE_UNAVAILABLE: 503,
+      }
+      status = map[error.code] ?? 500
+      code = error.code
+      if (status < 500) message = error.message
+    }
+    if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
+    const s = status as 400
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
+      return c.json({ error: { code, message } }, s)
+    return errorPageResponse(c, status, STATUS_TITLES[status] ?? 'Something went wrong', message)
+  })
+
+  return app
+}

@@ -1,0 +1,158 @@
+/**
+ * @module Authentication, authorisation and CSRF middleware. A request is authenticated by an
+ * `Authorization: Bearer` API token or by the session cookie; practice access is checked against
+ * the user's organisation and permitted practices, and anything outside them is a 404.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { HTTPException } from 'hono/http-exception'
+import { resolveApiToken } from '../auth/create-api-token.js'
+import { getUser } from '../auth/create-user.js'
+import { safeEqual } from '../auth/secret-token.js'
+import { loadSession } from '../auth/sessions.js'
+import { listPractices, type PracticeRow } from '../core.js'
+import type { AuthState, DashboardEnv } from './dashboard-env.js'
+
+/** Name of the session cookie (`__Host-` prefixed when cookies are Secure, which pins it to this origin). */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-earshot_session' : 'earshot_session'
+}
+
+/** Loads `c.var.auth` from a bearer token or the session cookie; never rejects by itself. */
+export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler<DashboardEnv> {
+  return async function loadAuthMiddleware(c, next) {
+    const { db, now } = c.var.services
+    const header = c.req.header('authorization')
+    let identity:
+      | {
+          organisationId: string
+          userId: string
+          csrfToken: string | null
+          via: 'session' | 'token'
+          sessionId: string | null
+        }
+      | undefined
+    if (header) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+      const token = match?.[1]
+      const resolved = token ? await resolveApiToken(db, token, now()) : undefined
+      if (!resolved) throw new HTTPException(401, { message: 'invalid API token' })
+      identity = { ...resolved, csrfToken: null, via: 'token', sessionId: null }
+    } else {
+      const sessionId = getCookie(c, sessionCookieName(options.secureCookies))
+      const session = sessionId ? await loadSession(db, sessionId, now()) : undefined
+      if (session && sessionId)
+        identity = {
+          organisationId: session.organisationId,
+          userId: session.userId,
+          csrfToken: session.csrfToken,
+          via: 'session',
+          sessionId,
+        }
+    }
+    if (identity) {
+      const user = await getUser(db, identity.organisationId, identity.userId)
+      if (user) {
+        const [organisation, all] = await Promise.all([
+          db
+            .selectFrom('organisations')
+            .select('name')
+            .where('id', '=', user.organisationId)
+            .executeTakeFirst(),
+          listPractices(db, user.organisationId),
+        ])
+        const allowed = new Set(user.practiceIds)
+        const practices = user.role === 'agency_admin' ? all : all.filter((p) => allowed.has(p.id))
+        c.set('auth', {
+          user,
+          organisationId: user.organisationId,
+          organisationName: organisation?.name ?? '',
+          practices,
+          canWrite: user.role !== 'viewer',
+          csrfToken: identity.csrfToken,
+          via: identity.via,
+          sessionId: identity.sessionId,
+        })
+      }
+    }
+    await next()
+  }
+}
+
+/** Pages: signed-in users only; others are sent to the sign-in page. */
+export const requirePageAuth: MiddlewareHandler<DashboardEnv> = async function requirePageAuth(
+  c,
+  next,
+) {
+  if (!c.var.auth) {
+    const url = new URL(c.req.url)
+    const nextPath = url.pathname + url.search
+    return c.redirect(`/login?next=${encodeURIComponent(nextPath)}`, 303)
+  }
+  return next()
+}
+
+/** API: signed-in users or token holders only; others get 401 JSON. */
+export const requireApiAuth: MiddlewareHandler<DashboardEnv> = async function requireApiAuth(
+  c,
+  next,
+) {
+  if (!c.var.auth)
+    return c.json(
+      {
+        error: {
+          code: 'UNAUTHENTICATED',
+          message: 'sign in or send Authorization: Bearer <token>',
+        },
+      },
+      401,
+    )
+  return next()
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Unsafe methods from a cookie session must carry the session's CSRF token, in the `_csrf` form
+ * field or the `X-CSRF-Token` header. Bearer-token requests carry no cookie and need none.
+ */
+export const requireCsrf: MiddlewareHandler<DashboardEnv> = async function requireCsrf(c, next) {
+  const auth = c.var.auth
+  if (SAFE_METHODS.has(c.req.method) || !auth || auth.via === 'token') return next()
+  let sent = c.req.header('x-csrf-token') ?? ''
+  if (!sent) {
+    const type = c.req.header('content-type') ?? ''
+    if (
+      type.startsWith('application/x-www-form-urlencoded') ||
+      type.startsWith('multipart/form-data')
+    ) {
+      const body = await c.req.parseBody()
+      sent = typeof body._csrf === 'string' ? body._csrf : ''
+    }
+  }
+  if (!sent || !auth.csrfToken || !safeEqual(sent, auth.csrfToken)) {
+    throw new HTTPException(403, {
+      message: 'missing or invalid CSRF token; reload the page and try again',
+    })
+  }
+  await next()
+}
+
+/** The signed-in state; throws 401 when absent (handlers behind the require* middleware). */
+export function authOf(c: Context<DashboardEnv>): AuthState {
+  const auth = c.var.auth
+  if (!auth) throw new HTTPException(401, { message: 'not signed in' })
+  return auth
+}
+
+/** Throws 403 unless the user may change things (viewers are read-only). */
+export function assertCanWrite(auth: AuthState): void {
+  if (!auth.canWrite) throw new HTTPException(403, { message: 'your role is read-only' })
+}
+
+/** A practice the user may see, or a 404 (the same answer for another tenant's id and an unknown one). */
+export function permittedPractice(auth: AuthState, practiceId: string | undefined): PracticeRow {
+  const practice = practiceId ? auth.practices.find((p) => p.id === practiceId) : undefined
+  if (!practice) throw new HTTPException(404, { message: 'no such practice' })
+  return practice
+}

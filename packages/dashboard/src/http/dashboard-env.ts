@@ -1,0 +1,36 @@
+/**
+ * @module The Hono environment of the dashboard: what every handler finds in `c.var`.
+ */
+import type { Kysely } from 'kysely'
+import type { DashboardUser } from '../auth/create-user.js'
+import type { Database, PracticeRow } from '../core.js'
+import type { RecordOverride } from '../data/record-override.js'
+
+/** Who is signed in and what they may see. */
+export interface AuthState {
+  user: DashboardUser
+  organisationId: string
+  organisationName: string
+  /** Practices this user may see (all of the organisation's for an agency admin), by name. */
+  practices: PracticeRow[]
+  /** Agency admins and practice managers may change things; viewers may not. */
+  canWrite: boolean
+  /** The session's CSRF token; null for bearer-token requests (no cookie, so no CSRF). */
+  csrfToken: string | null
+  via: 'session' | 'token'
+  sessionId: string | null
+}
+
+/** Services the app was created with. */
+export interface DashboardServices {
+  db: Kysely<Database>
+  now: () => Date
+  recordOverride: RecordOverride
+}
+
+export interface DashboardEnv {
+  Variables: {
+    services: DashboardServices
+    auth: AuthState | undefined
+  }
+}

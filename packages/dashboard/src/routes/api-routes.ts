@@ -1,0 +1,267 @@
+/**
+ * @module The JSON API under `/api/v1`: the dashboard's data for scripts and other tools. Same
+ * scoping as the pages (organisation and permitted practices; foreign ids are 404), zod-validated
+ * inputs with clear 400 errors, and an OpenAPI document at `/api/v1/openapi.json`.
+ */
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { z } from 'zod'
+import {
+  inboxQuerySchema,
+  mentionsQuerySchema,
+  overrideBodySchema,
+  parseInstant,
+  periodQuerySchema,
+  rankingQuerySchema,
+} from '../api/api-schemas.js'
+import { openApiDocument } from '../api/openapi-document.js'
+import { listChannels } from '../core.js'
+import {
+  getMentionDetailInScope,
+  listInboxItems,
+  searchMentionItems,
+} from '../data/mention-queries.js'
+import {
+  getPracticeCharts,
+  getPracticeSummaries,
+  type Period,
+  type PracticeSummary,
+} from '../data/practice-metrics.js'
+import { currentPromises } from '../data/practice-promises.js'
+import {
+  assertCanWrite,
+  authOf,
+  permittedPractice,
+  requireApiAuth,
+  requireCsrf,
+} from '../http/auth-middleware.js'
+import type { DashboardEnv } from '../http/dashboard-env.js'
+import { scopeOf } from './mention-routes.js'
+
+/** An API input error: 400 with every issue listed. */
+class ApiInputError extends HTTPException {
+  readonly issues: { path: string; message: string }[]
+  constructor(issues: { path: string; message: string }[]) {
+    super(400, {
+      message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+    })
+    this.issues = issues
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value)
+  if (!result.success)
+    throw new ApiInputError(
+      result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    )
+  return result.data
+}
+
+function periodFrom(q: { from?: string; to?: string }, now: Date): Period {
+  const to = q.to ? parseInstant(q.to) : now
+  const from = q.from ? parseInstant(q.from) : new Date(to.getTime() - 30 * 86_400_000)
+  if (to.getTime() <= from.getTime())
+    throw new ApiInputError([{ path: 'to', message: 'must be after from' }])
+  if (to.getTime() - from.getTime() > 400 * 86_400_000)
+    throw new ApiInputError([{ path: 'from', message: 'a period is at most 400 days' }])
+  return { from, to, now }
+}
+
+/** Routes mounted at `/api/v1`. */
+export function apiRoutes(): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>()
+  const document = openApiDocument()
+
+  app.onError((error, c) => {
+    if (error instanceof ApiInputError)
+      return c.json(
+        { error: { code: 'INVALID_INPUT', message: error.message, issues: error.issues } },
+        400,
+      )
+    throw error
+  })
+
+  app.get('/openapi.json', (c) => c.json(document))
+  app.use('*', requireApiAuth)
+  app.use('*', requireCsrf)
+
+  app.get('/practices', async (c) => {
+    const auth = authOf(c)
+    return c.json({
+      organisation: { id: auth.organisationId, name: auth.organisationName },
+      practices: auth.practices.map((p) => ({
+        id: p.id,
+        name: p.name,
+        slug: p.slug,
+        timeZone: p.time_zone,
+        holidayRegion: p.holiday_region,
+      })),
+    })
+  })
+
+  app.get('/practices/:practiceId', async (c) => {
+    const auth = authOf(c)
+    const practice = permittedPractice(auth, c.req.param('practiceId'))
+    const { db } = c.var.services
+    const [promises, channels] = await Promise.all([
+      currentPromises(db, auth.organisationId, [practice.id]),
+      listChannels(db, auth.organisationId, practice.id),
+    ])
+    const promise = promises.get(practice.id)
+    return c.json({
+      id: practice.id,
+      name: practice.name,
+      slug: practice.slug,
+      timeZone: practice.time_zone,
+      holidayRegion: practice.holiday_region,
+      promise: promise
+        ? {
+            version: promise.version,
+            statement: promise.statement,
+            goal: promise.goal,
+            spec: promise.spec,
+          }
+        : null,
+      channels: channels.map((ch) => ({
+        id: ch.id,
+        name: ch.name,
+        platform: ch.platform,
+        status: ch.status,
+        lastSuccessAt: ch.last_success_at,
+        lastErrorAt: ch.last_error_at,
+        lastError: ch.last_error,
+        itemsCollected: ch.items_collected,
+      })),
+    })
+  })
+
+  app.get('/practices/:practiceId/metrics', async (c) => {
+    const auth = authOf(c)
+    const practice = permittedPractice(auth, c.req.param('practiceId'))
+    const q = parse(periodQuerySchema, c.req.query())
+    const { db, now } = c.var.services
+    const period = periodFrom(q, now())
+    const [[summary], charts] = await Promise.all([
+      getPracticeSummaries(db, auth.organisationId, [practice.id], period),
+      getPracticeCharts(db, auth.organisationId, practice.id, practice.time_zone, period),
+    ])
+    return c.json({
+      practiceId: practice.id,
+      period: { from: period.from, to: period.to },
+      summary,
+      charts,
+    })
+  })
+
+  app.get('/ranking', async (c) => {
+    const auth = authOf(c)
+    const q = parse(rankingQuerySchema, c.req.query())
+    const { db, now } = c.var.services
+    const period = periodFrom(q, now())
+    const summaries = await getPracticeSummaries(
+      db,
+      auth.organisationId,
+      auth.practices.map((p) => p.id),
+      period,
+    )
+    const key = (q.sort ?? 'compliance') as keyof PracticeSummary
+    // Higher is better for rates and sentiment; lower is better for times, backlog and silence.
+    const higherBetter = key === 'compliance' || key === 'responseRate' || key === 'sentimentMean'
+    const names = new Map(auth.practices.map((p) => [p.id, p.name]))
+    const ranking = summaries
+      .map((s) => ({ ...s, practiceName: names.get(s.practiceId) }))
+      .sort((a, b) => {
+        const va = a[key] as number | null
+        const vb = b[key] as number | null
+        if (va === null && vb === null) return 0
+        if (va === null) return 1
+        if (vb === null) return -1
+        return higherBetter ? vb - va : va - vb
+      })
+      .map((s, i) => ({ rank: i + 1, ...s }))
+    return c.json({ period: { from: period.from, to: period.to }, sort: key, ranking })
+  })
+
+  app.get('/inbox', async (c) => {
+    const auth = authOf(c)
+    const q = parse(inboxQuerySchema, c.req.query())
+    const { db, now } = c.var.services
+    const items = await listInboxItems(db, scopeOf(auth, q.practice), now(), { limit: q.limit })
+    return c.json({ items })
+  })
+
+  app.get('/mentions', async (c) => {
+    const auth = authOf(c)
+    const q = parse(mentionsQuerySchema, c.req.query())
+    const { db, now } = c.var.services
+    const scope = scopeOf(auth, q.practice)
+    const result = await searchMentionItems(db, scope, now(), {
+      q: q.q,
+      practiceId: q.practice,
+      channelId: q.channel,
+      category: q.category,
+      sentiment: q.sentiment,
+      status: q.status,
+      direction: q.direction,
+      from: q.from ? parseInstant(q.from) : undefined,
+      to: q.to ? parseInstant(q.to) : undefined,
+      page: q.page,
+      perPage: q.perPage,
+    })
+    return c.json(result)
+  })
+
+  app.get('/mentions/:mentionId', async (c) => {
+    const auth = authOf(c)
+    const { db, now } = c.var.services
+    const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now())
+    if (!detail) throw new HTTPException(404, { message: 'no such mention' })
+    return c.json(detail)
+  })
+
+  app.post('/mentions/:mentionId/overrides', async (c: Context<DashboardEnv>) => {
+    const auth = authOf(c)
+    const { db, now: clock, recordOverride } = c.var.services
+    const now = clock()
+    const detail = await getMentionDetailInScope(
+      db,
+      scopeOf(auth),
+      c.req.param('mentionId') ?? '',
+      now,
+    )
+    if (!detail || detail.mention.direction !== 'inbound')
+      throw new HTTPException(404, { message: 'no such mention' })
+    assertCanWrite(auth)
+    let json: unknown
+    try {
+      json = await c.req.json()
+    } catch {
+      throw new ApiInputError([{ path: '', message: 'the body must be JSON' }])
+    }
+    const body = parse(overrideBodySchema, json)
+    const handledAt =
+      body.action === 'handled_elsewhere'
+        ? body.handledAt
+          ? new Date(body.handledAt)
+          : now
+        : undefined
+    if (handledAt && handledAt.getTime() > now.getTime() + 5 * 60_000)
+      throw new ApiInputError([{ path: 'handledAt', message: 'cannot be in the future' }])
+    if (handledAt && handledAt.getTime() < detail.mention.createdAt.getTime())
+      throw new ApiInputError([{ path: 'handledAt', message: 'before the mention was written' }])
+    await recordOverride(db, {
+      organisationId: auth.organisationId,
+      mentionId: detail.mention.id,
+      action: body.action,
+      handledAt,
+      note: body.note?.trim() || undefined,
+      actor: auth.user.email,
+    })
+    const after = await getMentionDetailInScope(db, scopeOf(auth), detail.mention.id, now)
+    return c.json(after, 201)
+  })
+
+  return app
+}

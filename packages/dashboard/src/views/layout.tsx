@@ -1,0 +1,100 @@
+/**
+ * @module The page shell: head (own stylesheet and scripts only), the navigation for the
+ * signed-in user, and the main landmark. Used through Hono's jsxRenderer.
+ */
+import type { Context } from 'hono'
+import type { Child } from 'hono/jsx'
+import { jsxRenderer } from 'hono/jsx-renderer'
+import type { DashboardEnv } from '../http/dashboard-env.js'
+
+/** What every page passes to `c.render`. */
+export interface PageProps {
+  title: string
+  /** Which navigation entry is current. */
+  active?: 'overview' | 'inbox' | 'mentions' | 'exports' | 'settings' | 'practice'
+  /** Loads chart.js and the chart wiring. */
+  charts?: boolean
+  /** A page without the app chrome (sign-in, printable report). */
+  bare?: boolean
+}
+
+declare module 'hono' {
+  // biome-ignore lint/style/useShorthandFunctionType: declaration merging needs an interface
+  interface ContextRenderer {
+    (content: string | Promise<string>, props: PageProps): Response | Promise<Response>
+  }
+}
+
+function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['active'] }) {
+  const auth = c.var.auth
+  if (!auth) return null
+  const item = (key: NonNullable<PageProps['active']>, href: string, label: string) => (
+    <li>
+      <a href={href} aria-current={active === key ? 'page' : undefined}>
+        {label}
+      </a>
+    </li>
+  )
+  return (
+    <header class="topbar">
+      <a class="brand" href="/">
+        <span class="brand-mark" aria-hidden="true">
+          ◉
+        </span>{' '}
+        Earshot
+      </a>
+      <nav aria-label="Main">
+        <ul>
+          {item('overview', '/', 'Overview')}
+          {item('inbox', '/inbox', 'Inbox')}
+          {item('mentions', '/mentions', 'Mentions')}
+          {item('exports', '/exports', 'Exports & reports')}
+          {auth.canWrite ? item('settings', '/settings', 'Settings') : null}
+        </ul>
+      </nav>
+      <div class="whoami">
+        <span>
+          {auth.user.name} · <span class="muted">{auth.organisationName}</span> ·{' '}
+          <span class="role">{auth.user.role.replace(/_/g, ' ')}</span>
+        </span>
+        {auth.csrfToken ? (
+          <form method="post" action="/logout" class="inline">
+            <input type="hidden" name="_csrf" value={auth.csrfToken} />
+            <button type="submit" class="link-button">
+              Sign out
+            </button>
+          </form>
+        ) : null}
+      </div>
+    </header>
+  )
+}
+
+/** The jsxRenderer middleware that wraps every page. */
+export const layout = jsxRenderer<DashboardEnv>(
+  ({ children, title, active, charts, bare }, c) => {
+    const ctx = c as unknown as Context<DashboardEnv>
+    const body: Child = children
+    return (
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="referrer" content="same-origin" />
+          <title>{`${title} · Earshot`}</title>
+          <link rel="stylesheet" href="/assets/app.css" />
+          {charts ? <script src="/assets/chart.umd.js" defer /> : null}
+          <script src="/assets/app.js" defer />
+        </head>
+        <body class={bare ? 'bare' : undefined}>
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+          {bare ? null : <Nav c={ctx} active={active} />}
+          <main id="main">{body}</main>
+        </body>
+      </html>
+    )
+  },
+  { docType: '<!doctype html>' },
+)
