@@ -107,9 +107,20 @@ for (let i = 0; i < N; i++) dues[i] = cal.addBusinessMs(starts[i]!, durations[i]
 betweenLoop()
 plainLoop()
 
-const due = timeIt('addBusinessMs', dueLoop)
-const between = timeIt('businessTimeBetween', betweenLoop)
-const plain = timeIt('plain Date add', plainLoop)
+// Interleaved rounds, best of each: the machine is shared, so a single pass mostly measures
+// whoever else is running; the best round is the closest to this code's own speed.
+const ROUNDS = 3
+const best = { due: 0, between: 0, plain: 0 }
+const sinks: number[] = []
+for (let r = 0; r < ROUNDS; r++) {
+  const d = timeIt('addBusinessMs', dueLoop)
+  const b = timeIt('businessTimeBetween', betweenLoop)
+  const p = timeIt('plain Date add', plainLoop)
+  best.due = Math.max(best.due, d.perSecond)
+  best.between = Math.max(best.between, b.perSecond)
+  best.plain = Math.max(best.plain, p.perSecond)
+  sinks.push(d.sink + b.sink + p.sink)
+}
 
 // Sanity: every due time measures back to its duration, so the rate is of correct answers.
 let mismatches = 0
@@ -117,11 +128,10 @@ for (let i = 0; i < N; i += 997) {
   if (cal.businessTimeBetween(starts[i]!, dues[i]!) !== durations[i]) mismatches++
 }
 if (mismatches > 0) throw new Error(`calendar bench: ${mismatches} due times did not measure back`)
-if (!Number.isFinite(due.sink + between.sink + plain.sink))
-  throw new Error('calendar bench: bad sink')
+if (!sinks.every(Number.isFinite)) throw new Error('calendar bench: bad sink')
 
-console.log(`METRIC calendar.due_per_s ${Math.round(due.perSecond)}`)
-console.log(`METRIC calendar.between_per_s ${Math.round(between.perSecond)}`)
-console.log(`METRIC calendar.plain_add_per_s ${Math.round(plain.perSecond)}`)
+console.log(`METRIC calendar.due_per_s ${Math.round(best.due)}`)
+console.log(`METRIC calendar.between_per_s ${Math.round(best.between)}`)
+console.log(`METRIC calendar.plain_add_per_s ${Math.round(best.plain)}`)
 console.log(`METRIC calendar.cold_first_query_ms ${coldMs.toFixed(1)}`)
-console.log(`METRIC calendar.due_vs_plain_add ${(due.perSecond / plain.perSecond).toFixed(3)}`)
+console.log(`METRIC calendar.due_vs_plain_add ${(best.due / best.plain).toFixed(3)}`)

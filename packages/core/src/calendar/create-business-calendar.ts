@@ -291,6 +291,9 @@ class IntervalEngine {
   /** Open time up to the end of interval i. */
   private cumAfter = new Float64Array(0)
   private n = 0
+  /** dayIndex[k]: first interval ending after dayBase + k days; skips most of the search. */
+  private dayIndex = new Int32Array(0)
+  private dayBase = 0
   private y0 = 0
   private y1 = -1
   private validStart = Number.POSITIVE_INFINITY
@@ -370,10 +373,29 @@ class IntervalEngine {
       this.cumAfter[i] = acc
     }
     this.n = n
+    // Buckets are real 24h spans from a fixed instant, not local days: only a lookup aid.
+    this.dayBase = this.validStartFor(y0)
+    const buckets = Math.ceil((this.validEndFor(y1) - this.dayBase) / DAY) + 1
+    const dayIndex = new Int32Array(buckets)
+    let j = 0
+    for (let k = 0; k < buckets; k++) {
+      const at = this.dayBase + k * DAY
+      while (j < n && ends[j]! <= at) j++
+      dayIndex[k] = j
+    }
+    this.dayIndex = dayIndex
     this.y0 = y0
     this.y1 = y1
-    this.validStart = localToUtc(this.zone, naiveLocalMs(y0, 1, 2))
-    this.validEnd = localToUtc(this.zone, naiveLocalMs(y1 + 1, 1, 1))
+    this.validStart = this.validStartFor(y0)
+    this.validEnd = this.validEndFor(y1)
+  }
+
+  private validStartFor(y0: number): number {
+    return localToUtc(this.zone, naiveLocalMs(y0, 1, 2))
+  }
+
+  private validEndFor(y1: number): number {
+    return localToUtc(this.zone, naiveLocalMs(y1 + 1, 1, 1))
   }
 
   /** Makes [validStart, validEnd) contain `t`. */
@@ -404,17 +426,13 @@ class IntervalEngine {
     return true
   }
 
-  /** Index of the first interval whose end is after t (n when none). */
+  /** Index of the first interval whose end is after t (n when none); t must be covered. */
   private firstEndingAfter(t: number): number {
     const ends = this.ends
-    let lo = 0
-    let hi = this.n
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (ends[mid]! > t) hi = mid
-      else lo = mid + 1
-    }
-    return lo
+    const n = this.n
+    let i = this.dayIndex[Math.floor((t - this.dayBase) / DAY)]!
+    while (i < n && ends[i]! <= t) i++
+    return i
   }
 
   /** Open time from the origin up to t; t must be covered. */
@@ -463,10 +481,18 @@ class IntervalEngine {
           if (at <= this.validEnd) return at
         } else {
           const target = base + durationMs
-          // Smallest j ≥ i whose cumulative end reaches the target.
+          // Smallest j ≥ i whose cumulative end reaches the target: gallop from i (most due
+          // times are a few intervals away), then binary search the last step.
           const cumAfter = this.cumAfter
           let lo = i
-          let hi = n
+          let hi = i
+          let step = 1
+          while (hi < n && cumAfter[hi]! < target) {
+            lo = hi + 1
+            hi = i + step
+            step *= 2
+          }
+          if (hi > n) hi = n
           while (lo < hi) {
             const mid = (lo + hi) >>> 1
             if (cumAfter[mid]! >= target) hi = mid
