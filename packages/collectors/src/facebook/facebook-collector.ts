@@ -43,7 +43,7 @@ export const facebookConfigSchema = z.object({
     .default('v23.0'),
   baseUrl: z.url().default('https://graph.facebook.com'),
   /** How far back each run looks for posts whose comments may have changed. */
-  lookbackDays: z.number().int().min(1).max(365).default(30),
+  lookbackDays: z.number().int().min(1).max(3650).default(30),
   /** Also collect Messenger conversations. */
   includeMessages: z.boolean().default(true),
   pageSize: z.number().int().min(1).max(100).default(25),

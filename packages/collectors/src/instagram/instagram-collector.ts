@@ -44,7 +44,7 @@ export const instagramConfigSchema = z.object({
     .default('v23.0'),
   /** `https://graph.instagram.com` for Instagram Login apps, `https://graph.facebook.com` for Facebook Login. */
   baseUrl: z.url().default('https://graph.facebook.com'),
-  lookbackDays: z.number().int().min(1).max(365).default(30),
+  lookbackDays: z.number().int().min(1).max(3650).default(30),
   /** Also collect media the account is tagged in, as mentions. */
   includeTags: z.boolean().default(true),
   pageSize: z.number().int().min(1).max(100).default(25),

@@ -1,0 +1,17 @@
+/**
+ * @module Test helpers for collector authors: the contract suite, a fake platform server, and
+ * tenant fixtures. Imports vitest: use it from test files only.
+ */
+export {
+  type FakeHandler,
+  type FakeRequest,
+  type FakeResponse,
+  type FakeServer,
+  startFakeServer,
+} from './fake-server.js'
+export {
+  type TestCollectorContext,
+  type TestCollectorOptions,
+  testCollector,
+} from './test-collector.js'
+export { createTestTenant, type TestTenant } from './test-tenant.js'
