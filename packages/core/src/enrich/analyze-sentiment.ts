@@ -3,7 +3,7 @@
  * sarcasm, "!!!" and capitals, normalised to [-1, 1] and combined with a review's star rating.
  */
 import type { SentimentResult } from './enricher.js'
-import { prepareText } from './prepare-text.js'
+import { findSarcasm, mentionsLongWait, opensAsQuestion, prepareText } from './prepare-text.js'
 import { afinnAnalyzer, type SentimentAnalyzer } from './sentiment-analyzer.js'
 
 /** Options for {@link analyzeSentiment}. */
@@ -49,15 +49,18 @@ export function analyzeSentiment(text: string, options: SentimentOptions = {}): 
   let positive = lex.positive
   let negative = lex.negative
   let sarcasm: string | null = null
-  if (prep.sarcasm !== null && positive > 0) {
-    // Irony turns the praise words into the complaint.
-    sarcasm = prep.sarcasm
-    negative -= positive + 1
-    positive = 0
+  if (positive > 0) {
+    sarcasm = findSarcasm(prep)
+    if (sarcasm !== null) {
+      // Irony turns the praise words into the complaint.
+      negative -= positive + 1
+      positive = 0
+    }
   }
   // A long wait is the commonest complaint and rarely uses a sentiment word.
-  if (prep.longWait) negative -= 2
+  if (mentionsLongWait(prep)) negative -= 2
   let raw = positive + negative
+  if (raw !== 0 && sarcasm === null && prep.exclamations === 0 && opensAsQuestion(prep)) raw *= 0.5
   if (raw !== 0) {
     raw += Math.sign(raw) * 0.3 * prep.exclamations
     if (prep.shouting) raw *= 1.25

@@ -10,43 +10,52 @@ import { CLAUSE_BOUNDARY, LEXICON_PHRASES } from './sentiment-analyzer.js'
 export interface PreparedText {
   /** Lower case, phrases joined with `-`, clauses separated by `|`. */
   prepared: string
+  /** The lower-cased text with punctuation kept, for phrase cues such as sarcasm. */
+  lower: string
   /** Number of "!" (capped at 4). */
   exclamations: number
   /** Some word is shouted in capitals in otherwise mixed-case text. */
   shouting: boolean
   /** Some word is stretched ("soooo", "goood"). */
   elongated: boolean
-  /** The sarcasm marker found, if any ("🙄", "yeah right", …). */
-  sarcasm: string | null
-  /** Waiting words next to a duration ("sat there for 90 mins", "on hold an hour"). */
-  longWait: boolean
 }
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/** One alternation of every lexicon phrase, longest first so "not bad at all" beats "not bad". */
-const PHRASE_PATTERN = new RegExp(
-  `(?<![\\w-])(?:${[...new Set(LEXICON_PHRASES)]
-    .sort((a, b) => b.length - a.length)
-    .map((p) => escapeRegExp(p).replace(/ /g, ' +'))
-    .join('|')})(?![\\w-])`,
-  'g',
-)
+/**
+ * Lexicon phrases indexed by their first word, longest first, so joining them is one pass over
+ * the tokens rather than a regex with hundreds of alternatives.
+ */
+const PHRASES_BY_FIRST_WORD: ReadonlyMap<string, readonly string[][]> = (() => {
+  const index = new Map<string, string[][]>()
+  for (const phrase of new Set(LEXICON_PHRASES)) {
+    const words = phrase.split(' ')
+    if (words.length < 2) continue
+    const list = index.get(words[0]!) ?? []
+    list.push(words)
+    index.set(words[0]!, list)
+  }
+  for (const list of index.values()) list.sort((a, b) => b.length - a.length)
+  return index
+})()
 
 const UNICODE_ESCAPE = /\\u([0-9a-fA-F]{4})/g
 const decodeEscape = (_: string, hex: string): string =>
   String.fromCharCode(Number.parseInt(hex, 16))
+const NON_ASCII = /[^\x00-\x7f]/
 const NT_CONTRACTION = /n't\b/g
 const I_WOULD = /\bi'd\b/g
 const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/g
 const HANDLE = /(^|[^\w])@[\w.]+/g
+const EMOTICON_HINT = /[:;=]|<3|\^_*\^|[xX]D/
 const EMOJI = /\p{Extended_Pictographic}/gu
 // Variation selectors, zero-width joiners and skin tones would glue emoji to their neighbours.
 const EMOJI_MODIFIERS = /[\uFE0E\uFE0F\u200D]|\u{1F3FB}|\u{1F3FC}|\u{1F3FD}|\u{1F3FE}|\u{1F3FF}/gu
+const CURLY_QUOTES = /[’‘`´]/g
 const CLAUSE_PUNCTUATION = /[.!?;:,…\n\r()"]+|\s[-–—]+\s/g
 const ELONGATION = /([a-z])\1{2,}/g
+const CAPS_RUN = /[A-Z]{3}/
 const CAPS_WORD = /\b[A-Z][A-Z']{2,}\b/g
 const HAS_LOWER = /[a-z]/
+const SPACES = / +/
 
 const SARCASM_PHRASES =
   /\b(?:yeah right|oh great|oh good|oh joy|just great|just perfect|just what i needed|great,? another|love how|love it when|love that i|love waiting|love being|love sitting|so glad i|nothing like (?:waiting|sitting|being)|what a joy|thanks a bunch|(?:really|very|real|so) (?:professional|helpful|nice|great|good|classy) (?:to|of you))\b|\s\/s\s*$/
@@ -56,13 +65,18 @@ const RECOMMEND_ENOUGH =
   /\b(?:cant|cannot|couldnt|could not|can not) recommend(?: [a-z]+){0,4} enough\b/g
 const WAIT_QUANTITY =
   /\b(?:\d+|an?|one|two|three|four|five|six)\s*(?:more\s+)?(?:hours?|hrs?|mins?|minutes|weeks?)\b/
-const WAIT_WORD = /\b(?:wait|waiting|waited|sit|sat|sitting|hold|queue|queued)\b/
+const WAIT_WORD = /\b(?:wait|waiting|waited|sit|sat|sitting|hold|queue|queued|late|delayed)\b/
 
-/** Prepares a mention for the lexicon analyzer. Pure; safe on any string. */
+/**
+ * Prepares a mention for the lexicon analyzer. Pure; safe on any string. Every optional pass is
+ * guarded by a cheap check, because this runs on every mention ingested.
+ */
 export function prepareText(text: string): PreparedText {
+  // Exports and scrapes often leave JSON escapes ("don\u2019t") in the text.
+  if (text.includes('\\u')) text = text.replace(UNICODE_ESCAPE, decodeEscape)
   const exclamations = Math.min(4, countChar(text, '!'))
   let shouting = false
-  if (HAS_LOWER.test(text)) {
+  if (CAPS_RUN.test(text) && HAS_LOWER.test(text)) {
     for (const m of text.matchAll(CAPS_WORD)) {
       if (!ACRONYMS.has(m[0].replace(/'/g, ''))) {
         shouting = true
@@ -70,37 +84,84 @@ export function prepareText(text: string): PreparedText {
       }
     }
   }
-  // Exports and scrapes often leave JSON escapes ("don\u2019t") in the text.
-  if (text.includes('\\u')) text = text.replace(UNICODE_ESCAPE, decodeEscape)
-  let s = text.replace(URL, ' ').replace(HANDLE, '$1 ')
-  s = s.replace(EMOTICON_POSITIVE, ' emopos ').replace(EMOTICON_NEGATIVE, ' emoneg ')
-  s = s.replace(EMOJI_MODIFIERS, '').replace(EMOJI, ' $& ')
-  s = s.toLowerCase().replace(/[’‘`´]/g, "'")
+  let s = text
+  if (s.includes('http') || s.includes('www.')) s = s.replace(URL, ' ')
+  if (s.includes('@')) s = s.replace(HANDLE, '$1 ')
+  if (EMOTICON_HINT.test(s)) {
+    s = s.replace(EMOTICON_POSITIVE, ' emopos ').replace(EMOTICON_NEGATIVE, ' emoneg ')
+  }
+  const nonAscii = NON_ASCII.test(s)
+  if (nonAscii) s = s.replace(EMOJI_MODIFIERS, '').replace(EMOJI, ' $& ')
+  s = s.toLowerCase()
+  if (nonAscii) s = s.replace(CURLY_QUOTES, "'")
   const lower = s
   // Keep "i'll", "we'll" and "we're" apart from "ill", "well" and "were"; only negations and
   // "i'd" lose their apostrophe, so the lexicon needs one spelling of each.
-  s = s.replace(NT_CONTRACTION, 'nt').replace(I_WOULD, 'id')
-  const stretched = s.replace(ELONGATION, '$1$1')
-  const elongated = stretched !== s
-  s = stretched.replace(CLAUSE_PUNCTUATION, ` ${CLAUSE_BOUNDARY} `).replace(/\s+/g, ' ')
-  s = s.replace(RECOMMEND_ENOUGH, ' recommend-enough ')
-  s = s.replace(PHRASE_PATTERN, (m) => m.replace(/ +/g, '-'))
-  return {
-    prepared: s,
-    exclamations,
-    shouting,
-    elongated,
-    sarcasm: findSarcasm(text, lower),
-    longWait: WAIT_QUANTITY.test(lower) && WAIT_WORD.test(lower),
-  }
+  if (s.includes("'")) s = s.replace(NT_CONTRACTION, 'nt').replace(I_WOULD, 'id')
+  const elongated = hasStretchedLetters(s)
+  if (elongated) s = s.replace(ELONGATION, '$1$1')
+  s = s.replace(CLAUSE_PUNCTUATION, ` ${CLAUSE_BOUNDARY} `)
+  if (s.includes('enough')) s = s.replace(RECOMMEND_ENOUGH, ' recommend-enough ')
+  return { prepared: joinPhrases(s), lower, exclamations, shouting, elongated }
 }
 
-function findSarcasm(raw: string, lower: string): string | null {
-  const emoji = SARCASM_EMOJI.exec(raw)
+function joinPhrases(s: string): string {
+  const tokens = s.split(SPACES)
+  let changed = false
+  for (let i = 0; i < tokens.length; i++) {
+    const candidates = PHRASES_BY_FIRST_WORD.get(tokens[i]!)
+    if (candidates === undefined) continue
+    for (const words of candidates) {
+      let k = 1
+      while (k < words.length && tokens[i + k] === words[k]) k++
+      if (k === words.length) {
+        tokens[i] = words.join('-')
+        for (let j = 1; j < k; j++) tokens[i + j] = ''
+        changed = true
+        i += k - 1
+        break
+      }
+    }
+  }
+  // Empty tokens are harmless: the package's tokenizer collapses repeated spaces.
+  return changed ? tokens.join(' ') : s
+}
+
+/** Three or more of the same letter in a row ("soooo"); a loop beats a back-reference regex. */
+function hasStretchedLetters(s: string): boolean {
+  let run = 1
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === s.charCodeAt(i - 1) && c >= 97 && c <= 122) {
+      if (++run >= 3) return true
+    } else run = 1
+  }
+  return false
+}
+
+/** The sarcasm marker in a prepared mention ("🙄", "yeah right", …), or null. */
+export function findSarcasm(prep: PreparedText): string | null {
+  const emoji = SARCASM_EMOJI.exec(prep.lower)
   if (emoji) return emoji[0]
-  const phrase = SARCASM_PHRASES.exec(lower)
-  if (phrase) return phrase[0].trim()
-  return null
+  const phrase = SARCASM_PHRASES.exec(prep.lower)
+  return phrase ? phrase[0].trim() : null
+}
+
+const QUESTION_OPENING =
+  /^(?:do|does|is|are|can|could|how|what|whats|when|where|which|who|should|will|would|any|anyone)\b/
+
+/**
+ * Does the mention open like a question? Words in a question describe what is asked about ("is
+ * it normal to bleed", "any good with running injuries"), not how the writer feels. A trailing
+ * "?" alone is not enough: on social media those are as often rhetorical.
+ */
+export function opensAsQuestion(prep: PreparedText): boolean {
+  return QUESTION_OPENING.test(prep.prepared)
+}
+
+/** Waiting words next to a duration ("sat there for 90 mins", "on hold an hour"). */
+export function mentionsLongWait(prep: PreparedText): boolean {
+  return WAIT_WORD.test(prep.lower) && WAIT_QUANTITY.test(prep.lower)
 }
 
 function countChar(s: string, c: string): number {

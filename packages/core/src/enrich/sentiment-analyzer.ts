@@ -103,17 +103,26 @@ function applyRules(tokens: string[], cursor: number, tokenScore: number): numbe
   }
   if (tokens[cursor + 1] === 'at' && tokens[cursor + 2] === 'all') score *= 1.4
   // Contrast: the clause after "but" carries the writer's verdict.
-  let before = false
-  let after = false
-  for (let k = 0; k < tokens.length; k++) {
-    if (!CONTRAST_WORDS.has(tokens[k]!)) continue
-    if (k < cursor) before = true
-    else if (k > cursor) after = true
+  if (tokens !== contrastFor) {
+    // The package passes the same token array for every scored word of one text: find the
+    // contrast words once per text, not once per scored word.
+    contrastFor = tokens
+    firstContrast = -1
+    lastContrast = -1
+    for (let k = 0; k < tokens.length; k++) {
+      if (!CONTRAST_WORDS.has(tokens[k]!)) continue
+      if (firstContrast === -1) firstContrast = k
+      lastContrast = k
+    }
   }
-  if (after) score *= 0.5
-  else if (before) score *= 1.5
+  if (lastContrast > cursor) score *= 0.5
+  else if (firstContrast !== -1 && firstContrast < cursor) score *= 1.5
   return score
 }
+
+let contrastFor: string[] | null = null
+let firstContrast = -1
+let lastContrast = -1
 
 function hasAny(tokens: string[], from: number, to: number, set: ReadonlySet<string>): boolean {
   for (let k = from; k < to; k++) if (set.has(tokens[k]!)) return true

@@ -6,7 +6,7 @@
 
 /** Spam: money schemes, follower selling, prize scams, agencies touting for work. */
 export const SPAM =
-  /\b(?:(?:earn|make) \$?\d[\d,k]*|make (?:\$+|money|cash)|work(?:ing)? from home|crypto\w*|bitcoin|forex|binary options?|invest(?:ed)? with (?:mr|mrs|ms|miss)|profit in a|whatsapp ?\+?\d|on telegram|telegram @|dm (?:me|us) (?:for|to) (?:collab|promo|find out|learn)|(?:dm|message|inbox) (?:me )?for (?:a )?collab|collab\b|promo(?:te)? (?:it )?on @|send (?:pic|pics|it) to @|get featured|buy (?:real )?(?:instagram |ig |tiktok )?(?:followers|likes|views)|\d+k followers|followers fast|sub(?:scribe)? to my channel|i sub back|sub back|check (?:out )?my (?:channel|page|profile|bio)|claim (?:here|now|your|it)|gift ?card|free iphone|free prizes?|you ?ve been selected|youve been selected|bit\.ly|tinyurl|cheap-?pharmacy|viagra|cialis|seo services|web designer|web design services|better website|marketing agency|grow your (?:practice|business|page|brand)|free audit|recovery expert|funds recovery|sugar (?:daddy|mummy|mommy)|onlyfans|hello dear|accept my (?:friend )?request|would like to be friends)\b/
+  /\b(?:(?:earn|make) \$?\d[\d,k]*|make (?:\$+ ?\w*|money|cash)|one simple trick|work(?:ing)? from home|crypto\w*|bitcoin|forex|binary options?|invest(?:ed)? with (?:mr|mrs|ms|miss)|profit in a|whatsapp ?\+?\d|on telegram|telegram @|dm (?:me|us) (?:for|to) (?:collab|promo|find out|learn)|(?:dm|message|inbox) (?:me )?for (?:a )?collab|collab\b|promo(?:te)? (?:it )?on @|send (?:pic|pics|it) to @|get featured|buy (?:real )?(?:instagram |ig |tiktok )?(?:followers|likes|views)|\d+k followers|followers fast|sub(?:scribe)? to my channel|i sub back|sub back|check (?:out )?my (?:channel|page|profile|bio)|claim (?:here|now|your|it)|gift ?card|free iphone|free prizes?|you ?ve been selected|youve been selected|bit\.ly|tinyurl|cheap-?pharmacy|viagra|cialis|seo services|web designer|web design services|better website|marketing agency|grow your (?:practice|business|page|brand)|free audit|recovery expert|funds recovery|sugar (?:daddy|mummy|mommy)|onlyfans|hello dear|accept my (?:friend )?request|would like to be friends)\b/
 
 /** Urgent clinical content: someone should look now. */
 export const URGENT =
@@ -32,6 +32,11 @@ const CONDITION =
 const MEDICATION =
   '(?:\\d+ ?mg\\b|sertraline|lexapro|escitalopram|zoloft|prozac|fluoxetine|lithium|metformin|insulin|methadone|suboxone|ozempic|antidepressants?|antipsychotics?|the pill|prep\\b)'
 
+/** Cheap pre-check: without one of these words no {@link HEALTH_DETAIL} pattern can match. */
+export const HEALTH_DETAIL_HINT: RegExp = new RegExp(
+  `\\b(?:${CONDITION}|${MEDICATION}|tested positive|came back|results? show|results? say)`,
+)
+
 /** Health details about the writer or their family: diagnosis, results, medication. */
 export const HEALTH_DETAIL: ReadonlyArray<readonly [RegExp, string]> = [
   [new RegExp(`\\bmy (?:\\w+ ){0,3}?${CONDITION}`), 'diagnosis'],
@@ -56,7 +61,7 @@ export const HEALTH_DETAIL: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** Complaint cues, including rhetorical questions ("how is it acceptable…"). */
 export const COMPLAINT =
-  /\b(?:complain(?:t|ts|ing|ed)?|unacceptable|disgust\w*|disgrace\w*|appall\w*|ridiculous|a joke|absolute joke|rude\w*|unprofessional|incompetent|hopeless|useless|worst|terrible|horrible|awful|atrocious|shocking|pathetic|furious|angry|upset|unhappy|not happy|not good enough|not ok|not okay|not impressed|not great|not acceptable|disappoint\w*|overcharg\w*|overpriced|rip ?off|ripped off|misdiagnos\w*|dismissive|rushed|ignored|ignoring|never again|never going back|not going back|wont be back|avoid|waste of|nightmare|rubbish|unhelpful|lost my|gave away|given away|billed (?:me )?twice|charged (?:me )?(?:twice|for)|cancel(?:l)?ed (?:on me|my|by|me|us)|you cancel(?:l)?ed|(?:no one|noone|nobody) (?:answers|answered|called|rang|said|has|would|will|told|picks)|never answer\w*|never pick\w* up|on hold|still (?:waiting|no|havent|not|nothing)|(?:hours?|mins?|minutes) late|sick of|fed up|had enough|how hard is it|what is the point|whats the point|(?:how|why) is (?:it|this|that) (?:ok|okay|acceptable|fair|allowed|possible)|who decided|would(?:nt| not) recommend|do not recommend|dont recommend|didnt listen|(?:zero|0|no) stars|shame about|(?:basic|some|learn) manners|need(?:s)? (?:some )?training|(?:asked|called|rang|phoned|emailed|messaged|tried)(?: \w+){0,4}? (?:\d+|two|three|four|five|several|multiple|many) times|(?:\d+|two|three|four|five) times (?:ive|i have|i|now)|third time|thanks for nothing|impossible to)\b/
+  /\b(?:complain(?:t|ts|ing|ed)?|unacceptable|disgust\w*|disgrace\w*|appall\w*|ridiculous|a joke|absolute joke|rude\w*|unprofessional|incompetent|hopeless|useless|worst|terrible|horrible|awful|atrocious|shocking|pathetic|furious|angry|upset|unhappy|not happy|not good enough|not ok|not okay|not impressed|not great|not acceptable|disappoint\w*|overcharg\w*|overpriced|rip ?off|ripped off|misdiagnos\w*|dismissive|rushed|ignored|ignoring|never again|never going back|not going back|wont be back|avoid|waste of|nightmare|rubbish|unhelpful|lost my|gave away|given away|billed (?:me )?twice|charged (?:me )?(?:twice|for)|cancel(?:l)?ed (?:on me|my|by|me|us)|you cancel(?:l)?ed|(?:no one|noone|nobody) (?:answers|answered|called|rang|said|has|would|will|told|picks)|never answer\w*|never pick\w* up|on hold|still (?:waiting|no|havent|not|nothing)|(?:hours?|mins?|minutes) late|sick of|fed up|had enough|how hard is it|what is the point|whats the point|(?:how|why) is (?:it|this|that) (?:ok|okay|acceptable|fair|allowed|possible)|who decided|would(?:nt| not) recommend|do not recommend|dont recommend|didnt listen|(?:zero|0|no) stars|shame about|(?:basic|some|learn) manners|need(?:s)? (?:some )?training|(?:asked|called|rang|phoned|emailed|messaged|tried)(?: \w+){0,4}? (?:\d+|two|three|four|five|several|multiple|many) times|(?:\d+|two|three|four|five) times (?:ive|i have|i|now)|third time|thanks for nothing|impossible to)\b/g
 
 /** Words that say the complaint is about the service, for negative-sentiment complaints. */
 export const SERVICE =
@@ -76,7 +81,7 @@ export const SYMPTOM_REPORT =
 
 /** Requests to book, move, cancel, or be called back. */
 export const BOOKING =
-  /\b(?:book(?:ing)? (?:in|me|him|her|us|them|a|an|my)\b|(?:can|could|may) (?:i|we) (?:please |pls )?(?:book|get|make|have|see|come|move|change|bring \w+ in)|(?:can|could) (?:you|someone|u) (?:please |pls )?(?:book|fit|squeeze|put|move|change)|(?:id|i would|we would|wed) like to (?:book|make|see|get|come|reschedule|cancel|change|move)|(?:need|want|wanting|trying|looking|hoping|keen) to (?:book|make an|see (?:a|the|dr)|get in|get an|reschedule|cancel|change|move)|need (?:an?|to make an?) (?:appt|appointment|booking)|(?:call|ring|phone) me\b|call back|callback|give me a (?:call|ring)|(?:any|got any|have any) (?:appointments|appts|availability|spots|slots|openings)|earliest (?:you|available|appointment)|next available|fit (?:me|us|him|her|them) in|squeeze (?:me|us|him|her|them) in|reschedul\w*|cancel (?:my|tomorrows?|the|our|todays?)|move my|change my (?:appt|appointment|booking)|running (?:about |abit |a bit |\d+ ?(?:mins?|minutes) )*late|(?:appointments?|appts?) (?:available|left|free)|how do i book|book online|put me (?:in|down)|get in (?:asap|today|this week|tomorrow|with)|(?:dmd|messaged|emailed|called|rang) (?:you|u) about (?:a |my )?(?:booking|appointment|appt))\b/
+  /\b(?:book(?:ing)? (?:in|me|him|her|us|them|a|an|my)\b|(?:can|could|may) (?:i|we) (?:please |pls )?(?:book|get|make|have|see|come|move|change|bring \w+ in)|(?:can|could) (?:you|someone|u) (?:please |pls )?(?:book|fit|squeeze|put|move|change)|(?:id|i would|we would|wed) like to (?:book|make|see|get|come|reschedule|cancel|change|move)|(?<!(?:do|would|will) (?:i|we|you) )(?:need|want|wanting|trying|looking|hoping|keen) to (?:book|make an|see (?:a|the|dr)|get in|get an|reschedule|cancel|change|move)|need (?:an?|to make an?) (?:appt|appointment|booking)|(?:call|ring|phone) me\b|call back|callback|give me a (?:call|ring)|(?:any|got any|have any) (?:appointments|appts|availability|spots|slots|openings)|earliest (?:you|available|appointment)|next available|fit (?:me|us|him|her|them) in|squeeze (?:me|us|him|her|them) in|reschedul\w*|cancel (?:my|tomorrows?|the|our|todays?)|move my|change my (?:appt|appointment|booking)|running (?:about |abit |a bit |\d+ ?(?:mins?|minutes) )*late|(?:appointments?|appts?) (?:available|left|free)|how do i book|book online|put me (?:in|down)|get in (?:asap|today|this week|tomorrow|with)|(?:dmd|messaged|emailed|called|rang) (?:you|u) about (?:a |my )?(?:booking|appointment|appt))\b/
 
 /** Question forms that need no question mark. */
 export const QUESTION_ANYWHERE =
@@ -84,7 +89,7 @@ export const QUESTION_ANYWHERE =
 
 /** Question words and auxiliaries that open a question when they start a sentence. */
 export const QUESTION_START =
-  /^(?:(?:do|does|did|are|is|can|could|will|would|should|have|has|may|r) (?:you|u|ye|ya|i|we|they|he|she|it|there|the|my|this|that|anyone|someone|any|a|an|your|ur)\b|(?:how|what|whats|wats|when|where|which|who|whos|why|any1|anyone)\b(?! (?:a|an)\b)|(?:r u|do u|u guys)\b)/
+  /^(?:(?:do|does|are|is|can|could|will|would|should|have|has|may|r) (?:you|u|ye|ya|i|we|they|he|she|it|there|the|my|this|that|anyone|someone|any|a|an|your|ur)\b|did (?:you|u|i|we|they|he|she|anyone|someone)\b|(?:how|what|whats|wats|when|where|which|who|whos|why|any1|anyone)\b(?! (?:a|an)\b)|(?:r u|do u|u guys)\b)/
 
 /** Openers stripped before testing {@link QUESTION_START} ("hi, do you…", "also do you…"). */
 export const SENTENCE_OPENER =
@@ -101,3 +106,7 @@ export const ACK_ONLY =
 /** Greetings with nothing else. */
 export const GREETING_ONLY =
   /^(?:\s|[!.,~-]|\p{Extended_Pictographic}|\b(?:hi|hey|hello|hiya|heya|yo|morning|good morning|afternoon|good afternoon|evening|gday|there|team|guys|all|anyone there|is anyone there)\b)+$/u
+
+/** Reactions that are chatter however positive they sound ("first!", "same", "me too"). */
+export const CHATTER_ONLY =
+  /^(?:first(?: comment)?|same|me too|lol|lmao|haha\w*|omg|wow|yay|this|true|facts|mood|tagging \w+)\b[^a-z]*(?:yay|lol|haha)?[^a-z]*$/

@@ -9,12 +9,14 @@ import type { EnrichInput } from './enricher.js'
 import {
   ACK_ONLY,
   BOOKING,
+  CHATTER_ONLY,
   CLINICAL_ASK,
   CLINICAL_TERM,
   COMPLAINT,
   FEEDBACK,
   GREETING_ONLY,
   HEALTH_DETAIL,
+  HEALTH_DETAIL_HINT,
   IDENTIFIER,
   NEGATED_BEFORE,
   QUESTION_ANYWHERE,
@@ -49,15 +51,24 @@ export const REPLY_CATEGORIES: ReadonlySet<Category> = new Set<Category>([
 
 /** Lower case, straight apostrophes removed ("can't" → "cant"), whitespace collapsed. */
 export function normalizeForTriage(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[’‘`´']/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
+  let s = text.toLowerCase()
+  if (APOSTROPHE_HINT.test(s)) s = s.replace(APOSTROPHES, '')
+  if (WHITESPACE_RUN.test(s)) s = s.replace(WHITESPACE, ' ')
+  return s.trim()
 }
 
+const APOSTROPHE_HINT = /['’‘`´]/
+const APOSTROPHES = /['’‘`´]/g
+const WHITESPACE_RUN = /\s\s|[\t\n\r\f\v]/
+const WHITESPACE = /\s+/g
+const IDENTIFIER_HINT = /\d|@|dob|d\.o\.b|birth|born/
+
 const LEADING_HANDLES = /^(?:@[\w.]+[\s,:]*)+/
-const FACEBOOK_NAME_TAG = /^(?:@?[A-Z][a-z]+(?: [A-Z][a-z']+){1,2})(?:\s|$)/
+// Facebook renders a tagged friend as their plain name: "Tom Baker", "Jess Taylor this is where
+// I go". Titles and sentence openers ("Dr James is…", "Thank You") are not tags.
+const FACEBOOK_NAME_TAG =
+  /^(?!(?:Dr|Doctor|Mr|Mrs|Ms|Miss|Prof|Nurse|The|My|Our|Your|Thank|Thanks|Happy|Big|Huge|Massive|Best|Great|Love|So|Such|What|How|Just|Highly|Very|Merry|Good)\b)@?[A-Z][a-z]+ [A-Z][a-z']+(?:$|[\s,!.]+(?:this|look|we|you|u|remember|check|see|lol|haha|omg|here|thats|that's|its|it's)\b|[\s!.]*$)/
+const EMOJI_OR_SYMBOLS_ONLY = /^[^\p{L}\p{N}]*$/u
 const SENTENCE_SPLIT =
   /[.!?\n;]+|,\s+(?=(?:do|does|can|could|is|are|how|what|when|where|which|who|will|would|should)\b)/
 
@@ -73,6 +84,15 @@ function looksLikeQuestion(raw: string, norm: string): boolean {
     if (s && QUESTION_START.test(s)) return true
   }
   return false
+}
+
+function findComplaint(norm: string): string | undefined {
+  COMPLAINT.lastIndex = 0
+  for (let m = COMPLAINT.exec(norm); m !== null; m = COMPLAINT.exec(norm)) {
+    // "no complaints", "never had to complain": praise in disguise.
+    if (!NEGATED_BEFORE.test(norm.slice(Math.max(0, m.index - 20), m.index))) return m[0]
+  }
+  return undefined
 }
 
 function findUrgent(norm: string): string | null {
@@ -111,7 +131,11 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
 
   const finish = (category: Category, privacy = false, urgent = false): TriageResult => {
     // Every review gets a reply: the category that would have said "no reply" becomes "review".
-    if (isReview && !REPLY_CATEGORIES.has(category) && (isGoogleReview || category !== 'spam')) {
+    if (
+      isReview &&
+      (category === 'feedback' || !REPLY_CATEGORIES.has(category)) &&
+      (isGoogleReview || category !== 'spam')
+    ) {
       reasons.push(isGoogleReview ? 'Google review: always reply' : 'review: always reply')
       category = 'review'
     }
@@ -134,13 +158,15 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
 
   const urgentCue = findUrgent(norm)
   let privacy = false
-  if (!isPrivate) {
+  if (!isPrivate && IDENTIFIER_HINT.test(norm)) {
     for (const [pattern, what] of IDENTIFIER) {
       if (pattern.test(norm)) {
         reasons.push(`discloses a ${what} in public`)
         privacy = true
       }
     }
+  }
+  if (!isPrivate && HEALTH_DETAIL_HINT.test(norm)) {
     for (const [pattern, what] of HEALTH_DETAIL) {
       if (pattern.test(norm)) {
         reasons.push(`discloses ${what} in public`)
@@ -148,8 +174,8 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
         break
       }
     }
-    if (privacy) reasons.push('take the reply private; do not confirm they are a patient')
   }
+  if (privacy) reasons.push('take the reply private; do not confirm they are a patient')
   if (urgentCue !== null) {
     reasons.push(`urgent clinical content: "${urgentCue}"`)
     return finish('clinical', privacy, true)
@@ -157,7 +183,7 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
   if (privacy) return finish('privacy', true)
 
   const question = looksLikeQuestion(raw, norm)
-  const complaintCue = COMPLAINT.exec(norm)?.[0]
+  const complaintCue = findComplaint(norm)
   if (complaintCue !== undefined) {
     reasons.push(
       question ? `rhetorical or angry question: "${complaintCue}"` : `complaint: "${complaintCue}"`,
@@ -169,7 +195,7 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     return finish('complaint')
   }
   const negative = senti.label === 'negative' && senti.score <= -0.3
-  if (negative && SERVICE.test(norm)) {
+  if (senti.score <= -0.5 && SERVICE.test(norm)) {
     reasons.push('negative about the service')
     return finish('complaint')
   }
@@ -183,15 +209,16 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     return finish('chatter')
   }
 
-  const clinicalTerm = CLINICAL_TERM.exec(norm)?.[0]
-  if (clinicalTerm !== undefined) {
-    const ask = CLINICAL_ASK.exec(norm)?.[0]
-    if (ask !== undefined) {
-      reasons.push(`clinical question: "${ask}" about "${clinicalTerm}"`)
-      return finish('clinical')
-    }
-    if (question && SYMPTOM_REPORT.test(norm)) {
-      reasons.push(`describes a symptom and asks about it ("${clinicalTerm}")`)
+  // The advice-seeking form is rarer than clinical words, so it is tested first.
+  const ask = CLINICAL_ASK.exec(norm)?.[0]
+  if (ask !== undefined || (question && SYMPTOM_REPORT.test(norm))) {
+    const clinicalTerm = CLINICAL_TERM.exec(norm)?.[0]
+    if (clinicalTerm !== undefined) {
+      reasons.push(
+        ask !== undefined
+          ? `clinical question: "${ask}" about "${clinicalTerm}"`
+          : `describes a symptom and asks about it ("${clinicalTerm}")`,
+      )
       return finish('clinical')
     }
   }
@@ -210,12 +237,7 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     reasons.push(`suggestion or heads-up: "${feedbackCue}"`)
     return finish('feedback')
   }
-  if (
-    senti.positive > 0 &&
-    senti.negative < 0 &&
-    /\bbut\b/.test(norm) &&
-    senti.label !== 'negative'
-  ) {
+  if (senti.positive > 0 && senti.negative < 0 && /\bbut\b/.test(norm) && senti.score > -0.5) {
     reasons.push('mixed feedback (praise with a "but")')
     return finish('feedback')
   }
@@ -235,6 +257,10 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     }
     reasons.push('opens a private conversation')
     return finish(senti.label === 'negative' ? 'complaint' : 'feedback')
+  }
+  if (EMOJI_OR_SYMBOLS_ONLY.test(norm) || CHATTER_ONLY.test(norm)) {
+    reasons.push('a reaction, nothing to answer')
+    return finish('chatter')
   }
   if (senti.label === 'positive' && !practiceReplied) {
     reasons.push(ACK_ONLY.test(norm) ? 'thanks, nothing to answer' : 'praise, nothing to answer')
