@@ -6,11 +6,17 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 const dir = new URL('../examples/', import.meta.url).pathname
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort()
 let failed = 0
 for (const file of files) {
   console.log(`\n── examples/${file}`)
-  const run = spawnSync(process.execPath, ['--conditions=@earshot/source', '--import', 'tsx', join(dir, file)], { stdio: 'inherit', env: { ...process.env, EARSHOT_EXAMPLE: '1' } })
+  const run = spawnSync(
+    process.execPath,
+    ['--conditions=@earshot/source', '--import', 'tsx', join(dir, file)],
+    { stdio: 'inherit', env: { ...process.env, EARSHOT_EXAMPLE: '1' } },
+  )
   if (run.status !== 0) {
     failed++
     console.error(`examples/${file} failed (exit ${run.status ?? run.signal})`)

@@ -4,7 +4,7 @@
 // EARSHOT_TEST_DATABASE_URL and EARSHOT_BENCH_DATABASE_URL pointing at it, and stops the server
 // whatever happens.  Usage: node scripts/with-postgres.mjs -- <command> [args…]
 import { execFileSync, spawn } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -39,7 +39,11 @@ if (isRoot) {
 }
 // PostgreSQL refuses to run as root, so its tools run as the postgres user then.
 const pg = (tool, toolArgs, options = {}) =>
-  execFileSync(isRoot ? 'runuser' : join(bin, tool), isRoot ? ['-u', 'postgres', '--', join(bin, tool), ...toolArgs] : toolArgs, { stdio: ['ignore', 'ignore', 'inherit'], ...options })
+  execFileSync(
+    isRoot ? 'runuser' : join(bin, tool),
+    isRoot ? ['-u', 'postgres', '--', join(bin, tool), ...toolArgs] : toolArgs,
+    { stdio: ['ignore', 'ignore', 'inherit'], ...options },
+  )
 
 let started = false
 const stop = () => {
@@ -49,18 +53,36 @@ const stop = () => {
     } catch {}
     started = false
   }
+  // EARSHOT_PG_LOG=FILE keeps the server log (e.g. with auto_explain in EARSHOT_PG_OPTIONS).
+  if (process.env.EARSHOT_PG_LOG) {
+    try {
+      copyFileSync(join(dir, 'server.log'), process.env.EARSHOT_PG_LOG)
+    } catch {}
+  }
   rmSync(dir, { recursive: true, force: true })
 }
 
 let code = 1
 try {
   pg('initdb', ['-D', data, '-U', 'earshot', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'])
-  pg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c max_connections=200`, 'start'])
+  pg('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-o',
+    `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c max_connections=200 ${process.env.EARSHOT_PG_OPTIONS ?? ''}`,
+    'start',
+  ])
   started = true
   pg('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'earshot', 'earshot_test'])
   const url = `postgres://earshot@127.0.0.1:${port}/earshot_test`
   console.log(`PostgreSQL 15 on 127.0.0.1:${port} (data in ${dir})`)
-  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, EARSHOT_TEST_DATABASE_URL: url, EARSHOT_BENCH_DATABASE_URL: url } })
+  const child = spawn(command[0], command.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, EARSHOT_TEST_DATABASE_URL: url, EARSHOT_BENCH_DATABASE_URL: url },
+  })
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
   code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))))
 } catch (error) {

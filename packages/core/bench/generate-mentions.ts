@@ -39,7 +39,11 @@ export function prng(seed: number): () => number {
 }
 
 /** About `count` mentions over `days` days before `end`, on the given channels. */
-export function generateMentions(channelIds: readonly string[], count: number, options: { seed?: number; days?: number; end?: Date; pageId?: string } = {}): MentionInput[] {
+export function generateMentions(
+  channelIds: readonly string[],
+  count: number,
+  options: { seed?: number; days?: number; end?: Date; pageId?: string } = {},
+): MentionInput[] {
   const random = prng(options.seed ?? 42)
   const end = (options.end ?? new Date('2026-11-20T00:00:00Z')).getTime()
   const span = (options.days ?? 90) * 86_400_000
@@ -51,15 +55,42 @@ export function generateMentions(channelIds: readonly string[], count: number, o
     const start = end - Math.floor(random() * span)
     const root = `t${thread}`
     const text = QUESTIONS[Math.floor(random() * QUESTIONS.length)]!
-    out.push({ channelId, externalId: root, kind: 'comment', threadKey: root, author: { id: `u${Math.floor(random() * 5000)}`, name: 'Patient' }, text, createdAt: new Date(start), permalink: `https://www.facebook.com/${root}` })
+    out.push({
+      channelId,
+      externalId: root,
+      kind: 'comment',
+      threadKey: root,
+      author: { id: `u${Math.floor(random() * 5000)}`, name: 'Patient' },
+      text,
+      createdAt: new Date(start),
+      permalink: `https://www.facebook.com/${root}`,
+    })
     let at = start
     if (random() < 0.3 && out.length < count) {
       at += Math.floor(random() * 3_600_000)
-      out.push({ channelId, externalId: `${root}-f`, kind: 'reply', threadKey: root, parentExternalId: root, author: { id: `u${Math.floor(random() * 5000)}`, name: 'Patient' }, text: 'hello?? anyone', createdAt: new Date(at) })
+      out.push({
+        channelId,
+        externalId: `${root}-f`,
+        kind: 'reply',
+        threadKey: root,
+        parentExternalId: root,
+        author: { id: `u${Math.floor(random() * 5000)}`, name: 'Patient' },
+        text: 'hello?? anyone',
+        createdAt: new Date(at),
+      })
     }
     if (random() < 0.7 && out.length < count) {
       at += Math.floor(random() * 20 * 3_600_000)
-      out.push({ channelId, externalId: `${root}-r`, kind: 'reply', threadKey: root, parentExternalId: root, author: { id: options.pageId ?? 'page', name: 'The Practice' }, text: REPLIES[Math.floor(random() * REPLIES.length)]!, createdAt: new Date(at) })
+      out.push({
+        channelId,
+        externalId: `${root}-r`,
+        kind: 'reply',
+        threadKey: root,
+        parentExternalId: root,
+        author: { id: options.pageId ?? 'page', name: 'The Practice' },
+        text: REPLIES[Math.floor(random() * REPLIES.length)]!,
+        createdAt: new Date(at),
+      })
     }
   }
   return out

@@ -16,31 +16,78 @@ import { generateMentions } from './generate-mentions.js'
 
 const url = process.env.EARSHOT_BENCH_DATABASE_URL ?? process.env.EARSHOT_TEST_DATABASE_URL
 if (!url) {
-  console.error('ingest-bench needs PostgreSQL: run `npm run bench` (it starts one) or set EARSHOT_BENCH_DATABASE_URL')
+  console.error(
+    'ingest-bench needs PostgreSQL: run `npm run bench` (it starts one) or set EARSHOT_BENCH_DATABASE_URL',
+  )
   process.exit(2)
 }
 const ROWS = Number(process.env.BENCH_ROWS ?? 30_000)
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000)
 
-const { db, close } = await openDatabase({ url })
+const queryStats = new Map<string, [number, number]>()
+const { db, close } = await openDatabase({
+  url,
+  // BENCH_PROFILE=1 prints where the database time goes.
+  ...(process.env.BENCH_PROFILE
+    ? {
+        log: (e) => {
+          const k = e.query.sql.slice(0, 60)
+          const s = queryStats.get(k) ?? [0, 0]
+          s[0]++
+          s[1] += e.queryDurationMillis
+          queryStats.set(k, s)
+        },
+      }
+    : {}),
+})
 const org = await createOrganisation(db, { name: `bench ${Date.now()}` })
 const channels: string[] = []
 for (const [i, zone] of ['Australia/Sydney', 'Europe/London', 'America/Los_Angeles'].entries()) {
   const practice = await createPractice(db, {
     organisationId: org.id,
     name: `Practice ${i}`,
-    schedule: { timeZone: zone, weekly: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ start: '08:00', end: '12:30' }, { start: '13:30', end: '18:00' }]])) },
-    promise: { targets: [{ filter: { categories: ['complaint', 'clinical'] }, duration: '1 business hour' }, { duration: '2 business hours' }] },
+    schedule: {
+      timeZone: zone,
+      weekly: Object.fromEntries(
+        ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [
+          d,
+          [
+            { start: '08:00', end: '12:30' },
+            { start: '13:30', end: '18:00' },
+          ],
+        ]),
+      ),
+    },
+    promise: {
+      targets: [
+        { filter: { categories: ['complaint', 'clinical'] }, duration: '1 business hour' },
+        { duration: '2 business hours' },
+      ],
+    },
   })
   for (const platform of ['facebook', 'instagram'] as const) {
-    const c = await createChannel(db, { organisationId: org.id, practiceId: practice.id, platform, externalAccountId: 'page', name: `${platform} ${i}` })
+    const c = await createChannel(db, {
+      organisationId: org.id,
+      practiceId: practice.id,
+      platform,
+      externalAccountId: 'page',
+      name: `${platform} ${i}`,
+    })
     channels.push(c.id)
   }
 }
 const items = generateMentions(channels, ROWS)
 
 // Warm up the JIT and the caches on a separate organisation-sized slice, not measured.
-await ingest(db, generateMentions(channels, 500, { seed: 7 }).map((m) => ({ ...m, externalId: `warm-${m.externalId}`, threadKey: `warm-${m.threadKey}`, ...(m.parentExternalId ? { parentExternalId: `warm-${m.parentExternalId}` } : {}) })))
+await ingest(
+  db,
+  generateMentions(channels, 500, { seed: 7 }).map((m) => ({
+    ...m,
+    externalId: `warm-${m.externalId}`,
+    threadKey: `warm-${m.threadKey}`,
+    ...(m.parentExternalId ? { parentExternalId: `warm-${m.parentExternalId}` } : {}),
+  })),
+)
 
 let t = performance.now()
 for (let i = 0; i < items.length; i += BATCH) await ingest(db, items.slice(i, i + BATCH))
@@ -49,29 +96,61 @@ const ingestSeconds = (performance.now() - t) / 1000
 // The reference: the very rows ingest wrote, COPYed into a twin table.
 await sql`drop table if exists bench_mentions_copy`.execute(db)
 await sql`create table bench_mentions_copy (like mentions including all)`.execute(db)
-const columns = (await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = 'mentions' and table_schema = current_schema() order by ordinal_position`.execute(db)).rows.map((r) => r.column_name)
-const rows = (await sql<Record<string, unknown>>`select * from mentions where organisation_id = ${org.id} and external_id not like 'warm-%'`.execute(db)).rows
+// LIKE copies keys and indexes but not foreign keys; add the one mentions has, so COPY pays the same checks.
+await sql`alter table bench_mentions_copy add foreign key (organisation_id, channel_id) references channels (organisation_id, id)`.execute(
+  db,
+)
+const columns = (
+  await sql<{
+    column_name: string
+  }>`select column_name from information_schema.columns where table_name = 'mentions' and table_schema = current_schema() order by ordinal_position`.execute(
+    db,
+  )
+).rows.map((r) => r.column_name)
+const rows = (
+  await sql<
+    Record<string, unknown>
+  >`select * from mentions where organisation_id = ${org.id} and external_id not like 'warm-%'`.execute(
+    db,
+  )
+).rows
 const lines = rows.map((r) => `${columns.map((c) => copyValue(r[c])).join('\t')}\n`)
 
 const client = new pg.Client({ connectionString: url })
 await client.connect()
 t = performance.now()
-await pipeline(Readable.from(lines), client.query(copyFrom(`copy bench_mentions_copy (${columns.join(', ')}) from stdin`)))
+await pipeline(
+  Readable.from(lines),
+  client.query(copyFrom(`copy bench_mentions_copy (${columns.join(', ')}) from stdin`)),
+)
 const copySeconds = (performance.now() - t) / 1000
 await client.query('drop table bench_mentions_copy')
 await client.end()
 
 const ingestRate = items.length / ingestSeconds
 const copyRate = rows.length / copySeconds
-console.log(`ingest: ${items.length} mentions in ${ingestSeconds.toFixed(2)} s (batches of ${BATCH}, validation + triage + linking + SLA included)`)
-console.log(`COPY:   ${rows.length} rows in ${copySeconds.toFixed(2)} s (same rows, same keys and indexes)`)
+console.log(
+  `ingest: ${items.length} mentions in ${ingestSeconds.toFixed(2)} s (batches of ${BATCH}, validation + triage + linking + SLA included)`,
+)
+console.log(
+  `COPY:   ${rows.length} rows in ${copySeconds.toFixed(2)} s (same rows, same keys, indexes and foreign key)`,
+)
 console.log(`METRIC ingest.rows_per_s ${Math.round(ingestRate)}`)
 console.log(`METRIC ingest.copy_rows_per_s ${Math.round(copyRate)}`)
 console.log(`METRIC ingest.vs_copy ${(ingestRate / copyRate).toFixed(3)}`)
+if (process.env.BENCH_PROFILE) {
+  for (const [k, [n, ms]] of [...queryStats].sort((a, b) => b[1][1] - a[1][1]).slice(0, 10))
+    console.log(`${ms.toFixed(0)} ms ×${n}  ${k}`)
+}
 await close()
 
 function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N'
-  const text = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v)
-  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+  const text =
+    v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v)
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
 }

@@ -27,7 +27,11 @@ export class EarshotError extends Error {
   readonly code: EarshotErrorCode
   readonly details?: unknown
 
-  constructor(code: EarshotErrorCode, message: string, options?: { cause?: unknown; details?: unknown }) {
+  constructor(
+    code: EarshotErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.details = options?.details

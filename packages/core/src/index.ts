@@ -6,9 +6,32 @@
  * import { openDatabase, createOrganisation, createPractice, createChannel, ingest, getMetrics } from '@earshot/core'
  */
 
-// Vocabulary and errors
-export * from './model/vocabulary.js'
-export { EARSHOT_ERROR_CODES, EarshotError, type EarshotErrorCode, isEarshotError } from './errors.js'
+// Calendar, durations, promise, SLA
+export * from './calendar/index.js'
+// Collectors (the interface; implementations live in @earshot/collectors)
+export type {
+  Collector,
+  CollectorChannel,
+  PollBatch,
+  PollContext,
+  WebhookHandler,
+  WebhookRequest,
+  WebhookVerification,
+} from './collector/collector.js'
+// Enrichment
+export * from './enrich/index.js'
+export {
+  EARSHOT_ERROR_CODES,
+  EarshotError,
+  type EarshotErrorCode,
+  isEarshotError,
+} from './errors.js'
+// Ingestion
+export { ingest } from './ingest/ingest.js'
+export type { IngestOptions, IngestResult } from './ingest/ingest-types.js'
+export { mentionId } from './ingest/normalise.js'
+// Metrics and queries
+export * from './metrics/index.js'
 export {
   type AuthorInput,
   authorSchema,
@@ -19,10 +42,8 @@ export {
   mentionInputSchema,
   type ParsedMentionInput,
 } from './model/mention-input.js'
-export { formatZodIssues, parseOrThrow } from './util/parse-or-throw.js'
-
-// Calendar, durations, promise, SLA
-export * from './calendar/index.js'
+// Vocabulary and errors
+export * from './model/vocabulary.js'
 export {
   DURATION_CLOCKS,
   type DurationClock,
@@ -44,37 +65,15 @@ export {
   targetFilterSchema,
 } from './promise/promise-spec.js'
 export {
-  evaluateSla,
-  type SlaEvaluation,
-  type SlaExplanation,
-  type SlaPolicy,
-  type SlaResponse,
-  type SlaSubject,
-  slaStatusAt,
-} from './sla/evaluate-sla.js'
-export { type LinkableMention, type LinkOverride, linkThread, type ThreadLink } from './sla/link-thread.js'
-export { type ReevaluateOptions, reevaluatePractice } from './sla/reevaluate.js'
-
-// Enrichment
-export * from './enrich/index.js'
-
-// Collectors (the interface; implementations live in @earshot/collectors)
-export type {
-  Collector,
-  CollectorChannel,
-  PollBatch,
-  PollContext,
-  WebhookHandler,
-  WebhookRequest,
-  WebhookVerification,
-} from './collector/collector.js'
-
-// Storage
-export type * from './storage/database.js'
-export { type EarshotDatabase, type OpenDatabaseOptions, openDatabase, redactUrl } from './storage/open-database.js'
-export { MIGRATIONS, migrateToLatest } from './storage/migrate.js'
-export { PGliteDialect, type PGliteDialectConfig, type PGliteLike } from './storage/pglite-dialect.js'
-
+  type ChannelInput,
+  channelInputSchema,
+  createChannel,
+  getChannel,
+  listChannels,
+  listDueChannels,
+  recordChannelError,
+  setChannelStatus,
+} from './repositories/channels.js'
 // Repositories
 export {
   type CreateOrganisationInput,
@@ -87,6 +86,12 @@ export {
   slugify,
 } from './repositories/organisations.js'
 export {
+  listOverrides,
+  type OverrideInput,
+  overrideInputSchema,
+  recordOverride,
+} from './repositories/overrides.js'
+export {
   loadPracticePolicy,
   type PracticePolicy,
   type PromiseVersion,
@@ -95,23 +100,35 @@ export {
   saveSchedule,
   versionAt,
 } from './repositories/practice-policy.js'
-export {
-  type ChannelInput,
-  channelInputSchema,
-  createChannel,
-  getChannel,
-  listChannels,
-  listDueChannels,
-  recordChannelError,
-  setChannelStatus,
-} from './repositories/channels.js'
 export { listQuarantine, type QuarantineEntry, quarantineItems } from './repositories/quarantine.js'
-export { listOverrides, type OverrideInput, overrideInputSchema, recordOverride } from './repositories/overrides.js'
-
-// Ingestion
-export { ingest } from './ingest/ingest.js'
-export type { IngestOptions, IngestResult } from './ingest/ingest-types.js'
-export { mentionId } from './ingest/normalise.js'
-
-// Metrics and queries
-export * from './metrics/index.js'
+export {
+  evaluateSla,
+  type SlaEvaluation,
+  type SlaExplanation,
+  type SlaPolicy,
+  type SlaResponse,
+  type SlaSubject,
+  slaStatusAt,
+} from './sla/evaluate-sla.js'
+export {
+  type LinkableMention,
+  type LinkOverride,
+  linkThread,
+  type ThreadLink,
+} from './sla/link-thread.js'
+export { type ReevaluateOptions, reevaluatePractice } from './sla/reevaluate.js'
+// Storage
+export type * from './storage/database.js'
+export { MIGRATIONS, migrateToLatest } from './storage/migrate.js'
+export {
+  type EarshotDatabase,
+  type OpenDatabaseOptions,
+  openDatabase,
+  redactUrl,
+} from './storage/open-database.js'
+export {
+  PGliteDialect,
+  type PGliteDialectConfig,
+  type PGliteLike,
+} from './storage/pglite-dialect.js'
+export { formatZodIssues, parseOrThrow } from './util/parse-or-throw.js'

@@ -65,13 +65,13 @@ function deliveries(channelId: string, msgs: readonly Msg[]) {
       isAutoReply: m.auto,
     }
     out.push({ ...common, text: m.text })
-    m.edits.forEach((text, i) =>
+    m.edits.forEach((text, i) => {
       out.push({
         ...common,
         text,
         editedAt: new Date(base + (m.minutes + i + 1) * 60_000).toISOString(),
-      }),
-    )
+      })
+    })
     if (m.deletedAfter !== null)
       out.push({
         channelId,

@@ -56,9 +56,16 @@ export type WebhookVerification =
   | { kind: 'rejected'; status: 401 | 403 | 400; reason: string }
 
 export interface WebhookHandler<Config> {
-  verify(request: WebhookRequest, config: Config): WebhookVerification | Promise<WebhookVerification>
+  verify(
+    request: WebhookRequest,
+    config: Config,
+  ): WebhookVerification | Promise<WebhookVerification>
   /** Maps a verified body to mentions; throws (or returns rejects) for what it cannot map. */
-  parse(body: string, channel: CollectorChannel, config: Config): PollBatch['items'] | { items: IngestItem[]; rejected: { reason: string; payload: unknown }[] }
+  parse(
+    body: string,
+    channel: CollectorChannel,
+    config: Config,
+  ): PollBatch['items'] | { items: IngestItem[]; rejected: { reason: string; payload: unknown }[] }
 }
 
 /**

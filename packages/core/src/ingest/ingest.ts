@@ -4,15 +4,33 @@
  * precise reason and the rest of the batch still lands.
  */
 import { type Kysely, sql } from 'kysely'
-import { createDefaultEnricher } from '../enrich/index.js'
 import type { Enricher } from '../enrich/enricher.js'
+import { createDefaultEnricher } from '../enrich/index.js'
 import { quarantineItems } from '../repositories/quarantine.js'
 import type { ChannelRow, Database } from '../storage/database.js'
 import type { IngestOptions, IngestResult } from './ingest-types.js'
-import { type MentionState, type ParsedItem, mentionId, mentionToState, parseItem } from './normalise.js'
-import { type ThreadKey, groupBy, loadThreadMentions, rehash, rowToState, runThreadPass, threadId } from './thread-state.js'
+import {
+  type MentionState,
+  mentionId,
+  mentionToState,
+  type ParsedItem,
+  parseItem,
+} from './normalise.js'
+import {
+  groupBy,
+  loadThreadMentions,
+  rehash,
+  rowToState,
+  runThreadPass,
+  type ThreadKey,
+  threadId,
+} from './thread-state.js'
 
 let defaultEnricher: Enricher | undefined
+function getDefaultEnricher(): Enricher {
+  defaultEnricher ??= createDefaultEnricher()
+  return defaultEnricher
+}
 
 /**
  * Ingests a batch of mentions and deletion notices. Runs in one transaction (or in the caller's,
@@ -26,35 +44,87 @@ let defaultEnricher: Enricher | undefined
  * ])
  * // → { inserted: 1, updated: 0, unchanged: 0, quarantined: 0, deleted: 0, … }
  */
-export async function ingest(db: Kysely<Database>, items: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingest(
+  db: Kysely<Database>,
+  items: readonly unknown[],
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   if (db.isTransaction) return ingestInTransaction(db, items, options)
   return db.transaction().execute((trx) => ingestInTransaction(trx, items, options))
 }
 
-async function ingestInTransaction(db: Kysely<Database>, items: readonly unknown[], options: IngestOptions): Promise<IngestResult> {
+async function ingestInTransaction(
+  db: Kysely<Database>,
+  items: readonly unknown[],
+  options: IngestOptions,
+): Promise<IngestResult> {
   const now = options.now ?? new Date()
   const source = options.source ?? 'ingest'
-  const result: IngestResult = { inserted: 0, updated: 0, unchanged: 0, quarantined: 0, deleted: 0, rejected: [], threadsRelinked: 0 }
-  const rejections: Array<{ index: number; reason: string; channelId: string | null; organisationId: string | null }> = []
+  const result: IngestResult = {
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    quarantined: 0,
+    deleted: 0,
+    rejected: [],
+    threadsRelinked: 0,
+  }
+  const rejections: Array<{
+    index: number
+    reason: string
+    channelId: string | null
+    organisationId: string | null
+  }> = []
 
   const parsed: ParsedItem[] = []
   for (const [index, item] of items.entries()) {
     const p = parseItem(item, index)
-    if ('reason' in p) rejections.push({ index, reason: p.reason, channelId: channelIdOf(item), organisationId: null })
+    if ('reason' in p)
+      rejections.push({
+        index,
+        reason: p.reason,
+        channelId: channelIdOf(item),
+        organisationId: null,
+      })
     else parsed.push(p)
   }
 
-  const channels = await loadChannels(db, parsed.map((p) => (p.type === 'mention' ? p.input.channelId : p.channelId)))
+  const channels = await loadChannels(
+    db,
+    parsed.map((p) => (p.type === 'mention' ? p.input.channelId : p.channelId)),
+  )
   const accepted: Array<{ item: ParsedItem; channel: ChannelRow }> = []
   for (const p of parsed) {
     const channelId = p.type === 'mention' ? p.input.channelId : p.channelId
     const channel = channels.get(channelId)
     if (!channel) {
-      rejections.push({ index: p.index, reason: `unknown channel ${channelId}`, channelId, organisationId: null })
-    } else if (options.organisationId !== undefined && channel.organisation_id !== options.organisationId) {
-      rejections.push({ index: p.index, reason: `channel ${channelId} belongs to another organisation`, channelId, organisationId: options.organisationId })
-    } else if (p.type === 'mention' && p.input.platform !== undefined && p.input.platform !== channel.platform) {
-      rejections.push({ index: p.index, reason: `platform ${p.input.platform} does not match channel ${channelId} (${channel.platform})`, channelId, organisationId: channel.organisation_id })
+      rejections.push({
+        index: p.index,
+        reason: `unknown channel ${channelId}`,
+        channelId,
+        organisationId: null,
+      })
+    } else if (
+      options.organisationId !== undefined &&
+      channel.organisation_id !== options.organisationId
+    ) {
+      rejections.push({
+        index: p.index,
+        reason: `channel ${channelId} belongs to another organisation`,
+        channelId,
+        organisationId: options.organisationId,
+      })
+    } else if (
+      p.type === 'mention' &&
+      p.input.platform !== undefined &&
+      p.input.platform !== channel.platform
+    ) {
+      rejections.push({
+        index: p.index,
+        reason: `platform ${p.input.platform} does not match channel ${channelId} (${channel.platform})`,
+        channelId,
+        organisationId: channel.organisation_id,
+      })
     } else {
       accepted.push({ item: p, channel })
     }
@@ -66,12 +136,21 @@ async function ingestInTransaction(db: Kysely<Database>, items: readonly unknown
     const working = new Map(stored)
     const changedIds = new Set<string>()
     const touched = new Map<string, ThreadKey>()
-    const touch = (m: MentionState) => touched.set(threadId(m), { organisationId: m.organisation_id, channelId: m.channel_id, threadKey: m.thread_key })
+    const touch = (m: MentionState) =>
+      touched.set(threadId(m), {
+        organisationId: m.organisation_id,
+        channelId: m.channel_id,
+        threadKey: m.thread_key,
+      })
 
     for (const { item, channel } of accepted) {
       const outcome = applyItem(item, channel, working)
       result[outcome.counter]++
-      if (outcome.counter === 'deleted' || outcome.counter === 'inserted' || outcome.counter === 'updated') {
+      if (
+        outcome.counter === 'deleted' ||
+        outcome.counter === 'inserted' ||
+        outcome.counter === 'updated'
+      ) {
         changedIds.add(outcome.state.id)
         touch(outcome.state)
         const before = stored.get(outcome.state.id)
@@ -83,7 +162,8 @@ async function ingestInTransaction(db: Kysely<Database>, items: readonly unknown
       const threads = await loadThreadMentions(db, [...touched.values()])
       // What the database holds, as the baseline the thread pass diffs against when writing.
       const baseline = new Map<string, MentionState>(stored)
-      for (const list of threads.values()) for (const m of list) if (!baseline.has(m.id)) baseline.set(m.id, { ...m })
+      for (const list of threads.values())
+        for (const m of list) if (!baseline.has(m.id)) baseline.set(m.id, { ...m })
       // Overlay this batch's versions on what the database holds.
       for (const [key, list] of threads) {
         const rest = list.filter((m) => !changedIds.has(m.id))
@@ -98,7 +178,7 @@ async function ingestInTransaction(db: Kysely<Database>, items: readonly unknown
         else threads.set(key, [m])
       }
       await runThreadPass(db, threads, {
-        enricher: options.enricher ?? (defaultEnricher ??= createDefaultEnricher()),
+        enricher: options.enricher ?? getDefaultEnricher(),
         now,
         changedIds,
         stored: baseline,
@@ -109,7 +189,16 @@ async function ingestInTransaction(db: Kysely<Database>, items: readonly unknown
 
   if (rejections.length > 0) {
     rejections.sort((a, b) => a.index - b.index)
-    await quarantineItems(db, rejections.map((r) => ({ organisationId: r.organisationId, channelId: r.channelId, source, reason: r.reason, payload: items[r.index] })))
+    await quarantineItems(
+      db,
+      rejections.map((r) => ({
+        organisationId: r.organisationId,
+        channelId: r.channelId,
+        source,
+        reason: r.reason,
+        payload: items[r.index],
+      })),
+    )
     result.quarantined = rejections.length
     result.rejected = rejections.map(({ index, reason }) => ({ index, reason }))
   }
@@ -119,7 +208,11 @@ async function ingestInTransaction(db: Kysely<Database>, items: readonly unknown
 type Counter = 'inserted' | 'updated' | 'unchanged' | 'deleted'
 
 /** Merges one delivery into the working set; see docs/concepts.md § Edits and deletions. */
-function applyItem(item: ParsedItem, channel: ChannelRow, working: Map<string, MentionState>): { counter: Counter; state: MentionState } {
+function applyItem(
+  item: ParsedItem,
+  channel: ChannelRow,
+  working: Map<string, MentionState>,
+): { counter: Counter; state: MentionState } {
   if (item.type === 'deletion') {
     const id = mentionId(channel.organisation_id, channel.id, channel.platform, item.externalId)
     const existing = working.get(id)
@@ -132,7 +225,19 @@ function applyItem(item: ParsedItem, channel: ChannelRow, working: Map<string, M
     // A deletion before the mention itself (webhooks arrive out of order): keep a tombstone so
     // the late original is recorded as deleted rather than resurrected.
     const tombstone = mentionToState(
-      { channelId: channel.id, externalId: item.externalId, kind: (item.kind ?? 'comment') as never, direction: 'inbound', author: {}, text: '', createdAt: item.deletedAt, deletedAt: item.deletedAt, raw: item.raw, ...(item.threadKey ? { threadKey: item.threadKey } : {}), ...(item.parentExternalId ? { parentExternalId: item.parentExternalId } : {}) },
+      {
+        channelId: channel.id,
+        externalId: item.externalId,
+        kind: (item.kind ?? 'comment') as never,
+        direction: 'inbound',
+        author: {},
+        text: '',
+        createdAt: item.deletedAt,
+        deletedAt: item.deletedAt,
+        raw: item.raw,
+        ...(item.threadKey ? { threadKey: item.threadKey } : {}),
+        ...(item.parentExternalId ? { parentExternalId: item.parentExternalId } : {}),
+      },
       channel,
     )
     tombstone.is_tombstone = true
@@ -146,7 +251,11 @@ function applyItem(item: ParsedItem, channel: ChannelRow, working: Map<string, M
     working.set(incoming.id, incoming)
     return { counter: 'inserted', state: incoming }
   }
-  if (!existing.is_tombstone && existing.edited_at && (!incoming.edited_at || incoming.edited_at < existing.edited_at)) {
+  if (
+    !existing.is_tombstone &&
+    existing.edited_at &&
+    (!incoming.edited_at || incoming.edited_at < existing.edited_at)
+  ) {
     return { counter: 'unchanged', state: existing } // an older version delivered late
   }
   const merged = rehash({
@@ -165,25 +274,45 @@ function applyItem(item: ParsedItem, channel: ChannelRow, working: Map<string, M
     lint: existing.lint,
     enricher: existing.enricher,
   })
-  if (merged.content_hash === existing.content_hash) return { counter: 'unchanged', state: existing }
+  if (merged.content_hash === existing.content_hash)
+    return { counter: 'unchanged', state: existing }
   working.set(merged.id, merged)
   return { counter: 'updated', state: merged }
 }
 
-async function loadChannels(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, ChannelRow>> {
+async function loadChannels(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, ChannelRow>> {
   const unique = [...new Set(ids)]
   if (unique.length === 0) return new Map()
   const rows = await db.selectFrom('channels').selectAll().where('id', 'in', unique).execute()
   return new Map(rows.map((r) => [r.id, r]))
 }
 
-async function loadIdentities(db: Kysely<Database>, accepted: ReadonlyArray<{ item: ParsedItem; channel: ChannelRow }>): Promise<Map<string, MentionState>> {
+async function loadIdentities(
+  db: Kysely<Database>,
+  accepted: ReadonlyArray<{ item: ParsedItem; channel: ChannelRow }>,
+): Promise<Map<string, MentionState>> {
   const stored = new Map<string, MentionState>()
-  const ids = accepted.map(({ item, channel }) => ({ org: channel.organisation_id, id: mentionId(channel.organisation_id, channel.id, channel.platform, item.type === 'mention' ? item.input.externalId : item.externalId) }))
+  const ids = accepted.map(({ item, channel }) => ({
+    org: channel.organisation_id,
+    id: mentionId(
+      channel.organisation_id,
+      channel.id,
+      channel.platform,
+      item.type === 'mention' ? item.input.externalId : item.externalId,
+    ),
+  }))
   for (const [org, list] of groupBy(ids, (x) => x.org)) {
     const unique = [...new Set(list.map((x) => x.id))]
     for (let i = 0; i < unique.length; i += 5000) {
-      const rows = await db.selectFrom('mentions').selectAll().where('organisation_id', '=', org).where('id', 'in', unique.slice(i, i + 5000)).execute()
+      const rows = await db
+        .selectFrom('mentions')
+        .selectAll()
+        .where('organisation_id', '=', org)
+        .where('id', 'in', unique.slice(i, i + 5000))
+        .execute()
       for (const row of rows) stored.set(row.id, rowToState(row))
     }
   }
@@ -193,7 +322,10 @@ async function loadIdentities(db: Kysely<Database>, accepted: ReadonlyArray<{ it
 // Two writers on one thread could each link against a view without the other's messages;
 // serialising per channel inside the transaction rules that out on a real server.
 async function lockChannels(db: Kysely<Database>, channelIds: readonly string[]): Promise<void> {
-  for (const id of [...channelIds].sort()) await sql`select pg_advisory_xact_lock(hashtext(${`earshot:channel:${id}`}))`.execute(db)
+  const keys = [...channelIds].sort().map((id) => `earshot:channel:${id}`)
+  await sql`select pg_advisory_xact_lock(hashtext(k)) from (select k from json_array_elements_text(${JSON.stringify(keys)}::json) as k order by k) as sorted`.execute(
+    db,
+  )
 }
 
 function channelIdOf(item: unknown): string | null {

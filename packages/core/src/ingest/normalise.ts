@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto'
 import {
-  type ParsedMentionInput,
   mentionDeletionSchema,
   mentionInputSchema,
+  type ParsedMentionInput,
 } from '../model/mention-input.js'
 import type { ChannelRow } from '../storage/database.js'
 import { formatZodIssues } from '../util/parse-or-throw.js'
@@ -51,7 +51,17 @@ export interface MentionState {
 
 export type ParsedItem =
   | { type: 'mention'; index: number; input: ParsedMentionInput }
-  | { type: 'deletion'; index: number; channelId: string; externalId: string; deletedAt: Date; kind?: string; threadKey?: string; parentExternalId?: string; raw?: unknown }
+  | {
+      type: 'deletion'
+      index: number
+      channelId: string
+      externalId: string
+      deletedAt: Date
+      kind?: string
+      threadKey?: string
+      parentExternalId?: string
+      raw?: unknown
+    }
 
 /** Validates one item; returns the parsed item or the reason it was rejected. */
 export function parseItem(item: unknown, index: number): ParsedItem | { reason: string } {
@@ -60,7 +70,17 @@ export function parseItem(item: unknown, index: number): ParsedItem | { reason: 
     const r = mentionDeletionSchema.safeParse(item)
     if (!r.success) return { reason: `invalid deletion notice: ${formatZodIssues(r.error.issues)}` }
     const d = r.data
-    return { type: 'deletion', index, channelId: d.channelId, externalId: d.externalId, deletedAt: d.deletedAt, ...(d.kind ? { kind: d.kind } : {}), ...(d.threadKey ? { threadKey: d.threadKey } : {}), ...(d.parentExternalId ? { parentExternalId: d.parentExternalId } : {}), raw: d.raw }
+    return {
+      type: 'deletion',
+      index,
+      channelId: d.channelId,
+      externalId: d.externalId,
+      deletedAt: d.deletedAt,
+      ...(d.kind ? { kind: d.kind } : {}),
+      ...(d.threadKey ? { threadKey: d.threadKey } : {}),
+      ...(d.parentExternalId ? { parentExternalId: d.parentExternalId } : {}),
+      raw: d.raw,
+    }
   }
   const r = mentionInputSchema.safeParse(item)
   if (!r.success) return { reason: `invalid mention: ${formatZodIssues(r.error.issues)}` }
@@ -71,8 +91,15 @@ export function parseItem(item: unknown, index: number): ParsedItem | { reason: 
  * A stable id for a mention identity, so every replica and every arrival order gives the same id.
  * Formatted like a UUID for readability in URLs.
  */
-export function mentionId(organisationId: string, channelId: string, platform: string, externalId: string): string {
-  const h = createHash('sha256').update(`${organisationId}\u0001${channelId}\u0001${platform}\u0001${externalId}`).digest('hex')
+export function mentionId(
+  organisationId: string,
+  channelId: string,
+  platform: string,
+  externalId: string,
+): string {
+  const h = createHash('sha256')
+    .update(`${organisationId}\u0001${channelId}\u0001${platform}\u0001${externalId}`)
+    .digest('hex')
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
 }
 
@@ -93,7 +120,12 @@ export function cleanJson(value: unknown): unknown {
 /** Builds the row for a full mention (enrichment left empty: the thread pass fills it). */
 export function mentionToState(input: ParsedMentionInput, channel: ChannelRow): MentionState {
   const identities = channel.own_identities as unknown as string[]
-  const isOwn = (input.author.id !== undefined && identities.includes(input.author.id)) || (input.author.handle !== undefined && identities.some((i) => i.toLowerCase() === input.author.handle!.replace(/^@/, '').toLowerCase()))
+  const isOwn =
+    (input.author.id !== undefined && identities.includes(input.author.id)) ||
+    (input.author.handle !== undefined &&
+      identities.some(
+        (i) => i.toLowerCase() === input.author.handle!.replace(/^@/, '').toLowerCase(),
+      ))
   const state: MentionState = {
     organisation_id: channel.organisation_id,
     practice_id: channel.practice_id,
@@ -139,9 +171,22 @@ export function contentHash(m: MentionState): string {
   return createHash('sha1')
     .update(
       JSON.stringify([
-        m.kind, m.direction, m.thread_key, m.parent_external_id, m.author_id, m.author_name, m.author_handle,
-        m.text, m.permalink, m.created_at.getTime(), m.edited_at?.getTime() ?? null, m.deleted_at?.getTime() ?? null,
-        m.rating, m.is_auto_reply, m.is_tombstone, m.language,
+        m.kind,
+        m.direction,
+        m.thread_key,
+        m.parent_external_id,
+        m.author_id,
+        m.author_name,
+        m.author_handle,
+        m.text,
+        m.permalink,
+        m.created_at.getTime(),
+        m.edited_at?.getTime() ?? null,
+        m.deleted_at?.getTime() ?? null,
+        m.rating,
+        m.is_auto_reply,
+        m.is_tombstone,
+        m.language,
       ]),
     )
     .digest('hex')

@@ -5,7 +5,13 @@
 import { z } from 'zod'
 import { DIRECTIONS, MENTION_KINDS, PLATFORMS } from './vocabulary.js'
 
-const timestamp = z.union([z.date(), z.iso.datetime({ offset: true }), z.number().int().positive()])
+const timestamp = z
+  .union([z.date(), z.iso.datetime({ offset: true }), z.number().int().positive()], {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required'
+        : 'expected an ISO-8601 date-time with offset (e.g. 2026-11-20T06:45:00Z), epoch milliseconds or a Date',
+  })
   .transform((v) => (v instanceof Date ? v : new Date(v)))
   .refine((d) => !Number.isNaN(d.getTime()), 'not a valid time')
 

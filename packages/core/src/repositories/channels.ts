@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import { CHANNEL_STATUSES, type ChannelStatus, PLATFORMS, type Platform } from '../model/vocabulary.js'
+import {
+  CHANNEL_STATUSES,
+  type ChannelStatus,
+  PLATFORMS,
+  type Platform,
+} from '../model/vocabulary.js'
 import type { ChannelRow, Database } from '../storage/database.js'
 import { parseOrThrow } from '../util/parse-or-throw.js'
 
@@ -23,7 +28,10 @@ export const channelInputSchema = z.object({
 })
 export type ChannelInput = z.input<typeof channelInputSchema>
 
-export async function createChannel(db: Kysely<Database>, input: ChannelInput): Promise<ChannelRow> {
+export async function createChannel(
+  db: Kysely<Database>,
+  input: ChannelInput,
+): Promise<ChannelRow> {
   const c = parseOrThrow(channelInputSchema, input, 'channel')
   const identities = [...new Set([c.externalAccountId, ...c.ownIdentities])]
   return db
@@ -44,20 +52,32 @@ export async function createChannel(db: Kysely<Database>, input: ChannelInput): 
 }
 
 /** A channel by id. With `organisationId` the lookup is tenant-scoped; without it (webhooks, which only know the URL) it is not. */
-export async function getChannel(db: Kysely<Database>, channelId: string, organisationId?: string): Promise<ChannelRow | undefined> {
+export async function getChannel(
+  db: Kysely<Database>,
+  channelId: string,
+  organisationId?: string,
+): Promise<ChannelRow | undefined> {
   let q = db.selectFrom('channels').selectAll().where('id', '=', channelId)
   if (organisationId !== undefined) q = q.where('organisation_id', '=', organisationId)
   return q.executeTakeFirst()
 }
 
-export async function listChannels(db: Kysely<Database>, organisationId: string, practiceId?: string): Promise<ChannelRow[]> {
+export async function listChannels(
+  db: Kysely<Database>,
+  organisationId: string,
+  practiceId?: string,
+): Promise<ChannelRow[]> {
   let q = db.selectFrom('channels').selectAll().where('organisation_id', '=', organisationId)
   if (practiceId !== undefined) q = q.where('practice_id', '=', practiceId)
   return q.orderBy('name').execute()
 }
 
 /** Channels whose next poll is due (active or in error; never those waiting for re-authorisation or paused). */
-export async function listDueChannels(db: Kysely<Database>, now: Date = new Date(), platforms?: readonly Platform[]): Promise<ChannelRow[]> {
+export async function listDueChannels(
+  db: Kysely<Database>,
+  now: Date = new Date(),
+  platforms?: readonly Platform[],
+): Promise<ChannelRow[]> {
   let q = db
     .selectFrom('channels')
     .selectAll()
@@ -67,18 +87,32 @@ export async function listDueChannels(db: Kysely<Database>, now: Date = new Date
   return q.orderBy('next_poll_at').execute()
 }
 
-export async function setChannelStatus(db: Kysely<Database>, organisationId: string, channelId: string, status: ChannelStatus, error?: string): Promise<void> {
+export async function setChannelStatus(
+  db: Kysely<Database>,
+  organisationId: string,
+  channelId: string,
+  status: ChannelStatus,
+  error?: string,
+): Promise<void> {
   if (!CHANNEL_STATUSES.includes(status)) throw new Error(`unknown channel status ${status}`)
   await db
     .updateTable('channels')
-    .set({ status, ...(error !== undefined ? { last_error: error, last_error_at: new Date() } : {}) })
+    .set({
+      status,
+      ...(error !== undefined ? { last_error: error, last_error_at: new Date() } : {}),
+    })
     .where('organisation_id', '=', organisationId)
     .where('id', '=', channelId)
     .execute()
 }
 
 /** Records a failed collection run: the error (never a token), its time, and when to try again. */
-export async function recordChannelError(db: Kysely<Database>, channel: Pick<ChannelRow, 'organisation_id' | 'id' | 'poll_interval_seconds'>, message: string, options: { needsReauth?: boolean; now?: Date } = {}): Promise<void> {
+export async function recordChannelError(
+  db: Kysely<Database>,
+  channel: Pick<ChannelRow, 'organisation_id' | 'id' | 'poll_interval_seconds'>,
+  message: string,
+  options: { needsReauth?: boolean; now?: Date } = {},
+): Promise<void> {
   const now = options.now ?? new Date()
   await db
     .updateTable('channels')

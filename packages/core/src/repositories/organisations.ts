@@ -15,7 +15,10 @@ export interface CreateOrganisationInput {
   name: string
 }
 
-export async function createOrganisation(db: Kysely<Database>, input: CreateOrganisationInput): Promise<{ id: string; name: string }> {
+export async function createOrganisation(
+  db: Kysely<Database>,
+  input: CreateOrganisationInput,
+): Promise<{ id: string; name: string }> {
   const id = input.id ?? randomUUID()
   const name = input.name.trim()
   if (!name) throw new EarshotError('INVALID_INPUT', 'organisation name is required')
@@ -23,8 +26,15 @@ export async function createOrganisation(db: Kysely<Database>, input: CreateOrga
   return { id, name }
 }
 
-export async function getOrganisation(db: Kysely<Database>, organisationId: string): Promise<{ id: string; name: string } | undefined> {
-  return db.selectFrom('organisations').select(['id', 'name']).where('id', '=', organisationId).executeTakeFirst()
+export async function getOrganisation(
+  db: Kysely<Database>,
+  organisationId: string,
+): Promise<{ id: string; name: string } | undefined> {
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'name'])
+    .where('id', '=', organisationId)
+    .executeTakeFirst()
 }
 
 export interface CreatePracticeInput {
@@ -49,9 +59,12 @@ export interface CreatePracticeInput {
  *   promise: { targets: [{ duration: '2 business hours' }], goal: 0.95, statement: 'We reply within 2 business hours' },
  * })
  */
-export async function createPractice(db: Kysely<Database>, input: CreatePracticeInput): Promise<PracticeRow> {
+export async function createPractice(
+  db: Kysely<Database>,
+  input: CreatePracticeInput,
+): Promise<PracticeRow> {
   const schedule = parseOrThrow(scheduleSpecSchema, input.schedule, 'schedule')
-  parseOrThrow(promiseSpecSchema, input.promise, "promise")
+  parseOrThrow(promiseSpecSchema, input.promise, 'promise')
   const id = input.id ?? randomUUID()
   const name = input.name.trim()
   if (!name) throw new EarshotError('INVALID_INPUT', 'practice name is required')
@@ -60,21 +73,65 @@ export async function createPractice(db: Kysely<Database>, input: CreatePractice
   return db.transaction().execute(async (trx) => {
     const practice = await trx
       .insertInto('practices')
-      .values({ organisation_id: input.organisationId, id, name, slug, time_zone: schedule.timeZone, holiday_region: schedule.holidayRegion })
+      .values({
+        organisation_id: input.organisationId,
+        id,
+        name,
+        slug,
+        time_zone: schedule.timeZone,
+        holiday_region: schedule.holidayRegion,
+      })
       .returningAll()
       .executeTakeFirstOrThrow()
-    await trx.insertInto('schedules').values({ organisation_id: input.organisationId, practice_id: id, version: 1, effective_from: effectiveFrom, spec: JSON.stringify(schedule), created_by: input.createdBy ?? null }).execute()
-    await trx.insertInto('promises').values({ organisation_id: input.organisationId, practice_id: id, version: 1, effective_from: effectiveFrom, spec: JSON.stringify(input.promise), created_by: input.createdBy ?? null }).execute()
+    await trx
+      .insertInto('schedules')
+      .values({
+        organisation_id: input.organisationId,
+        practice_id: id,
+        version: 1,
+        effective_from: effectiveFrom,
+        spec: JSON.stringify(schedule),
+        created_by: input.createdBy ?? null,
+      })
+      .execute()
+    await trx
+      .insertInto('promises')
+      .values({
+        organisation_id: input.organisationId,
+        practice_id: id,
+        version: 1,
+        effective_from: effectiveFrom,
+        spec: JSON.stringify(input.promise),
+        created_by: input.createdBy ?? null,
+      })
+      .execute()
     return practice
   })
 }
 
-export async function getPractice(db: Kysely<Database>, organisationId: string, practiceId: string): Promise<PracticeRow | undefined> {
-  return db.selectFrom('practices').selectAll().where('organisation_id', '=', organisationId).where('id', '=', practiceId).executeTakeFirst()
+export async function getPractice(
+  db: Kysely<Database>,
+  organisationId: string,
+  practiceId: string,
+): Promise<PracticeRow | undefined> {
+  return db
+    .selectFrom('practices')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', practiceId)
+    .executeTakeFirst()
 }
 
-export async function listPractices(db: Kysely<Database>, organisationId: string): Promise<PracticeRow[]> {
-  return db.selectFrom('practices').selectAll().where('organisation_id', '=', organisationId).orderBy('name').execute()
+export async function listPractices(
+  db: Kysely<Database>,
+  organisationId: string,
+): Promise<PracticeRow[]> {
+  return db
+    .selectFrom('practices')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('name')
+    .execute()
 }
 
 /** A URL-safe slug: lower case, ASCII letters and digits joined by dashes. */

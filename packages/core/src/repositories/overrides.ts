@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import { EarshotError } from '../errors.js'
 import { createDefaultEnricher } from '../enrich/index.js'
+import { EarshotError } from '../errors.js'
 import { loadThreadMentions, runThreadPass } from '../ingest/thread-state.js'
 import { OVERRIDE_ACTIONS } from '../model/vocabulary.js'
 import type { Database, OverrideRow } from '../storage/database.js'
@@ -32,19 +32,35 @@ export type OverrideInput = z.input<typeof overrideInputSchema>
  * Records a manual decision and re-evaluates the thread. Throws NOT_FOUND when the mention is
  * not an inbound mention visible to the caller.
  */
-export async function recordOverride(db: Kysely<Database>, input: OverrideInput): Promise<OverrideRow> {
+export async function recordOverride(
+  db: Kysely<Database>,
+  input: OverrideInput,
+): Promise<OverrideRow> {
   const o = parseOrThrow(overrideInputSchema, input, 'override')
   const now = o.now ?? new Date()
   if (o.handledAt && o.handledAt.getTime() > now.getTime() + 60_000) {
     throw new EarshotError('INVALID_INPUT', 'invalid override: handledAt is in the future')
   }
   return db.transaction().execute(async (trx) => {
-    let q = trx.selectFrom('mentions').select(['id', 'practice_id', 'channel_id', 'thread_key', 'direction', 'created_at']).where('organisation_id', '=', o.organisationId).where('id', '=', o.mentionId)
-    if (o.practiceIds) q = o.practiceIds.length ? q.where('practice_id', 'in', o.practiceIds) : q.where(() => false as never)
+    let q = trx
+      .selectFrom('mentions')
+      .select(['id', 'practice_id', 'channel_id', 'thread_key', 'direction', 'created_at'])
+      .where('organisation_id', '=', o.organisationId)
+      .where('id', '=', o.mentionId)
+    if (o.practiceIds?.length === 0)
+      throw new EarshotError('NOT_FOUND', `no inbound mention ${o.mentionId}`)
+    if (o.practiceIds) q = q.where('practice_id', 'in', o.practiceIds)
     const mention = await q.executeTakeFirst()
-    if (!mention || mention.direction !== 'inbound') throw new EarshotError('NOT_FOUND', `no inbound mention ${o.mentionId}`)
-    if (o.handledAt && o.handledAt.getTime() < new Date(mention.created_at).getTime()) {
-      throw new EarshotError('INVALID_INPUT', 'invalid override: handledAt is before the mention was written')
+    if (!mention || mention.direction !== 'inbound')
+      throw new EarshotError('NOT_FOUND', `no inbound mention ${o.mentionId}`)
+    if (
+      o.handledAt?.getTime() !== undefined &&
+      o.handledAt.getTime() < new Date(mention.created_at).getTime()
+    ) {
+      throw new EarshotError(
+        'INVALID_INPUT',
+        'invalid override: handledAt is before the mention was written',
+      )
     }
     const row = await trx
       .insertInto('overrides')
@@ -61,15 +77,36 @@ export async function recordOverride(db: Kysely<Database>, input: OverrideInput)
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    const threads = await loadThreadMentions(trx, [{ organisationId: o.organisationId, channelId: mention.channel_id, threadKey: mention.thread_key }])
-    await runThreadPass(trx, threads, { enricher: createDefaultEnricher(), now, stored: snapshot(threads) })
+    const threads = await loadThreadMentions(trx, [
+      {
+        organisationId: o.organisationId,
+        channelId: mention.channel_id,
+        threadKey: mention.thread_key,
+      },
+    ])
+    await runThreadPass(trx, threads, {
+      enricher: createDefaultEnricher(),
+      now,
+      stored: snapshot(threads),
+    })
     return row
   })
 }
 
 /** Every decision recorded about a mention, oldest first. */
-export async function listOverrides(db: Kysely<Database>, organisationId: string, mentionId: string): Promise<OverrideRow[]> {
-  return db.selectFrom('overrides').selectAll().where('organisation_id', '=', organisationId).where('mention_id', '=', mentionId).orderBy('created_at').orderBy('id').execute()
+export async function listOverrides(
+  db: Kysely<Database>,
+  organisationId: string,
+  mentionId: string,
+): Promise<OverrideRow[]> {
+  return db
+    .selectFrom('overrides')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('mention_id', '=', mentionId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
 }
 
 function snapshot<T extends { id: string }>(threads: Map<string, T[]>): Map<string, T> {

@@ -15,18 +15,36 @@ export interface QuarantineEntry {
 }
 
 /** Stores rejected input in bulk (one statement). */
-export async function quarantineItems(db: Kysely<Database>, entries: readonly QuarantineEntry[]): Promise<void> {
+export async function quarantineItems(
+  db: Kysely<Database>,
+  entries: readonly QuarantineEntry[],
+): Promise<void> {
   if (entries.length === 0) return
   await db
     .insertInto('quarantine')
-    .values(entries.map((e) => ({ organisation_id: e.organisationId ?? null, channel_id: e.channelId ?? null, source: e.source, reason: e.reason, payload: JSON.stringify(toJsonSafe(e.payload)) })))
+    .values(
+      entries.map((e) => ({
+        organisation_id: e.organisationId ?? null,
+        channel_id: e.channelId ?? null,
+        source: e.source,
+        reason: e.reason,
+        payload: JSON.stringify(toJsonSafe(e.payload)),
+      })),
+    )
     .execute()
 }
 
-export async function listQuarantine(db: Kysely<Database>, organisationId: string, options: { limit?: number; channelId?: string } = {}): Promise<QuarantineRow[]> {
+export async function listQuarantine(
+  db: Kysely<Database>,
+  organisationId: string,
+  options: { limit?: number; channelId?: string } = {},
+): Promise<QuarantineRow[]> {
   let q = db.selectFrom('quarantine').selectAll().where('organisation_id', '=', organisationId)
   if (options.channelId) q = q.where('channel_id', '=', options.channelId)
-  return q.orderBy('id', 'desc').limit(options.limit ?? 100).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 100)
+    .execute()
 }
 
 // Payloads can be anything (a Buffer, a string that is not JSON, a cyclic object): store what we can.

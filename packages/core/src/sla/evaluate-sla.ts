@@ -69,7 +69,11 @@ export interface SlaExplanation {
   notes: string[]
 }
 
-export function evaluateSla(subject: SlaSubject, response: SlaResponse | null, policy: SlaPolicy): SlaEvaluation {
+export function evaluateSla(
+  subject: SlaSubject,
+  response: SlaResponse | null,
+  policy: SlaPolicy,
+): SlaEvaluation {
   const base = {
     scheduleVersion: policy.scheduleVersion,
     promiseVersion: policy.promiseVersion,
@@ -92,7 +96,9 @@ export function evaluateSla(subject: SlaSubject, response: SlaResponse | null, p
     dueAt: null,
     atRiskAt: null,
     wallMs: response ? response.at.getTime() - subject.createdAt.getTime() : null,
-    businessMs: response ? policy.calendar.businessTimeBetween(subject.createdAt, response.at) : null,
+    businessMs: response
+      ? policy.calendar.businessTimeBetween(subject.createdAt, response.at)
+      : null,
     outcome: null,
     explanation: { included: false, reason, schedule, promise, notes },
   })
@@ -137,9 +143,13 @@ export function evaluateSla(subject: SlaSubject, response: SlaResponse | null, p
     wallMs = Math.max(0, at - created)
     businessMs = cal.businessTimeBetween(created, at)
     outcome = at <= dueAt ? 'met' : 'missed'
-    const how = response.source === 'manual' ? 'recorded as handled elsewhere' : `answered by reply ${response.outboundId ?? ''}`.trim()
+    const how =
+      response.source === 'manual'
+        ? 'recorded as handled elsewhere'
+        : `answered by reply ${response.outboundId ?? ''}`.trim()
     clockStop = `${iso(at)}: ${how}; ${outcome} (due ${iso(dueAt)})`
-    if (at < clockStartedAt) notes.push('answered before the practice opened: business response time is zero')
+    if (at < clockStartedAt)
+      notes.push('answered before the practice opened: business response time is zero')
   }
   return {
     ...base,

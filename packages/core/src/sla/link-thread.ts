@@ -4,7 +4,12 @@
  * whatever order they arrived in and however often each was delivered.
  */
 import type { OverrideAction } from '../model/vocabulary.js'
-import { type SlaEvaluation, type SlaPolicy, type SlaResponse, evaluateSla } from './evaluate-sla.js'
+import {
+  evaluateSla,
+  type SlaEvaluation,
+  type SlaPolicy,
+  type SlaResponse,
+} from './evaluate-sla.js'
 
 /** The fields of a mention that linking reads. */
 export interface LinkableMention {
@@ -64,9 +69,10 @@ export function linkThread(
     const needsReply = override
       ? override.action !== 'no_reply_needed'
       : (inbound.needsReply ?? true)
-    const noReplyReason = override?.action === 'no_reply_needed'
-      ? `marked "no reply needed" by ${override.actor} at ${override.createdAt.toISOString()}${override.note ? `: ${override.note}` : ''}`
-      : `triage: no reply needed${inbound.category ? ` (${inbound.category})` : ''}`
+    const noReplyReason =
+      override?.action === 'no_reply_needed'
+        ? `marked "no reply needed" by ${override.actor} at ${override.createdAt.toISOString()}${override.note ? `: ${override.note}` : ''}`
+        : `triage: no reply needed${inbound.category ? ` (${inbound.category})` : ''}`
     const evaluation = evaluateSla(
       {
         createdAt: inbound.createdAt,
@@ -80,13 +86,18 @@ export function linkThread(
       response,
       policy,
     )
-    if (override?.action === 'needs_reply') evaluation.explanation.notes.push(`marked "needs reply" by ${override.actor}`)
+    if (override?.action === 'needs_reply')
+      evaluation.explanation.notes.push(`marked "needs reply" by ${override.actor}`)
     links.push({ inboundId: inbound.id, evaluation })
   }
   return links
 }
 
-function firstCountingReply(sorted: readonly LinkableMention[], inboundIndex: number, policy: SlaPolicy): LinkableMention | null {
+function firstCountingReply(
+  sorted: readonly LinkableMention[],
+  inboundIndex: number,
+  policy: SlaPolicy,
+): LinkableMention | null {
   const patterns = policy.promise.autoReplyPatterns.map((p) => new RegExp(p, 'i'))
   for (let i = inboundIndex + 1; i < sorted.length; i++) {
     const m = sorted[i]!
@@ -98,13 +109,18 @@ function firstCountingReply(sorted: readonly LinkableMention[], inboundIndex: nu
   return null
 }
 
-function chooseResponse(reply: LinkableMention | null, override: LinkOverride | undefined): SlaResponse | null {
+function chooseResponse(
+  reply: LinkableMention | null,
+  override: LinkOverride | undefined,
+): SlaResponse | null {
   const manual =
     override?.action === 'handled_elsewhere'
       ? {
           at: override.handledAt ?? override.createdAt,
           source: 'manual' as const,
-          notes: [`handled elsewhere, recorded by ${override.actor} at ${override.createdAt.toISOString()}${override.note ? `: ${override.note}` : ''}`],
+          notes: [
+            `handled elsewhere, recorded by ${override.actor} at ${override.createdAt.toISOString()}${override.note ? `: ${override.note}` : ''}`,
+          ],
         }
       : null
   const viaReply = reply
@@ -112,7 +128,11 @@ function chooseResponse(reply: LinkableMention | null, override: LinkOverride | 
         at: reply.createdAt,
         source: 'reply' as const,
         outboundId: reply.id,
-        notes: reply.deletedAt ? [`the reply was deleted at ${reply.deletedAt.toISOString()}; it still counts (the patient saw it)`] : [],
+        notes: reply.deletedAt
+          ? [
+              `the reply was deleted at ${reply.deletedAt.toISOString()}; it still counts (the patient saw it)`,
+            ]
+          : [],
       }
     : null
   if (manual && viaReply) return manual.at.getTime() < viaReply.at.getTime() ? manual : viaReply

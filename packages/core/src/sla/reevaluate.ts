@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely'
 import type { Enricher } from '../enrich/enricher.js'
 import { createDefaultEnricher } from '../enrich/index.js'
-import { type ThreadKey, loadThreadMentions, runThreadPass } from '../ingest/thread-state.js'
+import { loadThreadMentions, runThreadPass, type ThreadKey } from '../ingest/thread-state.js'
 import type { Database } from '../storage/database.js'
 
 export interface ReevaluateOptions {
@@ -20,7 +20,12 @@ export interface ReevaluateOptions {
 }
 
 /** Recomputes links and SLA evaluations of every thread of a practice. Returns the number of threads. */
-export async function reevaluatePractice(db: Kysely<Database>, organisationId: string, practiceId: string, options: ReevaluateOptions = {}): Promise<number> {
+export async function reevaluatePractice(
+  db: Kysely<Database>,
+  organisationId: string,
+  practiceId: string,
+  options: ReevaluateOptions = {},
+): Promise<number> {
   const keys = await db
     .selectFrom('mentions')
     .select(['channel_id', 'thread_key'])
@@ -33,12 +38,20 @@ export async function reevaluatePractice(db: Kysely<Database>, organisationId: s
   const pageSize = options.pageSize ?? 500
   const enricher = options.enricher ?? createDefaultEnricher()
   for (let i = 0; i < keys.length; i += pageSize) {
-    const page: ThreadKey[] = keys.slice(i, i + pageSize).map((k) => ({ organisationId, channelId: k.channel_id, threadKey: k.thread_key }))
+    const page: ThreadKey[] = keys
+      .slice(i, i + pageSize)
+      .map((k) => ({ organisationId, channelId: k.channel_id, threadKey: k.thread_key }))
     await db.transaction().execute(async (trx) => {
       const threads = await loadThreadMentions(trx, page)
-      const stored = new Map<string, (typeof threads extends Map<string, (infer T)[]> ? T : never)>()
+      const stored = new Map<string, typeof threads extends Map<string, (infer T)[]> ? T : never>()
       for (const list of threads.values()) for (const m of list) stored.set(m.id, { ...m })
-      await runThreadPass(trx, threads, { enricher, now: options.now ?? new Date(), stored, reenrichAll: options.reenrich === true, scheduleMode: options.scheduleMode ?? 'historical' })
+      await runThreadPass(trx, threads, {
+        enricher,
+        now: options.now ?? new Date(),
+        stored,
+        reenrichAll: options.reenrich === true,
+        scheduleMode: options.scheduleMode ?? 'historical',
+      })
     })
   }
   return keys.length

@@ -2,7 +2,7 @@
  * @module One factory for both databases Earshot runs on: PGlite (embedded, the default) and a
  * real PostgreSQL server through a `pg` pool. It is Postgres either way, so the SQL is the same.
  */
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, type KyselyConfig, PostgresDialect } from 'kysely'
 import { EarshotError } from '../errors.js'
 import type { Database } from './database.js'
 import { migrateToLatest } from './migrate.js'
@@ -18,6 +18,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean
   /** Pool size for a server (default 10). */
   poolSize?: number
+  /** Kysely's query log (levels or a function), e.g. to time queries. */
+  log?: KyselyConfig['log']
 }
 
 /** An open database: the Kysely instance plus what it runs on. */
@@ -49,26 +51,47 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
       client.release()
     } catch (cause) {
       await pool.end().catch(() => {})
-      throw new EarshotError('DATABASE_UNAVAILABLE', `cannot connect to ${redactUrl(url)}: ${(cause as Error).message}`, { cause })
+      throw new EarshotError(
+        'DATABASE_UNAVAILABLE',
+        `cannot connect to ${redactUrl(url)}: ${(cause as Error).message}`,
+        { cause },
+      )
     }
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      ...(options.log ? { log: options.log } : {}),
+    })
   } else {
-    const dataDir = url === undefined || url === '' || url === 'memory://' ? undefined : url.replace(/^file:\/\//, '')
+    const dataDir =
+      url === undefined || url === '' || url === 'memory://'
+        ? undefined
+        : url.replace(/^file:\/\//, '')
     const { PGlite } = await import('@electric-sql/pglite')
     let instance: InstanceType<typeof PGlite>
     try {
       instance = dataDir === undefined ? new PGlite() : new PGlite(dataDir)
       await instance.waitReady
     } catch (cause) {
-      throw new EarshotError('DATABASE_UNAVAILABLE', `cannot open the embedded database${dataDir ? ` in ${dataDir}` : ''}: ${(cause as Error).message}`, { cause })
+      throw new EarshotError(
+        'DATABASE_UNAVAILABLE',
+        `cannot open the embedded database${dataDir ? ` in ${dataDir}` : ''}: ${(cause as Error).message}`,
+        { cause },
+      )
     }
-    db = new Kysely<Database>({ dialect: new PGliteDialect({ database: instance }) })
+    db = new Kysely<Database>({
+      dialect: new PGliteDialect({ database: instance }),
+      ...(options.log ? { log: options.log } : {}),
+    })
   }
   if (options.migrate !== false) {
     const { error } = await migrateToLatest(db as Kysely<unknown>)
     if (error) {
       await db.destroy()
-      throw new EarshotError('DATABASE_UNAVAILABLE', `migration failed: ${(error as Error).message ?? String(error)}`, { cause: error })
+      throw new EarshotError(
+        'DATABASE_UNAVAILABLE',
+        `migration failed: ${(error as Error).message ?? String(error)}`,
+        { cause: error },
+      )
     }
   }
   return { db, kind: isServer ? 'postgres' : 'pglite', close: () => db.destroy() }

@@ -16,7 +16,9 @@ export async function up(db: AnyDb): Promise<void> {
 
   await db.schema
     .createTable('practices')
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('organisation_id', 'text', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('slug', 'text', (c) => c.notNull())
@@ -38,7 +40,13 @@ export async function up(db: AnyDb): Promise<void> {
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .addColumn('created_by', 'text')
       .addPrimaryKeyConstraint(`${table}_pk`, ['organisation_id', 'practice_id', 'version'])
-      .addForeignKeyConstraint(`${table}_practice_fk`, ['organisation_id', 'practice_id'], 'practices', ['organisation_id', 'id'], (fk) => fk.onDelete('cascade'))
+      .addForeignKeyConstraint(
+        `${table}_practice_fk`,
+        ['organisation_id', 'practice_id'],
+        'practices',
+        ['organisation_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
       .execute()
   }
 
@@ -62,7 +70,13 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('items_collected', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('channels_pk', ['organisation_id', 'id'])
-    .addForeignKeyConstraint('channels_practice_fk', ['organisation_id', 'practice_id'], 'practices', ['organisation_id', 'id'], (fk) => fk.onDelete('cascade'))
+    .addForeignKeyConstraint(
+      'channels_practice_fk',
+      ['organisation_id', 'practice_id'],
+      'practices',
+      ['organisation_id', 'id'],
+      (fk) => fk.onDelete('cascade'),
+    )
     .execute()
   // Channel ids are globally unique (uuids) so a webhook can find its channel from the URL alone.
   await db.schema.createIndex('channels_id_uq').unique().on('channels').column('id').execute()
@@ -76,7 +90,9 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('platform', 'text', (c) => c.notNull())
     .addColumn('external_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('inbound','outbound')`))
+    .addColumn('direction', 'text', (c) =>
+      c.notNull().check(sql`direction in ('inbound','outbound')`),
+    )
     .addColumn('thread_key', 'text', (c) => c.notNull())
     .addColumn('parent_external_id', 'text')
     .addColumn('author_id', 'text')
@@ -106,12 +122,35 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('ingested_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('mentions_pk', ['organisation_id', 'id'])
-    .addUniqueConstraint('mentions_identity_uq', ['organisation_id', 'channel_id', 'platform', 'external_id'])
-    .addForeignKeyConstraint('mentions_channel_fk', ['organisation_id', 'channel_id'], 'channels', ['organisation_id', 'id'], (fk) => fk.onDelete('cascade'))
+    .addUniqueConstraint('mentions_identity_uq', [
+      'organisation_id',
+      'channel_id',
+      'platform',
+      'external_id',
+    ])
+    .addForeignKeyConstraint(
+      'mentions_channel_fk',
+      ['organisation_id', 'channel_id'],
+      'channels',
+      ['organisation_id', 'id'],
+      (fk) => fk.onDelete('cascade'),
+    )
     .execute()
-  await db.schema.createIndex('mentions_thread_idx').on('mentions').columns(['organisation_id', 'channel_id', 'thread_key', 'created_at']).execute()
-  await db.schema.createIndex('mentions_practice_created_idx').on('mentions').columns(['organisation_id', 'practice_id', 'created_at']).execute()
-  await db.schema.createIndex('mentions_outbound_idx').on('mentions').columns(['organisation_id', 'practice_id', 'direction', 'created_at']).execute()
+  await db.schema
+    .createIndex('mentions_thread_idx')
+    .on('mentions')
+    .columns(['organisation_id', 'channel_id', 'thread_key', 'created_at'])
+    .execute()
+  await db.schema
+    .createIndex('mentions_practice_created_idx')
+    .on('mentions')
+    .columns(['organisation_id', 'practice_id', 'created_at'])
+    .execute()
+  await db.schema
+    .createIndex('mentions_outbound_idx')
+    .on('mentions')
+    .columns(['organisation_id', 'practice_id', 'direction', 'created_at'])
+    .execute()
 
   await db.schema
     .createTable('response_links')
@@ -140,10 +179,21 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('explanation', 'jsonb', (c) => c.notNull())
     .addColumn('evaluated_at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('response_links_pk', ['organisation_id', 'inbound_id'])
-    .addForeignKeyConstraint('response_links_inbound_fk', ['organisation_id', 'inbound_id'], 'mentions', ['organisation_id', 'id'], (fk) => fk.onDelete('cascade'))
     .execute()
-  await db.schema.createIndex('response_links_practice_due_idx').on('response_links').columns(['organisation_id', 'practice_id', 'due_at']).execute()
-  await db.schema.createIndex('response_links_open_idx').on('response_links').columns(['organisation_id', 'practice_id']).where(sql.ref('outcome'), 'is', null).execute()
+  // No foreign key to mentions on purpose: links are derived data, rewritten in bulk on every
+  // ingest, and a per-row referential check doubled their write cost. Every reader joins them
+  // to mentions, and `reevaluatePractice` rebuilds them from scratch.
+  await db.schema
+    .createIndex('response_links_practice_due_idx')
+    .on('response_links')
+    .columns(['organisation_id', 'practice_id', 'due_at'])
+    .execute()
+  await db.schema
+    .createIndex('response_links_open_idx')
+    .on('response_links')
+    .columns(['organisation_id', 'practice_id'])
+    .where(sql.ref('outcome'), 'is', null)
+    .execute()
 
   await db.schema
     .createTable('overrides')
@@ -151,15 +201,27 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('practice_id', 'text', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('mention_id', 'text', (c) => c.notNull())
-    .addColumn('action', 'text', (c) => c.notNull().check(sql`action in ('handled_elsewhere','no_reply_needed','needs_reply')`))
+    .addColumn('action', 'text', (c) =>
+      c.notNull().check(sql`action in ('handled_elsewhere','no_reply_needed','needs_reply')`),
+    )
     .addColumn('handled_at', 'timestamptz')
     .addColumn('note', 'text')
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('overrides_pk', ['organisation_id', 'id'])
-    .addForeignKeyConstraint('overrides_mention_fk', ['organisation_id', 'mention_id'], 'mentions', ['organisation_id', 'id'], (fk) => fk.onDelete('cascade'))
+    .addForeignKeyConstraint(
+      'overrides_mention_fk',
+      ['organisation_id', 'mention_id'],
+      'mentions',
+      ['organisation_id', 'id'],
+      (fk) => fk.onDelete('cascade'),
+    )
     .execute()
-  await db.schema.createIndex('overrides_mention_idx').on('overrides').columns(['organisation_id', 'mention_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('overrides_mention_idx')
+    .on('overrides')
+    .columns(['organisation_id', 'mention_id', 'created_at'])
+    .execute()
 
   await db.schema
     .createTable('quarantine')
@@ -171,22 +233,35 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('payload', 'jsonb', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('quarantine_org_idx').on('quarantine').columns(['organisation_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('quarantine_org_idx')
+    .on('quarantine')
+    .columns(['organisation_id', 'created_at'])
+    .execute()
 
   await db.schema
     .createTable('users')
-    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('organisation_id', 'text', (c) =>
+      c.notNull().references('organisations.id').onDelete('cascade'),
+    )
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('email', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('agency_admin','practice_manager','viewer')`))
+    .addColumn('role', 'text', (c) =>
+      c.notNull().check(sql`role in ('agency_admin','practice_manager','viewer')`),
+    )
     .addColumn('practice_ids', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('users_pk', ['organisation_id', 'id'])
     .execute()
   // Sign-in looks a user up by e-mail alone, so e-mails are unique across organisations.
-  await db.schema.createIndex('users_email_uq').unique().on('users').expression(sql`lower(email)`).execute()
+  await db.schema
+    .createIndex('users_email_uq')
+    .unique()
+    .on('users')
+    .expression(sql`lower(email)`)
+    .execute()
 
   await db.schema
     .createTable('sessions')
@@ -196,7 +271,13 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('csrf_token', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addForeignKeyConstraint('sessions_user_fk', ['organisation_id', 'user_id'], 'users', ['organisation_id', 'id'], (fk) => fk.onDelete('cascade'))
+    .addForeignKeyConstraint(
+      'sessions_user_fk',
+      ['organisation_id', 'user_id'],
+      'users',
+      ['organisation_id', 'id'],
+      (fk) => fk.onDelete('cascade'),
+    )
     .execute()
 
   await db.schema
@@ -209,12 +290,31 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('last_used_at', 'timestamptz')
     .addPrimaryKeyConstraint('api_tokens_pk', ['organisation_id', 'id'])
-    .addForeignKeyConstraint('api_tokens_user_fk', ['organisation_id', 'user_id'], 'users', ['organisation_id', 'id'], (fk) => fk.onDelete('cascade'))
+    .addForeignKeyConstraint(
+      'api_tokens_user_fk',
+      ['organisation_id', 'user_id'],
+      'users',
+      ['organisation_id', 'id'],
+      (fk) => fk.onDelete('cascade'),
+    )
     .execute()
 }
 
 export async function down(db: AnyDb): Promise<void> {
-  for (const table of ['api_tokens', 'sessions', 'users', 'quarantine', 'overrides', 'response_links', 'mentions', 'channels', 'promises', 'schedules', 'practices', 'organisations']) {
+  for (const table of [
+    'api_tokens',
+    'sessions',
+    'users',
+    'quarantine',
+    'overrides',
+    'response_links',
+    'mentions',
+    'channels',
+    'promises',
+    'schedules',
+    'practices',
+    'organisations',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute()
   }
 }
