@@ -400,6 +400,8 @@ export const MODIFIERS: Readonly<Record<string, number>> = {
   real: 1.2,
   massively: 1.5,
   bit: 0.5,
+  'a-bit': 0.5,
+  'a-little': 0.5,
   slightly: 0.5,
   somewhat: 0.6,
   kinda: 0.6,
@@ -550,7 +552,7 @@ export const ACRONYMS: ReadonlySet<string> = new Set([
   'III',
 ])
 
-const UK_SUFFIXES: ReadonlyArray<readonly [RegExp, string]> = [
+const SPELLING_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/ize$/, 'ise'],
   [/izes$/, 'ises'],
   [/ized$/, 'ised'],
@@ -565,17 +567,25 @@ const UK_SUFFIXES: ReadonlyArray<readonly [RegExp, string]> = [
   [/ense$/, 'ence'],
   [/([aeiou])led$/, '$1lled'],
   [/([aeiou])ling$/, '$1lling'],
+  // and back, for the few entries AFINN or the health lexicon only has in UK form
+  [/([aeiou])lled$/, '$1led'],
+  [/([aeiou])lling$/, '$1ling'],
+  [/([^aeiou])our$/, '$1or'],
+  [/([^aeiou])oured$/, '$1ored'],
+  [/isation$/, 'ization'],
+  [/([^w])ised$/, '$1ized'],
 ]
 
 /**
- * Adds UK/AU spellings (-ise, -our, -ence, doubled l) of every entry, so "apologise", "favour"
+ * Adds UK/AU spellings (-ise, -our, -ence, doubled l) of every entry, and US ones of UK-only
+ * entries, so "apologise", "favour"
  * and "cancelled" score like their US forms. Only fills gaps: an existing entry wins.
  */
 export function withSpellingVariants(labels: Record<string, number>): Record<string, number> {
   const added: Record<string, number> = {}
   for (const [word, score] of Object.entries(labels)) {
     if (word.includes(' ')) continue
-    for (const [pattern, replacement] of UK_SUFFIXES) {
+    for (const [pattern, replacement] of SPELLING_RULES) {
       if (!pattern.test(word)) continue
       const variant = word.replace(pattern, replacement)
       if (!(variant in labels)) added[variant] = score

@@ -65,6 +65,8 @@ const RECOMMEND_ENOUGH =
   /\b(?:cant|cannot|couldnt|could not|can not) recommend(?: [a-z]+){0,4} enough\b/g
 const WAIT_QUANTITY =
   /\b(?:\d+|an?|one|two|three|four|five|six)\s*(?:more\s+)?(?:hours?|hrs?|mins?|minutes|weeks?)\b/
+// "running 10 mins late for my appointment": the writer is late; nobody waited on them.
+const WRITER_LATE = /\blate for (?:my|our|his|her|the)\b/
 const WAIT_WORD = /\b(?:wait|waiting|waited|sit|sat|sitting|hold|queue|queued|late|delayed)\b/
 
 /**
@@ -161,7 +163,9 @@ export function opensAsQuestion(prep: PreparedText): boolean {
 
 /** Waiting words next to a duration ("sat there for 90 mins", "on hold an hour"). */
 export function mentionsLongWait(prep: PreparedText): boolean {
-  return WAIT_WORD.test(prep.lower) && WAIT_QUANTITY.test(prep.lower)
+  return (
+    WAIT_WORD.test(prep.lower) && WAIT_QUANTITY.test(prep.lower) && !WRITER_LATE.test(prep.lower)
+  )
 }
 
 function countChar(s: string, c: string): number {

@@ -57,6 +57,7 @@ export function normalizeForTriage(text: string): string {
   return s.trim()
 }
 
+const WRITER_LATE = /\blate for (?:my|our|his|her|the)\b/
 const APOSTROPHE_HINT = /['’‘`´]/
 const APOSTROPHES = /['’‘`´]/g
 const WHITESPACE_RUN = /\s\s|[\t\n\r\f\v]/
@@ -90,7 +91,10 @@ function findComplaint(norm: string): string | undefined {
   COMPLAINT.lastIndex = 0
   for (let m = COMPLAINT.exec(norm); m !== null; m = COMPLAINT.exec(norm)) {
     // "no complaints", "never had to complain": praise in disguise.
-    if (!NEGATED_BEFORE.test(norm.slice(Math.max(0, m.index - 20), m.index))) return m[0]
+    if (NEGATED_BEFORE.test(norm.slice(Math.max(0, m.index - 20), m.index))) continue
+    // "running 10 minutes late for my appointment": the writer is late, not the practice.
+    if (m[0].endsWith('late') && WRITER_LATE.test(norm)) continue
+    return m[0]
   }
   return undefined
 }
@@ -194,6 +198,12 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     reasons.push(`sarcasm: "${senti.sarcasm}"`)
     return finish('complaint')
   }
+  // Praise with a "but" and no complaint words is feedback, however strong the "but".
+  const mixed = senti.positive > 0 && senti.negative < 0 && /\bbut\b/.test(norm)
+  if (mixed && !question) {
+    reasons.push('mixed feedback (praise with a "but")')
+    return finish('feedback')
+  }
   const negative = senti.label === 'negative' && senti.score <= -0.3
   if (senti.score <= -0.5 && SERVICE.test(norm)) {
     reasons.push('negative about the service')
@@ -235,10 +245,6 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
   const feedbackCue = FEEDBACK.exec(norm)?.[0]
   if (feedbackCue !== undefined) {
     reasons.push(`suggestion or heads-up: "${feedbackCue}"`)
-    return finish('feedback')
-  }
-  if (senti.positive > 0 && senti.negative < 0 && /\bbut\b/.test(norm) && senti.score > -0.5) {
-    reasons.push('mixed feedback (praise with a "but")')
     return finish('feedback')
   }
 

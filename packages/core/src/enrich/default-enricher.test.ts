@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { CATEGORIES, SENTIMENT_LABELS } from '../model/vocabulary.js'
+import { createDefaultEnricher, DEFAULT_ENRICHER_NAME } from './default-enricher.js'
+import type { EnrichInput } from './enricher.js'
+
+const inbound = (text: string, extra: Partial<EnrichInput> = {}): EnrichInput => ({
+  text,
+  platform: 'facebook',
+  kind: 'comment',
+  direction: 'inbound',
+  ...extra,
+})
+
+describe('createDefaultEnricher', () => {
+  it('names and versions itself so stored enrichments can be recomputed', () => {
+    const enricher = createDefaultEnricher()
+    expect(enricher.name).toBe(DEFAULT_ENRICHER_NAME)
+    expect(enricher.name).toBe('earshot-rules')
+    expect(enricher.version).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('returns one enrichment per input, in order, with every field ingestion stores', async () => {
+    const enricher = createDefaultEnricher()
+    const inputs = [
+      inbound('do u bulk bill on saturdays'),
+      inbound('@sarah look'),
+      inbound('', { platform: 'google', kind: 'review', rating: 5 }),
+      inbound('I have crushing chest pain, what should I do', { kind: 'message' }),
+    ]
+    const out = await enricher.enrich(inputs)
+    expect(out).toHaveLength(4)
+    expect(out.map((e) => e.category)).toEqual(['question', 'chatter', 'review', 'clinical'])
+    expect(out.map((e) => e.needsReply)).toEqual([true, false, true, true])
+    expect(out[3]!.urgent).toBe(true)
+    for (const e of out) {
+      expect(SENTIMENT_LABELS).toContain(e.sentiment!.label)
+      expect(CATEGORIES).toContain(e.category!)
+      expect(e.reasons!.length).toBeGreaterThan(0)
+      expect(typeof e.privacy).toBe('boolean')
+      expect(typeof e.urgent).toBe('boolean')
+    }
+  })
+
+  it('lints public outbound replies and never asks for a reply to them', async () => {
+    const [pub, dm] = await createDefaultEnricher().enrich([
+      {
+        text: 'Hi Jo, we saw you on Tuesday, your results are back',
+        platform: 'facebook',
+        kind: 'comment',
+        direction: 'outbound',
+      },
+      {
+        text: 'Hi Jo, we saw you on Tuesday, your results are back',
+        platform: 'facebook',
+        kind: 'message',
+        direction: 'outbound',
+      },
+    ])
+    expect(pub!.needsReply).toBe(false)
+    expect(pub!.lint!.length).toBeGreaterThanOrEqual(2)
+    expect(pub!.category).toBeUndefined()
+    // In a private message the same words are the right thing to say.
+    expect(dm!.lint).toEqual([])
+  })
+
+  it('handles an empty batch', async () => {
+    expect(await createDefaultEnricher().enrich([])).toEqual([])
+  })
+})
