@@ -6,6 +6,8 @@ export const baseConfig: Options = {
   dts: true,
   sourcemap: true,
   clean: true,
+  // Lets ESM-only idioms (import.meta.url) work in the CJS build too.
+  shims: true,
   splitting: false,
   target: 'node20',
   platform: 'node',
