@@ -43,7 +43,7 @@
       const diff = due - now
       el.textContent =
         diff >= 0 ? `in ${formatDuration(diff)}` : `overdue by ${formatDuration(-diff)}`
-      el.classList.toggle('overdue', diff < 0)
+      el.classList.toggle('overdue', diff <= 0)
     }
   }
 

@@ -9,8 +9,8 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { createLoginRateLimiter, type LoginRateLimitOptions } from './auth/login-rate-limiter.js'
-import { type Database, isEarshotError } from './core.js'
-import { type RecordOverride, recordOverrideFallback } from './data/record-override.js'
+import { type Database, isEarshotError, recordOverride } from './core.js'
+import type { RecordOverride } from './data/record-override.js'
 import { loadAuth, requireCsrf, requirePageAuth } from './http/auth-middleware.js'
 import type { DashboardEnv, DashboardServices } from './http/dashboard-env.js'
 import { apiRoutes } from './routes/api-routes.js'
@@ -33,7 +33,7 @@ export interface DashboardOptions {
   secureCookies?: boolean
   /** Failed sign-ins allowed per IP and e-mail per window. Default 5 per 15 minutes. */
   loginRateLimit?: LoginRateLimitOptions
-  /** Records inbox decisions. Default: core's `recordOverride` once exported (a local stand-in until then). */
+  /** Records inbox decisions. Default: core's `recordOverride` (which re-links the thread). */
   recordOverride?: RecordOverride
   /** Handles `/hooks/*`. Default: `handleWebhook` from `@earshot/collectors`. */
   webhookHandler?: WebhookHandler
@@ -85,7 +85,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   const services: DashboardServices = {
     db: options.db,
     now: options.now ?? (() => new Date()),
-    recordOverride: options.recordOverride ?? recordOverrideFallback,
+    recordOverride: options.recordOverride ?? recordOverride,
   }
   const app = new Hono<DashboardEnv>()
 

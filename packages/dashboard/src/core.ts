@@ -1,27 +1,28 @@
 /**
- * @module The slice of @earshot/core the dashboard uses, imported in one place. Core's public
- * index does not exist yet, so these point at its source files; once `packages/core/src/index.ts`
- * exports them, this file becomes a plain re-export of '@earshot/core'.
+ * @module The slice of @earshot/core the dashboard uses, imported in one place so the
+ * dependency surface is visible at a glance.
  */
-export type { ScheduleSpec } from '../../core/src/calendar/schedule-spec.js'
-export { scheduleSpecSchema, WEEKDAYS } from '../../core/src/calendar/schedule-spec.js'
-export { EarshotError, isEarshotError } from '../../core/src/errors.js'
 export {
   CATEGORIES,
-  CLOCKS,
+  type Database,
+  EarshotError,
+  formatZodIssues,
+  isEarshotError,
+  listChannels,
+  listPractices,
   MENTION_KINDS,
   OVERRIDE_ACTIONS,
   PLATFORMS,
+  type PracticeRow,
+  type PromiseSpec,
   ROLES,
   type Role,
+  recordOverride,
+  type ScheduleSpec,
   SENTIMENT_LABELS,
   SLA_STATUSES,
   type SlaStatus,
-} from '../../core/src/model/vocabulary.js'
-export type { PromiseSpec } from '../../core/src/promise/promise-spec.js'
-export { promiseSpecSchema } from '../../core/src/promise/promise-spec.js'
-export { listChannels } from '../../core/src/repositories/channels.js'
-export { getPractice, listPractices } from '../../core/src/repositories/organisations.js'
-export { savePromise, saveSchedule } from '../../core/src/repositories/practice-policy.js'
-export type { Database, PracticeRow } from '../../core/src/storage/database.js'
-export { formatZodIssues } from '../../core/src/util/parse-or-throw.js'
+  savePromise,
+  saveSchedule,
+  WEEKDAYS,
+} from '@earshot/core'

@@ -26,10 +26,6 @@ export {
   type LoginRateLimitOptions,
 } from './auth/login-rate-limiter.js'
 export { hashPassword, verifyPassword } from './auth/password-hash.js'
-export {
-  type OverrideInput,
-  type RecordOverride,
-  recordOverrideFallback,
-} from './data/record-override.js'
+export type { OverrideInput, RecordOverride } from './data/record-override.js'
 export type { AuthState, DashboardEnv, DashboardServices } from './http/dashboard-env.js'
 export type { WebhookHandler, WebhookRequest } from './routes/hook-routes.js'

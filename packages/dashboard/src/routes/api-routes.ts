@@ -37,7 +37,7 @@ import {
   requireCsrf,
 } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
-import { scopeOf } from './mention-routes.js'
+import { assertChannelInScope, scopeOf } from './mention-routes.js'
 
 /** An API input error: 400 with every issue listed. */
 class ApiInputError extends HTTPException {
@@ -197,6 +197,7 @@ export function apiRoutes(): Hono<DashboardEnv> {
     const q = parse(mentionsQuerySchema, c.req.query())
     const { db, now } = c.var.services
     const scope = scopeOf(auth, q.practice)
+    if (q.channel) await assertChannelInScope(db, scope, q.channel)
     const result = await searchMentionItems(db, scope, now(), {
       q: q.q,
       practiceId: q.practice,
@@ -258,6 +259,8 @@ export function apiRoutes(): Hono<DashboardEnv> {
       handledAt,
       note: body.note?.trim() || undefined,
       actor: auth.user.email,
+      practiceIds: auth.practices.map((p) => p.id),
+      now,
     })
     const after = await getMentionDetailInScope(db, scopeOf(auth), detail.mention.id, now)
     return c.json(after, 201)

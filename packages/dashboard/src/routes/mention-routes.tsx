@@ -4,8 +4,15 @@
  */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import { CATEGORIES, type PracticeRow, SENTIMENT_LABELS, SLA_STATUSES } from '../core.js'
+import {
+  CATEGORIES,
+  type Database,
+  type PracticeRow,
+  SENTIMENT_LABELS,
+  SLA_STATUSES,
+} from '../core.js'
 import {
   getMentionDetailInScope,
   listInboxItems,
@@ -41,6 +48,22 @@ export function scopeOf(auth: AuthState, practiceId?: string): Scope {
       practiceIds: [permittedPractice(auth, practiceId).id],
     }
   return { organisationId: auth.organisationId, practiceIds: auth.practices.map((p) => p.id) }
+}
+
+/** Throws 404 unless the channel belongs to one of the scope's practices. */
+export async function assertChannelInScope(
+  db: Kysely<Database>,
+  scope: Scope,
+  channelId: string,
+): Promise<void> {
+  const channel = await db
+    .selectFrom('channels')
+    .select('id')
+    .where('organisation_id', '=', scope.organisationId)
+    .where('id', '=', channelId)
+    .where('practice_id', 'in', scope.practiceIds.length ? [...scope.practiceIds] : ['\u0000none'])
+    .executeTakeFirst()
+  if (!channel) throw new HTTPException(404, { message: 'no such channel' })
 }
 
 function timeZoneOf(auth: AuthState, practiceId: string): string {
@@ -234,20 +257,7 @@ export function mentionRoutes(): Hono<DashboardEnv> {
       })
     const f = parsed.data
     const scope = scopeOf(auth, f.practice)
-    if (f.channel) {
-      const channel = await db
-        .selectFrom('channels')
-        .select('id')
-        .where('organisation_id', '=', auth.organisationId)
-        .where('id', '=', f.channel)
-        .where(
-          'practice_id',
-          'in',
-          scope.practiceIds.length ? [...scope.practiceIds] : ['\u0000none'],
-        )
-        .executeTakeFirst()
-      if (!channel) throw new HTTPException(404, { message: 'no such channel' })
-    }
+    if (f.channel) await assertChannelInScope(db, scope, f.channel)
     const result = await searchMentionItems(db, scope, now, {
       q: f.q,
       practiceId: f.practice,
@@ -635,6 +645,8 @@ export function mentionRoutes(): Hono<DashboardEnv> {
       handledAt,
       note: f.note?.trim() || undefined,
       actor: auth.user.email,
+      practiceIds: auth.practices.map((p) => p.id),
+      now,
     })
     const back = localPath(f.return, '/inbox')
     const notice = f.action.replace(/_/g, '-')

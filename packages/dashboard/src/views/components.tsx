@@ -54,9 +54,9 @@ export function CsrfField({ token }: { token: string | null }) {
 export function Countdown({ due, now }: { due: Date | null; now: Date }) {
   return (
     <time
-      class={`countdown${due && due.getTime() < now.getTime() ? ' overdue' : ''}`}
+      class={`countdown${due && due.getTime() <= now.getTime() ? ' overdue' : ''}`}
       data-due={due?.toISOString()}
-      dateTime={due?.toISOString()}
+      datetime={due?.toISOString()}
     >
       {formatCountdown(due, now)}
     </time>

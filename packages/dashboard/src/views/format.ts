@@ -24,7 +24,7 @@ export function formatDuration(ms: number | null | undefined): string {
 export function formatCountdown(due: Date | null, now: Date): string {
   if (!due) return 'no target'
   const diff = due.getTime() - now.getTime()
-  return diff >= 0 ? `in ${formatDuration(diff)}` : `overdue by ${formatDuration(-diff)}`
+  return diff > 0 ? `in ${formatDuration(diff)}` : `overdue by ${formatDuration(-diff)}`
 }
 
 /** Date and time in a time zone: `Tue 24 Nov 2026, 14:05`. */

@@ -20,9 +20,10 @@ export interface PageProps {
 
 declare module 'hono' {
   // biome-ignore lint/style/useShorthandFunctionType: declaration merging needs an interface
-  interface ContextRenderer {
-    (content: string | Promise<string>, props: PageProps): Response | Promise<Response>
-  }
+  type ContextRenderer = (
+    content: string | Promise<string>,
+    props: PageProps,
+  ) => Response | Promise<Response>
 }
 
 function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['active'] }) {
