@@ -9,6 +9,7 @@ import { EarshotError } from '../errors.js'
 import { type PromiseSpec, promiseSpecSchema } from '../promise/promise-spec.js'
 import type { Database, PracticeRow } from '../storage/database.js'
 import { parseOrThrow } from '../util/parse-or-throw.js'
+import { assertOpens } from './practice-policy.js'
 
 export interface CreateOrganisationInput {
   id?: string
@@ -64,6 +65,7 @@ export async function createPractice(
   input: CreatePracticeInput,
 ): Promise<PracticeRow> {
   const schedule = parseOrThrow(scheduleSpecSchema, input.schedule, 'schedule')
+  assertOpens(schedule, input.effectiveFrom ?? new Date())
   parseOrThrow(promiseSpecSchema, input.promise, 'promise')
   const id = input.id ?? randomUUID()
   const name = input.name.trim()

@@ -124,7 +124,7 @@ export async function saveSchedule(
   options: { effectiveFrom?: Date; createdBy?: string } = {},
 ): Promise<number> {
   const parsed = parseOrThrow(scheduleSpecSchema, spec, 'schedule')
-  createBusinessCalendar(parsed) // reject schedules the calendar cannot use before storing them
+  assertOpens(parsed)
   return db.transaction().execute(async (trx) => {
     const version = await nextVersion(trx, 'schedules', organisationId, practiceId)
     await trx
@@ -172,4 +172,15 @@ export async function savePromise(
       .execute()
     return version
   })
+}
+
+/** Rejects schedules the calendar cannot use, or that never open, before they are stored. */
+export function assertOpens(spec: ParsedScheduleSpec, from: Date = new Date()): void {
+  const calendar = createBusinessCalendar(spec)
+  if (calendar.nextOpening(from) === null) {
+    throw new EarshotError(
+      'INVALID_CONFIGURATION',
+      'the schedule has no opening hours: add at least one weekly session',
+    )
+  }
 }

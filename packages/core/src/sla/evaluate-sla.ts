@@ -120,7 +120,13 @@ export function evaluateSla(
   const warningMs = target.durationMs * (1 - policy.promise.atRiskFraction)
   if (target.clock === 'business') {
     const opening = cal.nextOpening(created)
-    clockStartedAt = opening ? opening.getTime() : created
+    // A schedule with no opening hours ahead (all closed for years) can never make a business
+    // clock run; saying so beats inventing a due time.
+    if (!opening)
+      return exempt(
+        'the schedule has no opening hours ahead: a business-time target cannot come due',
+      )
+    clockStartedAt = opening.getTime()
     clockStart =
       clockStartedAt === created
         ? `${iso(created)}: arrived during opening hours`
