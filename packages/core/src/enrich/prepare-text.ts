@@ -55,7 +55,6 @@ const ELONGATION = /([a-z])\1{2,}/g
 const CAPS_RUN = /[A-Z]{3}/
 const CAPS_WORD = /\b[A-Z][A-Z']{2,}\b/g
 const HAS_LOWER = /[a-z]/
-const SPACES = / +/
 
 const SARCASM_PHRASES =
   /\b(?:yeah right|oh great|oh good|oh joy|just great|just perfect|just what i needed|great,? another|love how|love it when|love that i|love waiting|love being|love sitting|so glad i|nothing like (?:waiting|sitting|being)|what a joy|thanks a bunch|(?:really|very|real|so) (?:professional|helpful|nice|great|good|classy) (?:to|of you))\b|\s\/s\s*$/
@@ -108,7 +107,7 @@ export function prepareText(text: string): PreparedText {
 }
 
 function joinPhrases(s: string): string {
-  const tokens = s.split(SPACES)
+  const tokens = s.split(' ')
   let changed = false
   for (let i = 0; i < tokens.length; i++) {
     const candidates = PHRASES_BY_FIRST_WORD.get(tokens[i]!)

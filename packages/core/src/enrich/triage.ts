@@ -62,7 +62,8 @@ const APOSTROPHE_HINT = /['’‘`´]/
 const APOSTROPHES = /['’‘`´]/g
 const WHITESPACE_RUN = /\s\s|[\t\n\r\f\v]/
 const WHITESPACE = /\s+/g
-const IDENTIFIER_HINT = /\d|@|dob|d\.o\.b|birth|born/
+// Medicare, NHS and phone numbers all need a run of digits; emails an @.
+const IDENTIFIER_HINT = /\d{3}|@|dob|d\.o\.b|birth|born/
 
 const LEADING_HANDLES = /^(?:@[\w.]+[\s,:]*)+/
 // Facebook renders a tagged friend as their plain name: "Tom Baker", "Jess Taylor this is where
