@@ -8,6 +8,7 @@ import type { Enricher } from '../enrich/enricher.js'
 import { createDefaultEnricher } from '../enrich/index.js'
 import { quarantineItems } from '../repositories/quarantine.js'
 import type { ChannelRow, Database } from '../storage/database.js'
+import { jsonList } from '../util/json-list.js'
 import type { IngestOptions, IngestResult } from './ingest-types.js'
 import {
   type MentionState,
@@ -311,7 +312,7 @@ async function loadIdentities(
         .selectFrom('mentions')
         .selectAll()
         .where('organisation_id', '=', org)
-        .where('id', 'in', unique.slice(i, i + 5000))
+        .where('id', 'in', jsonList(unique.slice(i, i + 5000)))
         .execute()
       for (const row of rows) stored.set(row.id, rowToState(row))
     }

@@ -14,6 +14,7 @@ import {
 import type { SlaPolicy } from '../sla/evaluate-sla.js'
 import { type LinkOverride, linkThread, type ThreadLink } from '../sla/link-thread.js'
 import type { Database } from '../storage/database.js'
+import { jsonList } from '../util/json-list.js'
 import { contentHash, type MentionState } from './normalise.js'
 
 /** A thread's address. */
@@ -105,7 +106,9 @@ export async function runThreadPass(
   await enrichThreads(threads, options)
 
   const policies = await loadPolicies(db, all)
-  const overrides = await loadOverrides(db, all)
+  // Mentions new to the database cannot have overrides or links yet: only look up the others.
+  const existed = options.stored ? all.filter((m) => options.stored!.has(m.id)) : all
+  const overrides = await loadOverrides(db, existed)
   const links: Array<ThreadLink & { mention: MentionState }> = []
   for (const mentions of threads.values()) {
     const first = mentions[0]
@@ -143,7 +146,7 @@ export async function runThreadPass(
     )
   })
   await upsertMentions(db, toWrite, options.now)
-  const { written, deleted } = await writeLinks(db, all, links, options.now)
+  const { written, deleted } = await writeLinks(db, existed, links, options.now)
   return { mentionsWritten: toWrite.length, linksWritten: written, linksDeleted: deleted }
 }
 
@@ -262,11 +265,7 @@ async function loadOverrides(
         .selectFrom('overrides')
         .select(['mention_id', 'action', 'handled_at', 'actor', 'note', 'created_at'])
         .where('organisation_id', '=', organisationId)
-        .where(
-          'mention_id',
-          'in',
-          chunk.map((m) => m.id),
-        )
+        .where('mention_id', 'in', jsonList(chunk.map((m) => m.id)))
         .orderBy('created_at')
         .orderBy('id')
         .execute()
@@ -389,11 +388,7 @@ async function writeLinks(
         .selectFrom('response_links')
         .selectAll()
         .where('organisation_id', '=', organisationId)
-        .where(
-          'inbound_id',
-          'in',
-          chunk.map((m) => m.id),
-        )
+        .where('inbound_id', 'in', jsonList(chunk.map((m) => m.id)))
         .execute()
       for (const r of rows)
         existing.set(`${organisationId}\u0001${r.inbound_id}`, linkFingerprint(r))
@@ -448,11 +443,7 @@ async function writeLinks(
     await db
       .deleteFrom('response_links')
       .where('organisation_id', '=', organisationId)
-      .where(
-        'inbound_id',
-        'in',
-        ids.map((k) => k[1]),
-      )
+      .where('inbound_id', 'in', jsonList(ids.map((k) => k[1])))
       .execute()
   }
   return { written: changed.length, deleted: stale.length }
