@@ -7,20 +7,34 @@ import { CliError, EXIT_USAGE } from './cli-error.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 
+type OptionValue<D> = D extends { type: 'boolean' }
+  ? D extends { multiple: true }
+    ? boolean[]
+    : boolean
+  : D extends { multiple: true }
+    ? string[]
+    : string
+
+/** Parsed options (each possibly absent) and positional arguments. */
+export interface ParsedCommandArgs<O> {
+  values: { [K in keyof O]?: OptionValue<O[K]> } & { help?: boolean }
+  positionals: string[]
+}
+
 /** Parses a command's arguments; unknown options and missing values are usage errors. */
 export function parseCommandArgs<O extends Options>(
   command: string,
   args: string[],
   options: O,
   allowPositionals = false,
-) {
+): ParsedCommandArgs<O> {
   try {
     return parseArgs({
       args,
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals,
       strict: true,
-    })
+    }) as ParsedCommandArgs<O>
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '')
     throw new CliError(

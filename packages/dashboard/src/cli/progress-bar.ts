@@ -22,6 +22,7 @@ export interface ProgressBar {
 export function createProgressBar(
   stream: Writable & { isTTY?: boolean; columns?: number },
   label: string,
+  unit: 'items' | 'bytes' = 'items',
 ): ProgressBar {
   if (!stream.isTTY) return { update: () => {}, finish: () => {} }
   let last = 0
@@ -38,10 +39,8 @@ export function createProgressBar(
       const share = total > 0 ? Math.min(1, done / total) : 0
       const filled = Math.round(share * width)
       const seconds = ((now - started) / 1000).toFixed(1)
-      const counts =
-        total > 0
-          ? `${done.toLocaleString('en')}/${total.toLocaleString('en')}`
-          : done.toLocaleString('en')
+      const n = unit === 'bytes' ? formatBytes : (v: number) => v.toLocaleString('en')
+      const counts = total > 0 ? `${n(done)}/${n(total)}` : n(done)
       stream.write(
         `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(share * 100)}% ${counts} ${seconds}s\u001b[K`,
       )
@@ -51,4 +50,10 @@ export function createProgressBar(
       if (drawn) stream.write('\r\u001b[K')
     },
   }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }

@@ -21,7 +21,7 @@ import {
 
 /** Options of {@link seedDemo}. */
 export interface SeedDemoOptions extends GenerateDemoDataOptions {
-  /** Mentions per `ingest()` call (default 500). */
+  /** Mentions per `ingest()` call (default 250). */
   batchSize?: number
   /** Called after each batch with mentions written so far and the total. */
   onProgress?: (done: number, total: number) => void
@@ -87,7 +87,7 @@ export async function seedDemo(
   await setDemoChannelHealth(db, org.id, now)
 
   const ingestStarted = performance.now()
-  const batchSize = options.batchSize ?? 500
+  const batchSize = options.batchSize ?? 250
   const totals = {
     inserted: 0,
     updated: 0,

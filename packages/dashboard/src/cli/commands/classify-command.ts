@@ -9,13 +9,15 @@ import { printUsage } from './serve-command.js'
 
 export const classifyCommand: CliCommand = {
   name: 'classify',
-  usage: `Usage: earshot classify < texts.txt
+  usage: `Usage: earshot classify < mentions.jsonl
 
-Reads texts from stdin and writes, for each, whether it needs a reply, its category, privacy
-and urgency flags, and its sentiment, as produced by the built-in rules.
+Reads JSON lines from stdin ({"text": "...", "platform"?, "kind"?, "rating"?}) and writes each
+back with sentiment (label, score), needsReply, category, privacy, urgent and reasons, as
+decided by the built-in rules. No database needed. Bad lines are reported on stderr (exit 1)
+and the rest are still classified.
 
 Example:
-  echo "do you bulk bill on saturdays" | earshot classify
+  echo '{"text":"do you bulk bill on saturdays"}' | earshot classify
 
 Options:
   -h, --help   Show this help`,

@@ -2,12 +2,12 @@
  * @module `earshot collect`: polls every channel whose next poll is due, through the
  * collectors' runner (checkpoints committed with their mentions, backoff, quarantine).
  */
+import { type CollectChannelResult, collectDueChannels } from '@earshot/collectors'
 import type { CliCommand } from '../cli-command.js'
 import { CliError } from '../cli-error.js'
-import { println } from '../cli-io.js'
+import { type CliIo, println } from '../cli-io.js'
 import { openCliDatabase, resolveDatabaseTarget } from '../open-cli-database.js'
 import { parseCommandArgs } from '../parse-command-args.js'
-import { loadCollectors } from './load-collectors.js'
 import { printUsage } from './serve-command.js'
 
 export const collectCommand: CliCommand = {
@@ -17,6 +17,7 @@ export const collectCommand: CliCommand = {
 Polls every active channel whose next poll is due and ingests what it finds.
 Without --once it keeps running, polling channels as they fall due, until Ctrl+C.
 With --once it does one round and exits: run it from cron or a systemd timer.
+Several collect processes may run at once: each channel is claimed before it is polled.
 
 Options:
   --once       One round, then exit
@@ -32,11 +33,7 @@ Environment:
       data: { type: 'string' },
     })
     if (values.help) return printUsage(io, this.usage)
-    const { collectDueChannels } = await loadCollectors()
-    if (!collectDueChannels)
-      throw new CliError('this build of @earshot/collectors has no collectDueChannels()')
-    const target = resolveDatabaseTarget(io, values.data)
-    const database = await openCliDatabase(target)
+    const database = await openCliDatabase(resolveDatabaseTarget(io, values.data))
     const controller = new AbortController()
     const stop = () => controller.abort()
     io.stopSignal?.addEventListener('abort', stop, { once: true })
@@ -45,12 +42,15 @@ Environment:
       process.once('SIGTERM', stop)
     }
     try {
-      const summary = await collectDueChannels(database.db, {
+      if (!values.once) println(io.stderr, 'Collecting channels as they fall due; Ctrl+C to stop.')
+      const { results, error } = await collectDueChannels(database.db, {
         once: values.once === true,
         signal: controller.signal,
+        onResult: (result) => println(io.stdout, describeResult(result)),
       })
-      if (summary !== undefined) println(io.stdout, formatSummary(summary))
-      return 0
+      if (error) throw new CliError(`collect stopped: ${(error as Error).message ?? String(error)}`)
+      printTotals(io, results)
+      return results.some((r) => r.status === 'error') && values.once ? 1 : 0
     } finally {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
@@ -59,12 +59,21 @@ Environment:
   },
 }
 
-function formatSummary(summary: unknown): string {
-  if (summary && typeof summary === 'object') {
-    return Object.entries(summary as Record<string, unknown>)
-      .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ')
+function describeResult(r: CollectChannelResult): string {
+  const counts = `+${r.inserted} new, ${r.updated} updated, ${r.quarantined} quarantined`
+  const failure = r.errorMessage ? `: ${r.errorMessage}` : ''
+  return `${r.platform.padEnd(9)} ${r.channelId}  ${r.status}  ${counts}${failure}`
+}
+
+function printTotals(io: CliIo, results: CollectChannelResult[]): void {
+  if (results.length === 0) {
+    println(io.stdout, 'No channel was due.')
+    return
   }
-  return String(summary)
+  const failed = results.filter((r) => r.status === 'error').length
+  const inserted = results.reduce((sum, r) => sum + r.inserted, 0)
+  println(
+    io.stdout,
+    `Collected ${results.length} channel run(s): ${inserted} new mention(s)${failed ? `, ${failed} failed` : ''}.`,
+  )
 }

@@ -4,23 +4,23 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { getChannel } from '@earshot/core'
+import { importFile } from '@earshot/collectors'
+import { isEarshotError } from '@earshot/core'
 import type { CliCommand } from '../cli-command.js'
 import { CliError, EXIT_USAGE } from '../cli-error.js'
 import { println } from '../cli-io.js'
 import { openCliDatabase, resolveDatabaseTarget } from '../open-cli-database.js'
 import { parseCommandArgs } from '../parse-command-args.js'
 import { createProgressBar } from '../progress-bar.js'
-import { loadCollectors } from './load-collectors.js'
 import { printUsage } from './serve-command.js'
 
 export const importCommand: CliCommand = {
   name: 'import',
   usage: `Usage: earshot import FILE --channel ID [--data DIR]
 
-Imports mentions from a CSV or JSON file (see docs/collectors.md for the columns) into the
-channel ID. Importing the same file again updates mentions, never duplicates them; bad rows are
-quarantined with their reason and the rest still land.
+Imports mentions from a CSV, JSON or JSON Lines file (see docs/collectors.md for the
+columns) into the channel ID. Importing the same file again updates mentions, never duplicates
+them; bad records are quarantined with their reason and the rest still land.
 
 Options:
   --channel ID   The channel the mentions belong to
@@ -34,42 +34,45 @@ Options:
       true,
     )
     if (values.help) return printUsage(io, this.usage)
+    const hint = 'Run `earshot import --help`.'
     if (positionals.length !== 1)
+      throw new CliError('import: give exactly one FILE', EXIT_USAGE, hint)
+    if (!values.channel) throw new CliError('import: --channel ID is required', EXIT_USAGE, hint)
+    const path = resolve(io.cwd, positionals[0]!)
+    if (!existsSync(path) || !statSync(path).isFile())
+      throw new CliError(`import: no file at ${path}`)
+    if (!/\.(csv|json|jsonl|ndjson)$/i.test(path)) {
       throw new CliError(
-        'import: give exactly one FILE',
+        `import: cannot tell the format of ${path}`,
         EXIT_USAGE,
-        'Run `earshot import --help`.',
+        'Use a .csv, .json or .jsonl file.',
       )
-    if (!values.channel)
-      throw new CliError(
-        'import: --channel ID is required',
-        EXIT_USAGE,
-        'Run `earshot import --help`.',
-      )
-    const file = resolve(io.cwd, positionals[0]!)
-    if (!existsSync(file) || !statSync(file).isFile())
-      throw new CliError(`import: no file at ${file}`)
-    const { importFile } = await loadCollectors()
-    if (!importFile) throw new CliError('this build of @earshot/collectors has no importFile()')
+    }
     const database = await openCliDatabase(resolveDatabaseTarget(io, values.data))
+    const bar = createProgressBar(io.stderr, 'Importing', 'bytes')
     try {
-      if (!(await getChannel(database.db, values.channel)))
-        throw new CliError(`import: no channel with id ${values.channel}`)
-      const bar = createProgressBar(io.stderr, 'Importing')
+      const started = performance.now()
       const result = await importFile(database.db, {
-        file,
+        path,
         channelId: values.channel,
         onProgress: (done, total) => bar.update(done, total),
       })
       bar.finish()
+      const seconds = ((performance.now() - started) / 1000).toFixed(1)
       println(
         io.stdout,
-        Object.entries(result)
-          .filter(([, v]) => typeof v === 'number')
-          .map(([k, v]) => `${k}: ${v}`)
-          .join(', '),
+        `Imported ${result.records} record(s) in ${seconds} s: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.deleted} deleted, ${result.quarantined} quarantined.`,
       )
+      if (result.quarantined > 0)
+        println(
+          io.stderr,
+          'Quarantined records and their reasons are listed in the dashboard settings.',
+        )
       return 0
+    } catch (error) {
+      bar.finish()
+      if (isEarshotError(error)) throw new CliError(`import: ${error.message}`)
+      throw error
     } finally {
       await database.close()
     }

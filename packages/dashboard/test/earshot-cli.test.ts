@@ -1,0 +1,228 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../src/cli/run-cli.js'
+import { testIo } from './cli-test-io.js'
+
+const cwd = mkdtempSync(join(tmpdir(), 'earshot-cli-'))
+afterAll(() => rmSync(cwd, { recursive: true, force: true }))
+
+const STACK_LINE = /^\s+at /m
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('earshot --help', () => {
+  it('lists every command and exits 0', async () => {
+    const io = testIo({ cwd })
+    expect(await runCli(['--help'], io)).toBe(0)
+    for (const command of ['demo', 'serve', 'migrate', 'collect', 'import', 'user', 'classify']) {
+      expect(io.out()).toMatch(new RegExp(`^  ${command}\\s`, 'm'))
+    }
+  })
+
+  it('prints usage on stderr and exits 2 without a command, or with an unknown one', async () => {
+    const none = testIo({ cwd })
+    expect(await runCli([], none)).toBe(2)
+    expect(none.err()).toContain('Usage: earshot <command>')
+    const unknown = testIo({ cwd })
+    expect(await runCli(['frobnicate'], unknown)).toBe(2)
+    expect(unknown.err()).toContain('unknown command "frobnicate"')
+  })
+
+  it.each([
+    ['demo'],
+    ['serve'],
+    ['migrate'],
+    ['collect'],
+    ['import'],
+    ['user', 'add'],
+    ['classify'],
+  ])('earshot %s --help shows its usage', async (...command) => {
+    const io = testIo({ cwd })
+    expect(await runCli([...command, '--help'], io)).toBe(0)
+    expect(io.out()).toContain(`Usage: earshot ${command.join(' ')}`)
+  })
+
+  it('rejects an unknown option with exit code 2 and the command to get help', async () => {
+    const io = testIo({ cwd })
+    expect(await runCli(['serve', '--prot', '8080'], io)).toBe(2)
+    expect(io.err()).toContain("serve: Unknown option '--prot'")
+    expect(io.err()).toContain('earshot serve --help')
+  })
+
+  it('rejects a port that is not a number', async () => {
+    const io = testIo({ cwd })
+    expect(await runCli(['serve', '--port', 'http'], io)).toBe(2)
+    expect(io.err()).toContain('--port must be a whole number from 0 to 65535, got "http"')
+  })
+})
+
+describe('bad DATABASE_URL', () => {
+  it('refuses a URL that is not PostgreSQL, showing it with the password hidden', async () => {
+    const io = testIo({ cwd, env: { DATABASE_URL: 'mysql://root:hunter2@db.internal/earshot' } })
+    expect(await runCli(['migrate'], io)).toBe(1)
+    expect(io.err()).toContain(
+      'DATABASE_URL is not a PostgreSQL connection URL: mysql://root:***@db.internal/earshot',
+    )
+    expect(io.err()).toContain('postgres://USER:PASSWORD@HOST:5432/DATABASE')
+    expect(io.err()).not.toContain('hunter2')
+    expect(io.err()).not.toMatch(STACK_LINE)
+  })
+
+  it('explains an unreachable server without the password or a stack trace', async () => {
+    const port = await closedPort()
+    const url = `postgres://earshot:hunter2@127.0.0.1:${port}/earshot`
+    const io = testIo({ cwd, env: { DATABASE_URL: url } })
+    expect(await runCli(['serve', '--port', '0'], io)).toBe(1)
+    expect(io.err()).toContain(
+      `cannot open the PostgreSQL postgres://earshot:***@127.0.0.1:${port}/earshot`,
+    )
+    expect(io.err()).toContain('ECONNREFUSED')
+    expect(io.err()).toContain('Check that the server is running')
+    expect(io.err()).not.toContain('hunter2')
+    expect(io.err()).not.toMatch(STACK_LINE)
+  })
+})
+
+describe('serve with the embedded database', () => {
+  const data = join(cwd, 'data')
+
+  it('says how to create a missing data folder', async () => {
+    const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+    expect(await runCli(['serve'], io)).toBe(1)
+    expect(io.err()).toContain(`earshot: no data folder at ${data}`)
+    expect(io.err()).toContain('earshot migrate')
+    expect(io.err()).not.toMatch(STACK_LINE)
+  })
+
+  describe('after `earshot migrate`', () => {
+    beforeAll(async () => {
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['migrate'], io)).toBe(0)
+      expect(io.out()).toContain('applied: ')
+    })
+
+    it('is up to date on a second run', async () => {
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['migrate'], io)).toBe(0)
+      expect(io.out()).toContain('is up to date')
+    })
+
+    it('serves the dashboard until stopped, then exits 0', async () => {
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      const running = runCli(['serve', '--port', '0'], io)
+      const url = await waitFor(
+        () => io.out().match(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//)?.[1],
+      )
+      const health = await fetch(`${url}/healthz`)
+      expect(health.status).toBe(200)
+      io.stop()
+      expect(await running).toBe(0)
+    })
+
+    it('says the port is busy and suggests --port', async () => {
+      const blocker = createServer()
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+      const port = (blocker.address() as { port: number }).port
+      try {
+        const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+        expect(await runCli(['serve', '--port', String(port)], io)).toBe(1)
+        expect(io.err()).toContain(`earshot: port ${port} on 127.0.0.1 is already in use`)
+        expect(io.err()).toContain(`--port ${port + 1}`)
+        expect(io.err()).not.toMatch(STACK_LINE)
+      } finally {
+        blocker.close()
+      }
+    })
+
+    it('adds a user with the password from EARSHOT_PASSWORD, and rejects an unknown role', async () => {
+      const io = testIo({
+        cwd,
+        env: { EARSHOT_DATA_DIR: data, EARSHOT_PASSWORD: 'correct horse battery' },
+      })
+      const code = await runCli(
+        [
+          'user',
+          'add',
+          '--email',
+          'ana@clinic.example',
+          '--name',
+          'Ana Lopez',
+          '--role',
+          'admin',
+          '--org',
+          'Test Agency',
+          '--create-org',
+        ],
+        io,
+      )
+      expect(code).toBe(0)
+      expect(io.out()).toMatch(/Created agency_admin ana@clinic\.example/)
+      const bad = testIo({
+        cwd,
+        env: { EARSHOT_DATA_DIR: data, EARSHOT_PASSWORD: 'correct horse battery' },
+      })
+      expect(
+        await runCli(
+          ['user', 'add', '--email', 'b@clinic.example', '--name', 'B', '--role', 'owner'],
+          bad,
+        ),
+      ).toBe(2)
+      expect(bad.err()).toContain('unknown role "owner"')
+    })
+
+    it('reads the password from piped stdin when EARSHOT_PASSWORD is not set', async () => {
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data }, stdin: 'another long password\n' })
+      expect(
+        await runCli(
+          ['user', 'add', '--email', 'viewer@clinic.example', '--name', 'Vee', '--role', 'viewer'],
+          io,
+        ),
+      ).toBe(0)
+      expect(io.out()).toContain('Created viewer viewer@clinic.example')
+      expect(io.err()).toContain('sees no practice')
+    })
+  })
+})
+
+describe('earshot classify', () => {
+  it('triages JSON lines from stdin with core’s rules', async () => {
+    const stdin = `${JSON.stringify({ text: 'do you bulk bill on saturdays', id: 'a' })}\n${JSON.stringify({ text: 'Best dentist ever 😍', id: 'b' })}\n`
+    const io = testIo({ cwd, stdin })
+    expect(await runCli(['classify'], io)).toBe(0)
+    const lines = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatchObject({ id: 'a', needsReply: true })
+    expect(lines[1]).toMatchObject({ id: 'b', sentiment: { label: 'positive' } })
+  })
+
+  it('reports a bad line on stderr with exit code 1 and still classifies the rest', async () => {
+    const io = testIo({ cwd, stdin: `not json\n${JSON.stringify({ text: 'hello' })}\n` })
+    expect(await runCli(['classify'], io)).toBe(1)
+    expect(io.err()).toContain('line 1: not valid JSON')
+    expect(io.out().trim().split('\n')).toHaveLength(1)
+  })
+})
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const started = Date.now()
+  for (;;) {
+    const value = probe()
+    if (value !== undefined) return value
+    if (Date.now() - started > timeoutMs) throw new Error('timed out')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
