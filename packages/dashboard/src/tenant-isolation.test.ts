@@ -1,0 +1,208 @@
+/**
+ * @module Tenant isolation: a user of organisation A walks every route with the ids of
+ * organisation B and gets 403/404 and none of B's data; lists that take no id never show B's
+ * rows. A guard checks the walk covers every parameterised route the app registers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createTestWorld,
+  signIn,
+  type TestClient,
+  type TestWorld,
+} from './test-support/test-world.js'
+
+let w: TestWorld
+let admin: TestClient
+
+beforeAll(async () => {
+  w = await createTestWorld()
+  admin = await signIn(w.app, 'admin@a.example')
+})
+
+afterAll(async () => {
+  await w?.close()
+})
+
+interface Probe {
+  /** The route pattern it exercises, as registered in the app. */
+  route: string
+  method: 'GET' | 'POST'
+  path: string
+  body?: Record<string, string> | object
+}
+
+function probesForForeignIds(): Probe[] {
+  const b = w.b
+  const mentionProbes = b.mentionIds.flatMap((id): Probe[] => [
+    { route: '/mentions/:mentionId', method: 'GET', path: `/mentions/${id}` },
+    {
+      route: '/mentions/:mentionId/override',
+      method: 'POST',
+      path: `/mentions/${id}/override`,
+      body: { action: 'no_reply_needed' },
+    },
+    { route: '/api/v1/mentions/:mentionId', method: 'GET', path: `/api/v1/mentions/${id}` },
+    {
+      route: '/api/v1/mentions/:mentionId/overrides',
+      method: 'POST',
+      path: `/api/v1/mentions/${id}/overrides`,
+      body: { action: 'no_reply_needed' },
+    },
+  ])
+  return [
+    { route: '/practices/:practiceId', method: 'GET', path: `/practices/${b.practice}` },
+    {
+      route: '/practices/:practiceId/settings',
+      method: 'GET',
+      path: `/practices/${b.practice}/settings`,
+    },
+    {
+      route: '/practices/:practiceId/settings/schedule',
+      method: 'POST',
+      path: `/practices/${b.practice}/settings/schedule`,
+      body: { time_zone: 'UTC', weekly_mon: '09:00-10:00' },
+    },
+    {
+      route: '/practices/:practiceId/settings/promise',
+      method: 'POST',
+      path: `/practices/${b.practice}/settings/promise`,
+      body: { target_0_duration: '1 hour', statement: 'hijacked' },
+    },
+    {
+      route: '/practices/:practiceId/report',
+      method: 'GET',
+      path: `/practices/${b.practice}/report`,
+    },
+    { route: '/inbox', method: 'GET', path: `/inbox?practice=${b.practice}` },
+    { route: '/mentions', method: 'GET', path: `/mentions?practice=${b.practice}` },
+    { route: '/mentions', method: 'GET', path: `/mentions?channel=${b.channel}` },
+    {
+      route: '/exports/mentions.csv',
+      method: 'GET',
+      path: `/exports/mentions.csv?practice=${b.practice}`,
+    },
+    {
+      route: '/api/v1/practices/:practiceId',
+      method: 'GET',
+      path: `/api/v1/practices/${b.practice}`,
+    },
+    {
+      route: '/api/v1/practices/:practiceId/metrics',
+      method: 'GET',
+      path: `/api/v1/practices/${b.practice}/metrics`,
+    },
+    { route: '/api/v1/inbox', method: 'GET', path: `/api/v1/inbox?practice=${b.practice}` },
+    { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?practice=${b.practice}` },
+    { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?channel=${b.channel}` },
+    ...mentionProbes,
+  ]
+}
+
+async function send(probe: Probe, via: 'session' | 'token'): Promise<Response> {
+  const isApi = probe.path.startsWith('/api/')
+  if (via === 'token') {
+    const headers: Record<string, string> = { authorization: `Bearer ${w.a.token}` }
+    if (probe.method === 'GET') return w.app.request(probe.path, { headers })
+    return w.app.request(probe.path, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(probe.body ?? {}),
+    })
+  }
+  if (probe.method === 'GET') return admin.get(probe.path)
+  if (isApi)
+    return admin.request(probe.path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': admin.csrf },
+      body: JSON.stringify(probe.body ?? {}),
+    })
+  return admin.post(probe.path, probe.body as Record<string, string>)
+}
+
+function expectNoForeignData(body: string, where: string): void {
+  expect(body, where).not.toContain('RIVAL-SECRET')
+  expect(body, where).not.toContain(w.b.practiceName)
+  expect(body, where).not.toContain('Rival Patient')
+  for (const id of [w.b.practice, w.b.channel, ...w.b.mentionIds])
+    expect(body, `${where} leaks ${id}`).not.toContain(id)
+}
+
+describe('tenant isolation', () => {
+  it('answers 403/404 with no data of organisation B on every route given B ids (session)', async () => {
+    for (const probe of probesForForeignIds()) {
+      const res = await send(probe, 'session')
+      const where = `${probe.method} ${probe.path}`
+      expect([403, 404], `${where} → ${res.status}`).toContain(res.status)
+      expectNoForeignData(await res.text(), where)
+    }
+  })
+
+  it('answers 403/404 with no data of organisation B on every route given B ids (API token)', async () => {
+    for (const probe of probesForForeignIds()) {
+      const res = await send(probe, 'token')
+      const where = `${probe.method} ${probe.path} (token)`
+      expect([403, 404], `${where} → ${res.status}`).toContain(res.status)
+      expectNoForeignData(await res.text(), where)
+    }
+  })
+
+  it('changed nothing of organisation B', async () => {
+    const overrides = await w.db
+      .selectFrom('overrides')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(overrides).toHaveLength(0)
+    const versions = await w.db
+      .selectFrom('schedules')
+      .select('version')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(versions).toHaveLength(1)
+    const promises = await w.db
+      .selectFrom('promises')
+      .select('version')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(promises).toHaveLength(1)
+  })
+
+  it('never lists B rows on pages and API lists that take no id', async () => {
+    const paths = [
+      '/',
+      '/inbox',
+      '/mentions',
+      '/mentions?q=RIVAL',
+      '/exports',
+      '/exports/mentions.csv',
+      '/exports/aggregate.csv',
+      '/settings',
+      '/api/v1/practices',
+      '/api/v1/ranking',
+      '/api/v1/inbox',
+      '/api/v1/mentions',
+      '/api/v1/mentions?q=RIVAL',
+    ]
+    for (const path of paths) {
+      const res = await admin.get(path)
+      expect(res.status, path).toBe(200)
+      expectNoForeignData(await res.text(), path)
+    }
+    const search = await (await admin.get('/api/v1/mentions?q=RIVAL')).json()
+    expect(search.total).toBe(0)
+  })
+
+  it('covers every parameterised route the app registers', () => {
+    const covered = new Set(probesForForeignIds().map((p) => `${p.method} ${p.route}`))
+    const routes = w.app.routes.filter(
+      (r) =>
+        r.path.includes('/:') &&
+        !r.path.startsWith('/hooks/') &&
+        !r.path.startsWith('/assets/') &&
+        r.method !== 'ALL',
+    )
+    expect(routes.length).toBeGreaterThan(8)
+    for (const r of routes)
+      expect(covered, `${r.method} ${r.path} is not probed`).toContain(`${r.method} ${r.path}`)
+  })
+})
