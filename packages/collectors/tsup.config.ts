@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup'
 import { baseConfig } from '../../tsup.base.ts'
 
-export default defineConfig({ ...baseConfig, entry: ['src/index.ts'] })
+// `testing` is a separate entry (it imports vitest, which stays external).
+export default defineConfig({ ...baseConfig, entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' }, external: ['vitest'] })
