@@ -22,6 +22,7 @@ describe('triage: questions', () => {
     'Hello, do you accept Bupa extras for physio',
     'Love this! Do you do teeth whitening for under 18s',
     'Got it thanks. Also do you have my new address on file',
+    'Does Dr. Patel do vasectomies or is that a referral thing',
   ])('needs a reply without a question mark: %s', (text) => {
     const r = triage(mention(text))
     expect(r.needsReply).toBe(true)
@@ -67,6 +68,7 @@ describe('triage: complaints', () => {
     'Why is it impossible to get through on your phone line?? Absolute joke',
     'so glad i took the morning off work to sit in your waiting room for 90 mins. brilliant',
     'Three times I have asked for my records to be transferred. Three times.',
+    'so i waited 6 weeks for this appointment and you cancel the day before. cool cool cool',
     'The dentist was lovely but the billing has been an absolute nightmare',
   ])('%s', (text) => {
     const r = triage(mention(text))
@@ -87,6 +89,8 @@ describe('triage: clinical and urgent', () => {
     'Can I take ibuprofen before my physio session tomorrow',
     'how long should the numbness last after a filling',
     'my knee is clicking again after the rehab exercises, should I stop doing them',
+    'Should I still come in for my cleaning if I have a cold?',
+    'is swelling on day 3 after wisdom teeth normal?',
   ])('clinical question: %s', (text) => {
     const r = triage(mention(text, { kind: 'message' }))
     expect(r.category).toBe('clinical')
@@ -98,6 +102,7 @@ describe('triage: clinical and urgent', () => {
     'my face and throat are swelling up after the antibiotics',
     'had a tooth out yesterday and it wont stop bleeding',
     'My husband had the injection today and now he is struggling to breathe',
+    'I took too many of the tablets the doctor gave me and I feel really dizzy',
   ])('urgent: %s', (text) => {
     const r = triage(mention(text, { kind: 'message' }))
     expect(r.urgent).toBe(true)
@@ -148,6 +153,7 @@ describe('triage: spam, friend tags and chatter', () => {
     'Get 10k followers fast, cheap and safe',
     'Congratulations you have been selected for a $500 gift card, claim here bit.ly/xyz',
     'Make $$$ from home with this one simple trick',
+    'Hi there! I can get you 1000+ 5 star Google reviews, message me',
   ])('spam: %s', (text) => {
     const r = triage(mention(text))
     expect(r.category).toBe('spam')
@@ -247,6 +253,7 @@ describe('triage: feedback', () => {
   it.each([
     'would be good if you had some appointments after 5 for people who work',
     'heads up your website still says you are closed on saturdays',
+    'Might be worth adding a ramp at the side entrance, hard with a pram',
     'great service but the chairs in the waiting room are really uncomfortable',
   ])('%s', (text) => {
     expect(triage(mention(text)).category).toBe('feedback')

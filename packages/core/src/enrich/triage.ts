@@ -57,6 +57,7 @@ export function normalizeForTriage(text: string): string {
   return s.trim()
 }
 
+const TITLE_DOT = /\b(dr|mr|mrs|ms|prof|st|vs|approx|appt|no)\./g
 const WRITER_LATE = /\blate for (?:my|our|his|her|the)\b/
 const APOSTROPHE_HINT = /['’‘`´]/
 const APOSTROPHES = /['’‘`´]/g
@@ -81,7 +82,9 @@ function isPrivateChannel(input: EnrichInput): boolean {
 function looksLikeQuestion(raw: string, norm: string): boolean {
   if (raw.includes('?')) return true
   if (QUESTION_ANYWHERE.test(norm)) return true
-  for (const part of norm.split(SENTENCE_SPLIT)) {
+  // "Dr. Patel" must not end a sentence.
+  const text = norm.includes('.') ? norm.replace(TITLE_DOT, '$1') : norm
+  for (const part of text.split(SENTENCE_SPLIT)) {
     const s = part.replace(LEADING_HANDLES, '').trim().replace(SENTENCE_OPENER, '')
     if (s && QUESTION_START.test(s)) return true
   }
