@@ -63,6 +63,18 @@ describe('createDefaultEnricher', () => {
     expect(dm!.lint).toEqual([])
   })
 
+  it('makes a complaint negative even when its words sound positive', async () => {
+    const [e] = await createDefaultEnricher().enrich([
+      inbound('8am phone scramble again, 47th in the queue. brilliant system', {
+        platform: 'x',
+        kind: 'mention',
+      }),
+    ])
+    expect(e!.category).toBe('complaint')
+    expect(e!.sentiment!.label).toBe('negative')
+    expect(e!.sentiment!.score).toBeLessThan(0)
+  })
+
   it('handles an empty batch', async () => {
     expect(await createDefaultEnricher().enrich([])).toEqual([])
   })

@@ -2,8 +2,8 @@
  * @module The built-in enricher: extended-AFINN sentiment plus rule-based triage and reply lint.
  * Ingestion uses it unless a user plugs in their own {@link Enricher}.
  */
-import { analyzeSentiment } from './analyze-sentiment.js'
-import type { Enricher, EnrichInput, Enrichment } from './enricher.js'
+import { analyzeSentiment, NEGATIVE_THRESHOLD } from './analyze-sentiment.js'
+import type { Enricher, EnrichInput, Enrichment, SentimentResult } from './enricher.js'
 import { lintReply } from './reply-lint.js'
 import { triage } from './triage.js'
 
@@ -15,7 +15,11 @@ export const DEFAULT_ENRICHER_VERSION = '1.0.0'
 /** Enriches one mention with the built-in rules. */
 export function enrichOne(input: EnrichInput): Enrichment {
   const detail = analyzeSentiment(input.text ?? '', { rating: input.rating })
-  const sentiment = { score: detail.score, label: detail.label, confidence: detail.confidence }
+  const sentiment: SentimentResult = {
+    score: detail.score,
+    label: detail.label,
+    confidence: detail.confidence,
+  }
   if (input.direction === 'outbound') {
     const isPrivate = input.kind === 'message' || input.platform === 'webchat'
     return {
@@ -28,6 +32,13 @@ export function enrichOne(input: EnrichInput): Enrichment {
     }
   }
   const t = triage(input, detail)
+  if (t.category === 'complaint' && sentiment.label !== 'negative') {
+    // Triage found dissatisfaction the lexicon missed or misread ("47th in the queue. brilliant
+    // system"): a complaint is negative, with the lower confidence of a second-hand verdict.
+    sentiment.score = Math.min(-NEGATIVE_THRESHOLD, -Math.abs(sentiment.score))
+    sentiment.label = 'negative'
+    sentiment.confidence = 0.6
+  }
   return {
     sentiment,
     needsReply: t.needsReply,

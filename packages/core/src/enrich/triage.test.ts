@@ -69,6 +69,9 @@ describe('triage: complaints', () => {
     'so glad i took the morning off work to sit in your waiting room for 90 mins. brilliant',
     'Three times I have asked for my records to be transferred. Three times.',
     'so i waited 6 weeks for this appointment and you cancel the day before. cool cool cool',
+    'my mum has been trying to get a home visit for 2 weeks, nobody rings back',
+    '$180 for a 10 minute consult is daylight robbery',
+    'why did nobody tell me the dr was away, wasted my whole morning',
     'The dentist was lovely but the billing has been an absolute nightmare',
   ])('%s', (text) => {
     const r = triage(mention(text))
@@ -103,6 +106,8 @@ describe('triage: clinical and urgent', () => {
     'had a tooth out yesterday and it wont stop bleeding',
     'My husband had the injection today and now he is struggling to breathe',
     'I took too many of the tablets the doctor gave me and I feel really dizzy',
+    'my wife just collapsed and isnt responding properly',
+    "I don't want to be here anymore",
   ])('urgent: %s', (text) => {
     const r = triage(mention(text, { kind: 'message' }))
     expect(r.urgent).toBe(true)
@@ -127,6 +132,7 @@ describe('triage: privacy', () => {
     ["I'm on 50mg sertraline and my script has expired", /medication/],
     ['please call me on 0412 345 678 about my MRI results', /phone/],
     ['NHS number 485 777 3456, still no letter', /NHS/],
+    ["I'm 8 weeks pregnant and bleeding a little, can I get in today", /diagnosis/],
   ])('flags public disclosure: %s', (text, reason) => {
     const r = triage(mention(text))
     expect(r.privacy).toBe(true)
@@ -254,6 +260,7 @@ describe('triage: feedback', () => {
     'would be good if you had some appointments after 5 for people who work',
     'heads up your website still says you are closed on saturdays',
     'Might be worth adding a ramp at the side entrance, hard with a pram',
+    'would be nice to get an sms when the doctor is running late',
     'great service but the chairs in the waiting room are really uncomfortable',
   ])('%s', (text) => {
     expect(triage(mention(text)).category).toBe('feedback')

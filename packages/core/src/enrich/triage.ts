@@ -57,6 +57,7 @@ export function normalizeForTriage(text: string): string {
   return s.trim()
 }
 
+const SUGGESTION = /would|worth|thought|suggest|wish|hope|maybe|consider|should|if you/
 const TITLE_DOT = /\b(dr|mr|mrs|ms|prof|st|vs|approx|appt|no)\./g
 const WRITER_LATE = /\blate for (?:my|our|his|her|the)\b/
 const APOSTROPHE_HINT = /['’‘`´]/
@@ -73,7 +74,7 @@ const FACEBOOK_NAME_TAG =
   /^(?!(?:Dr|Doctor|Mr|Mrs|Ms|Miss|Prof|Nurse|The|My|Our|Your|Thank|Thanks|Happy|Big|Huge|Massive|Best|Great|Love|So|Such|What|How|Just|Highly|Very|Merry|Good)\b)@?[A-Z][a-z]+ [A-Z][a-z']+(?:$|[\s,!.]+(?:this|look|we|you|u|remember|check|see|lol|haha|omg|here|thats|that's|its|it's)\b|[\s!.]*$)/
 const EMOJI_OR_SYMBOLS_ONLY = /^[^\p{L}\p{N}]*$/u
 const SENTENCE_SPLIT =
-  /[.!?\n;]+|,\s+(?=(?:do|does|can|could|is|are|how|what|when|where|which|who|will|would|should)\b)/
+  /[.!?\n;:]+|\s[-–—]+\s|,\s+(?=(?:do|does|can|could|is|are|how|what|when|where|which|who|will|would|should)\b)/
 
 function isPrivateChannel(input: EnrichInput): boolean {
   return input.kind === 'message' || input.platform === 'webchat'
@@ -237,6 +238,13 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     }
   }
 
+  // A suggestion that mentions bookings ("would be nice to get an sms when the doctor is running
+  // late") is feedback, not a booking.
+  const feedbackCue = FEEDBACK.exec(norm)?.[0]
+  if (feedbackCue !== undefined && SUGGESTION.test(feedbackCue)) {
+    reasons.push(`suggestion: "${feedbackCue}"`)
+    return finish('feedback')
+  }
   const bookingCue = BOOKING.exec(norm)?.[0]
   if (bookingCue !== undefined) {
     reasons.push(`booking or call-back request: "${bookingCue}"`)
@@ -246,7 +254,6 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     reasons.push(raw.includes('?') ? 'asks a question' : 'asks a question (no "?" needed)')
     return finish('question')
   }
-  const feedbackCue = FEEDBACK.exec(norm)?.[0]
   if (feedbackCue !== undefined) {
     reasons.push(`suggestion or heads-up: "${feedbackCue}"`)
     return finish('feedback')
