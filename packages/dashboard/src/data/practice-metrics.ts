@@ -1,11 +1,12 @@
 /**
- * @module The per-practice figures the overview pages show: response rate, compliance, response
- * times, backlog, sentiment, volume and liveness over a period, plus the series behind the
- * practice charts. Every query is scoped by organisation and an explicit list of practice ids.
+ * @module The per-practice figures and chart series the overview pages show, read through
+ * core's `getMetrics` (one SQL definition of every metric and status for the whole product)
+ * and shaped for the pages: one summary per practice, and weekly, per-channel and bucketed
+ * series for a practice's charts.
  */
-import { type Kysely, sql } from 'kysely'
+import { getMetrics, type MetricsRow } from '@earshot/core'
+import type { Kysely } from 'kysely'
 import type { Database } from '../core.js'
-import { countedSql, timestampParam } from './sla-status.js'
 
 /** A period: `from` inclusive, `to` exclusive; `now` decides what is overdue. */
 export interface Period {
@@ -22,29 +23,68 @@ export interface PracticeSummary {
   met: number
   missed: number
   breached: number
+  atRisk: number
+  pending: number
   responseRate: number | null
   compliance: number | null
   medianBusinessMs: number | null
   p90BusinessMs: number | null
   medianWallMs: number | null
   p90WallMs: number | null
+  /** Open (unanswered, not exempt) mentions created in the period. */
   backlog: number
   oldestOpenAt: Date | null
   inbound: number
+  outbound: number
   sentimentMean: number | null
   sentimentShares: { negative: number; neutral: number; positive: number }
   postsInPeriod: number
   postsPerWeek: number
   lastPostAt: Date | null
+  /** Whole days since the practice's last own post (all time), null if it never posted. */
   daysSinceLastPost: number | null
 }
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
-const dateOrNull = (v: unknown): Date | null =>
-  v === null || v === undefined ? null : new Date(v as string)
+function toSummary(practiceId: string, row: MetricsRow | undefined, now: Date): PracticeSummary {
+  return {
+    practiceId,
+    needingReply: row?.needingReply ?? 0,
+    answered: row?.answered ?? 0,
+    met: row?.met ?? 0,
+    missed: row?.missed ?? 0,
+    breached: row?.breached ?? 0,
+    atRisk: row?.atRisk ?? 0,
+    pending: row?.pending ?? 0,
+    responseRate: row?.responseRate ?? null,
+    compliance: row?.compliance ?? null,
+    medianBusinessMs: row?.medianBusinessMs ?? null,
+    p90BusinessMs: row?.p90BusinessMs ?? null,
+    medianWallMs: row?.medianWallMs ?? null,
+    p90WallMs: row?.p90WallMs ?? null,
+    backlog: row?.openCount ?? 0,
+    oldestOpenAt:
+      row?.oldestOpenAgeSeconds == null
+        ? null
+        : new Date(now.getTime() - row.oldestOpenAgeSeconds * 1000),
+    inbound: row?.inbound ?? 0,
+    outbound: row?.outbound ?? 0,
+    sentimentMean: row?.sentimentMean ?? null,
+    sentimentShares: {
+      negative: row?.negativeShare ?? 0,
+      neutral: row?.neutralShare ?? 0,
+      positive: row?.positiveShare ?? 0,
+    },
+    postsInPeriod: row?.posts ?? 0,
+    postsPerWeek: row?.postsPerWeek ?? 0,
+    lastPostAt: row?.lastPostAt ?? null,
+    daysSinceLastPost: row?.daysSinceLastPost == null ? null : Math.floor(row.daysSinceLastPost),
+  }
+}
 
-/** Figures for each of `practiceIds` (all of which must belong to `organisationId`), in the given order. */
+/**
+ * Figures for each of `practiceIds` (which the caller has already checked belong to the user),
+ * in the given order; practices without any mention get empty figures.
+ */
 export async function getPracticeSummaries(
   db: Kysely<Database>,
   organisationId: string,
@@ -52,164 +92,25 @@ export async function getPracticeSummaries(
   period: Period,
 ): Promise<PracticeSummary[]> {
   if (practiceIds.length === 0) return []
-  const ids = [...practiceIds]
-  const [sla, backlog, inbound, posts] = await Promise.all([
-    db
-      .selectFrom('response_links as rl')
-      .innerJoin('mentions as m', (j) =>
-        j.onRef('m.organisation_id', '=', 'rl.organisation_id').onRef('m.id', '=', 'rl.inbound_id'),
-      )
-      .where('rl.organisation_id', '=', organisationId)
-      .where('rl.practice_id', 'in', ids)
-      .where('m.created_at', '>=', period.from)
-      .where('m.created_at', '<', period.to)
-      .groupBy('rl.practice_id')
-      .select([
-        'rl.practice_id as practiceId',
-        sql<string>`count(*) filter (where ${countedSql})`.as('needing'),
-        sql<string>`count(*) filter (where ${countedSql} and rl.responded_at is not null)`.as(
-          'answered',
-        ),
-        sql<string>`count(*) filter (where ${countedSql} and rl.outcome = 'met')`.as('met'),
-        sql<string>`count(*) filter (where ${countedSql} and rl.outcome = 'missed')`.as('missed'),
-        sql<string>`count(*) filter (where ${countedSql} and rl.responded_at is null and rl.due_at <= ${timestampParam(period.now)})`.as(
-          'breached',
-        ),
-        sql<
-          number | null
-        >`percentile_cont(0.5) within group (order by rl.business_ms) filter (where ${countedSql} and rl.responded_at is not null)`.as(
-          'medianBusiness',
-        ),
-        sql<
-          number | null
-        >`percentile_cont(0.9) within group (order by rl.business_ms) filter (where ${countedSql} and rl.responded_at is not null)`.as(
-          'p90Business',
-        ),
-        sql<
-          number | null
-        >`percentile_cont(0.5) within group (order by rl.wall_ms) filter (where ${countedSql} and rl.responded_at is not null)`.as(
-          'medianWall',
-        ),
-        sql<
-          number | null
-        >`percentile_cont(0.9) within group (order by rl.wall_ms) filter (where ${countedSql} and rl.responded_at is not null)`.as(
-          'p90Wall',
-        ),
-      ])
-      .execute(),
-    db
-      .selectFrom('response_links as rl')
-      .innerJoin('mentions as m', (j) =>
-        j.onRef('m.organisation_id', '=', 'rl.organisation_id').onRef('m.id', '=', 'rl.inbound_id'),
-      )
-      .where('rl.organisation_id', '=', organisationId)
-      .where('rl.practice_id', 'in', ids)
-      .where(countedSql)
-      .where('rl.responded_at', 'is', null)
-      .where('m.created_at', '<=', period.now)
-      .groupBy('rl.practice_id')
-      .select([
-        'rl.practice_id as practiceId',
-        sql<string>`count(*)`.as('open'),
-        sql<Date | null>`min(m.created_at)`.as('oldest'),
-      ])
-      .execute(),
-    db
-      .selectFrom('mentions as m')
-      .where('m.organisation_id', '=', organisationId)
-      .where('m.practice_id', 'in', ids)
-      .where('m.direction', '=', 'inbound')
-      .where('m.deleted_at', 'is', null)
-      .where('m.created_at', '>=', period.from)
-      .where('m.created_at', '<', period.to)
-      .groupBy('m.practice_id')
-      .select([
-        'm.practice_id as practiceId',
-        sql<string>`count(*)`.as('total'),
-        sql<number | null>`avg(m.sentiment_score)`.as('mean'),
-        sql<string>`count(*) filter (where m.sentiment_label = 'negative')`.as('negative'),
-        sql<string>`count(*) filter (where m.sentiment_label = 'neutral')`.as('neutral'),
-        sql<string>`count(*) filter (where m.sentiment_label = 'positive')`.as('positive'),
-      ])
-      .execute(),
-    db
-      .selectFrom('mentions as m')
-      .where('m.organisation_id', '=', organisationId)
-      .where('m.practice_id', 'in', ids)
-      .where('m.direction', '=', 'outbound')
-      .where('m.kind', '=', 'post')
-      .where('m.created_at', '<=', period.now)
-      .groupBy('m.practice_id')
-      .select([
-        'm.practice_id as practiceId',
-        sql<Date | null>`max(m.created_at)`.as('last'),
-        sql<string>`count(*) filter (where m.created_at >= ${timestampParam(period.from)} and m.created_at < ${timestampParam(period.to)})`.as(
-          'inPeriod',
-        ),
-      ])
-      .execute(),
-  ])
-  const weeks = Math.max((period.to.getTime() - period.from.getTime()) / (7 * 86_400_000), 1 / 7)
-  const by = <T extends { practiceId: string }>(rows: T[]) =>
-    new Map(rows.map((r) => [r.practiceId, r]))
-  const slaBy = by(sla)
-  const backlogBy = by(backlog)
-  const inboundBy = by(inbound)
-  const postsBy = by(posts)
-  return ids.map((practiceId) => {
-    const s = slaBy.get(practiceId)
-    const b = backlogBy.get(practiceId)
-    const i = inboundBy.get(practiceId)
-    const p = postsBy.get(practiceId)
-    const needingReply = num(s?.needing)
-    const answered = num(s?.answered)
-    const met = num(s?.met)
-    const missed = num(s?.missed)
-    const breached = num(s?.breached)
-    const inboundTotal = num(i?.total)
-    const labelled = num(i?.negative) + num(i?.neutral) + num(i?.positive)
-    const share = (v: unknown) => (labelled ? num(v) / labelled : 0)
-    const lastPostAt = dateOrNull(p?.last)
-    const postsInPeriod = num(p?.inPeriod)
-    return {
-      practiceId,
-      needingReply,
-      answered,
-      met,
-      missed,
-      breached,
-      responseRate: needingReply ? answered / needingReply : null,
-      compliance: met + missed + breached ? met / (met + missed + breached) : null,
-      medianBusinessMs: numOrNull(s?.medianBusiness),
-      p90BusinessMs: numOrNull(s?.p90Business),
-      medianWallMs: numOrNull(s?.medianWall),
-      p90WallMs: numOrNull(s?.p90Wall),
-      backlog: num(b?.open),
-      oldestOpenAt: dateOrNull(b?.oldest),
-      inbound: inboundTotal,
-      sentimentMean: numOrNull(i?.mean),
-      sentimentShares: {
-        negative: share(i?.negative),
-        neutral: share(i?.neutral),
-        positive: share(i?.positive),
-      },
-      postsInPeriod,
-      postsPerWeek: postsInPeriod / weeks,
-      lastPostAt,
-      daysSinceLastPost: lastPostAt
-        ? Math.floor((period.now.getTime() - lastPostAt.getTime()) / 86_400_000)
-        : null,
-    }
+  const result = await getMetrics(db, {
+    organisationId,
+    practiceIds,
+    from: period.from,
+    to: period.to,
+    now: period.now,
+    groupBy: 'practice',
   })
+  const byPractice = new Map(result.rows.map((r) => [r.key, r]))
+  return practiceIds.map((id) => toSummary(id, byPractice.get(id), period.now))
 }
 
-/** Response-time distribution buckets (design § Distribution). */
+/** Response-time distribution buckets (design § Distribution), in display order. */
 export const RESPONSE_BUCKETS = [
-  { label: 'under 1h', maxMs: 3_600_000 },
-  { label: '1–4h', maxMs: 4 * 3_600_000 },
-  { label: '4–8h', maxMs: 8 * 3_600_000 },
-  { label: '8–24h', maxMs: 24 * 3_600_000 },
-  { label: 'over 24h', maxMs: Number.POSITIVE_INFINITY },
+  { key: 'under1h', label: 'under 1h' },
+  { key: 'from1to4h', label: '1–4h' },
+  { key: 'from4to8h', label: '4–8h' },
+  { key: 'from8to24h', label: '8–24h' },
+  { key: 'over24h', label: 'over 24h' },
 ] as const
 
 /** The series behind a practice overview's charts. */
@@ -223,7 +124,7 @@ export interface PracticeCharts {
     neutral: number
     positive: number
   }[]
-  volumeByChannel: { channel: string; platform: string; inbound: number; outbound: number }[]
+  volumeByChannel: { channelId: string; channel: string; inbound: number; outbound: number }[]
 }
 
 /** Chart series for one practice (weeks in the practice's time zone, Monday first). */
@@ -231,108 +132,45 @@ export async function getPracticeCharts(
   db: Kysely<Database>,
   organisationId: string,
   practiceId: string,
-  timeZone: string,
   period: Period,
 ): Promise<PracticeCharts> {
-  const week = sql<string>`to_char(date_trunc('week', m.created_at at time zone ${timeZone}), 'YYYY-MM-DD')`
-  const bucketCase = (col: 'business_ms' | 'wall_ms') =>
-    sql<number>`case when rl.${sql.raw(col)} < 3600000 then 0 when rl.${sql.raw(col)} < 14400000 then 1 when rl.${sql.raw(col)} < 28800000 then 2 when rl.${sql.raw(col)} < 86400000 then 3 else 4 end`
-  const linked = db
-    .selectFrom('response_links as rl')
-    .innerJoin('mentions as m', (j) =>
-      j.onRef('m.organisation_id', '=', 'rl.organisation_id').onRef('m.id', '=', 'rl.inbound_id'),
-    )
-    .where('rl.organisation_id', '=', organisationId)
-    .where('rl.practice_id', '=', practiceId)
-    .where('m.created_at', '>=', period.from)
-    .where('m.created_at', '<', period.to)
-    .where(countedSql)
-  const [business, wall, compliance, sentiment, volume] = await Promise.all([
-    linked
-      .where('rl.business_ms', 'is not', null)
-      .select([bucketCase('business_ms').as('b'), sql<string>`count(*)`.as('n')])
-      .groupBy(sql`1`)
-      .execute(),
-    linked
-      .where('rl.wall_ms', 'is not', null)
-      .select([bucketCase('wall_ms').as('b'), sql<string>`count(*)`.as('n')])
-      .groupBy(sql`1`)
-      .execute(),
-    linked
-      .select([
-        week.as('week'),
-        sql<string>`count(*) filter (where rl.outcome = 'met')`.as('met'),
-        sql<string>`count(*) filter (where rl.outcome = 'missed' or (rl.responded_at is null and rl.due_at <= ${timestampParam(period.now)}))`.as(
-          'failed',
-        ),
-      ])
-      .groupBy(sql`1`)
-      .orderBy(sql`1`)
-      .execute(),
-    db
-      .selectFrom('mentions as m')
-      .where('m.organisation_id', '=', organisationId)
-      .where('m.practice_id', '=', practiceId)
-      .where('m.direction', '=', 'inbound')
-      .where('m.created_at', '>=', period.from)
-      .where('m.created_at', '<', period.to)
-      .select([
-        week.as('week'),
-        sql<number | null>`avg(m.sentiment_score)`.as('mean'),
-        sql<string>`count(*) filter (where m.sentiment_label = 'negative')`.as('negative'),
-        sql<string>`count(*) filter (where m.sentiment_label = 'neutral')`.as('neutral'),
-        sql<string>`count(*) filter (where m.sentiment_label = 'positive')`.as('positive'),
-      ])
-      .groupBy(sql`1`)
-      .orderBy(sql`1`)
-      .execute(),
-    db
-      .selectFrom('mentions as m')
-      .innerJoin('channels as ch', (j) =>
-        j.onRef('ch.organisation_id', '=', 'm.organisation_id').onRef('ch.id', '=', 'm.channel_id'),
-      )
-      .where('m.organisation_id', '=', organisationId)
-      .where('m.practice_id', '=', practiceId)
-      .where('m.created_at', '>=', period.from)
-      .where('m.created_at', '<', period.to)
-      .groupBy(['ch.name', 'ch.platform'])
-      .select([
-        'ch.name as channel',
-        'ch.platform as platform',
-        sql<string>`count(*) filter (where m.direction = 'inbound')`.as('inbound'),
-        sql<string>`count(*) filter (where m.direction = 'outbound')`.as('outbound'),
-      ])
-      .orderBy('ch.name')
-      .execute(),
-  ])
-  const fill = (rows: { b: number; n: string }[]) => {
-    const out = RESPONSE_BUCKETS.map(() => 0)
-    for (const r of rows) out[Number(r.b)] = Number(r.n)
-    return out
+  const query = {
+    organisationId,
+    practiceIds: [practiceId],
+    from: period.from,
+    to: period.to,
+    now: period.now,
   }
+  const [weeks, channels] = await Promise.all([
+    getMetrics(db, { ...query, groupBy: 'week' }),
+    getMetrics(db, { ...query, groupBy: 'channel' }),
+  ])
+  const total = weeks.total
+  const shareCount = (row: MetricsRow, share: number | null) =>
+    Math.round((share ?? 0) * row.sentimentLabelled)
   return {
     buckets: {
       labels: RESPONSE_BUCKETS.map((b) => b.label),
-      business: fill(business),
-      wall: fill(wall),
+      business: RESPONSE_BUCKETS.map((b) => total.businessBuckets[b.key]),
+      wall: RESPONSE_BUCKETS.map((b) => total.wallBuckets[b.key]),
     },
-    complianceByWeek: compliance.map((r) => {
-      const met = Number(r.met)
-      const counted = met + Number(r.failed)
-      return { week: r.week, compliance: counted ? met / counted : null, counted }
-    }),
-    sentimentByWeek: sentiment.map((r) => ({
-      week: r.week,
-      mean: r.mean === null ? null : Number(r.mean),
-      negative: Number(r.negative),
-      neutral: Number(r.neutral),
-      positive: Number(r.positive),
+    complianceByWeek: weeks.rows.map((r) => ({
+      week: r.key ?? '',
+      compliance: r.compliance,
+      counted: r.met + r.missed + r.breached,
     })),
-    volumeByChannel: volume.map((r) => ({
-      channel: r.channel,
-      platform: r.platform,
-      inbound: Number(r.inbound),
-      outbound: Number(r.outbound),
+    sentimentByWeek: weeks.rows.map((r) => ({
+      week: r.key ?? '',
+      mean: r.sentimentMean,
+      negative: shareCount(r, r.negativeShare),
+      neutral: shareCount(r, r.neutralShare),
+      positive: shareCount(r, r.positiveShare),
+    })),
+    volumeByChannel: channels.rows.map((r) => ({
+      channelId: r.key ?? '',
+      channel: r.label ?? r.key ?? '',
+      inbound: r.inbound,
+      outbound: r.outbound,
     })),
   }
 }

@@ -145,7 +145,7 @@ export function apiRoutes(): Hono<DashboardEnv> {
     const period = periodFrom(q, now())
     const [[summary], charts] = await Promise.all([
       getPracticeSummaries(db, auth.organisationId, [practice.id], period),
-      getPracticeCharts(db, auth.organisationId, practice.id, practice.time_zone, period),
+      getPracticeCharts(db, auth.organisationId, practice.id, period),
     ])
     return c.json({
       practiceId: practice.id,
@@ -200,7 +200,6 @@ export function apiRoutes(): Hono<DashboardEnv> {
     if (q.channel) await assertChannelInScope(db, scope, q.channel)
     const result = await searchMentionItems(db, scope, now(), {
       q: q.q,
-      practiceId: q.practice,
       channelId: q.channel,
       category: q.category,
       sentiment: q.sentiment,

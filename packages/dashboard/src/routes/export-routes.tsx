@@ -6,7 +6,7 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import {
   exportAggregateCsv,
-  exportMentionsCsv,
+  exportMentionLines,
   MENTION_EXPORT_COLUMNS,
 } from '../data/export-rows.js'
 import { getPracticeCharts, getPracticeSummaries } from '../data/practice-metrics.js'
@@ -149,13 +149,30 @@ export function exportRoutes(): Hono<DashboardEnv> {
     const now = c.var.services.now()
     const period = periodOf(c, now)
     const scope = scopeOf(auth, c.req.query('practice') || undefined)
-    const csv = await exportMentionsCsv(c.var.services.db, scope, period)
+    const lines = exportMentionLines(c.var.services.db, scope, period)
+    // Streamed: a year of mentions need not sit in memory. The header line is read before the
+    // response starts so a failing query still becomes a proper error page.
+    const first = await lines.next()
+    const encoder = new TextEncoder()
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (!first.done) controller.enqueue(encoder.encode(first.value))
+      },
+      async pull(controller) {
+        const next = await lines.next()
+        if (next.done) controller.close()
+        else controller.enqueue(encoder.encode(next.value))
+      },
+      async cancel() {
+        await lines.return(undefined)
+      },
+    })
     c.header('Content-Type', 'text/csv; charset=utf-8')
     c.header(
       'Content-Disposition',
       `attachment; filename="earshot-mentions-${period.from.toISOString().slice(0, 10)}.csv"`,
     )
-    return c.body(csv)
+    return c.body(stream)
   })
 
   app.get('/exports/aggregate.csv', async (c) => {
@@ -185,7 +202,7 @@ export function exportRoutes(): Hono<DashboardEnv> {
     const period = { from: range.from, to: range.to, now }
     const [[s], charts, promises, schedule] = await Promise.all([
       getPracticeSummaries(db, auth.organisationId, [practice.id], period),
-      getPracticeCharts(db, auth.organisationId, practice.id, practice.time_zone, period),
+      getPracticeCharts(db, auth.organisationId, practice.id, period),
       currentPromises(db, auth.organisationId, [practice.id]),
       currentSchedule(db, auth.organisationId, practice.id),
     ])
@@ -324,9 +341,7 @@ export function exportRoutes(): Hono<DashboardEnv> {
           <tbody>
             {charts.volumeByChannel.map((v) => (
               <tr>
-                <th scope="row">
-                  {v.channel} ({v.platform})
-                </th>
+                <th scope="row">{v.channel}</th>
                 <td class="num">{v.inbound}</td>
                 <td class="num">{v.outbound}</td>
               </tr>

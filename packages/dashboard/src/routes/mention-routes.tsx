@@ -260,7 +260,6 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     if (f.channel) await assertChannelInScope(db, scope, f.channel)
     const result = await searchMentionItems(db, scope, now, {
       q: f.q,
-      practiceId: f.practice,
       channelId: f.channel,
       category: f.category,
       sentiment: f.sentiment,

@@ -270,7 +270,7 @@ export function overviewRoutes(): Hono<DashboardEnv> {
     const period = lastDays(days, now())
     const [[summary], charts, promises] = await Promise.all([
       getPracticeSummaries(db, auth.organisationId, [practice.id], period),
-      getPracticeCharts(db, auth.organisationId, practice.id, practice.time_zone, period),
+      getPracticeCharts(db, auth.organisationId, practice.id, period),
       currentPromises(db, auth.organisationId, [practice.id]),
     ])
     const s = summary!
@@ -369,7 +369,7 @@ export function overviewRoutes(): Hono<DashboardEnv> {
     const volumeChart = {
       type: 'bar',
       data: {
-        labels: charts.volumeByChannel.map((v) => `${v.channel} (${v.platform})`),
+        labels: charts.volumeByChannel.map((v) => v.channel),
         datasets: [
           {
             label: 'Inbound',

@@ -19,11 +19,10 @@ export interface PageProps {
 }
 
 declare module 'hono' {
-  // biome-ignore lint/style/useShorthandFunctionType: declaration merging needs an interface
-  type ContextRenderer = (
-    content: string | Promise<string>,
-    props: PageProps,
-  ) => Response | Promise<Response>
+  interface ContextRenderer {
+    // biome-ignore lint/style/useShorthandFunctionType: declaration merging needs an interface
+    (content: string | Promise<string>, props: PageProps): Response | Promise<Response>
+  }
 }
 
 function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['active'] }) {
