@@ -32,9 +32,10 @@ export function enrichOne(input: EnrichInput): Enrichment {
     }
   }
   const t = triage(input, detail)
-  if (t.category === 'complaint' && sentiment.label !== 'negative') {
-    // Triage found dissatisfaction the lexicon missed or misread ("47th in the queue. brilliant
-    // system"): a complaint is negative, with the lower confidence of a second-hand verdict.
+  if ((t.category === 'complaint' || t.urgent) && sentiment.label !== 'negative') {
+    // Triage found dissatisfaction or distress the lexicon missed or misread ("47th in the queue.
+    // brilliant system", "her lips have gone blue"): that is negative, with the lower confidence
+    // of a second-hand verdict.
     sentiment.score = Math.min(-NEGATIVE_THRESHOLD, -Math.abs(sentiment.score))
     sentiment.label = 'negative'
     sentiment.confidence = 0.6

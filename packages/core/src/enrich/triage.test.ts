@@ -23,6 +23,7 @@ describe('triage: questions', () => {
     'Love this! Do you do teeth whitening for under 18s',
     'Got it thanks. Also do you have my new address on file',
     'Does Dr. Patel do vasectomies or is that a referral thing',
+    'Is it $50 for students or did that change',
   ])('needs a reply without a question mark: %s', (text) => {
     const r = triage(mention(text))
     expect(r.needsReply).toBe(true)
@@ -71,6 +72,8 @@ describe('triage: complaints', () => {
     'so i waited 6 weeks for this appointment and you cancel the day before. cool cool cool',
     'my mum has been trying to get a home visit for 2 weeks, nobody rings back',
     '$180 for a 10 minute consult is daylight robbery',
+    'This is the 4th time my appointment has been moved. Seriously considering going elsewhere',
+    "been waiting since 9 for my 9:15 appt it's now 10:30 😤",
     'why did nobody tell me the dr was away, wasted my whole morning',
     'The dentist was lovely but the billing has been an absolute nightmare',
   ])('%s', (text) => {
@@ -108,6 +111,7 @@ describe('triage: clinical and urgent', () => {
     'I took too many of the tablets the doctor gave me and I feel really dizzy',
     'my wife just collapsed and isnt responding properly',
     "I don't want to be here anymore",
+    "her lips have gone blue and she's breathing really fast",
   ])('urgent: %s', (text) => {
     const r = triage(mention(text, { kind: 'message' }))
     expect(r.urgent).toBe(true)
@@ -133,6 +137,7 @@ describe('triage: privacy', () => {
     ['please call me on 0412 345 678 about my MRI results', /phone/],
     ['NHS number 485 777 3456, still no letter', /NHS/],
     ["I'm 8 weeks pregnant and bleeding a little, can I get in today", /diagnosis/],
+    ["I'm on methotrexate for my RA, can I still get the shingles vaccine", /medication|diagnosis/],
   ])('flags public disclosure: %s', (text, reason) => {
     const r = triage(mention(text))
     expect(r.privacy).toBe(true)

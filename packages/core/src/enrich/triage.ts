@@ -58,6 +58,10 @@ export function normalizeForTriage(text: string): string {
 }
 
 const SUGGESTION = /would|worth|thought|suggest|wish|hope|maybe|consider|should|if you/
+const PRAISE_TARGET =
+  /\b(?:thank\w*|thanks|thx|ty|cheers|best|recommend\w*|legends?|dr|doctor|dentist|nurses?|physio|gp|team|staff|clinic|practice|you|u|guys)\b/
+const WORD = /[a-z]+/g
+const wordCount = (s: string): number => s.match(WORD)?.length ?? 0
 const TITLE_DOT = /\b(dr|mr|mrs|ms|prof|st|vs|approx|appt|no)\./g
 const WRITER_LATE = /\blate for (?:my|our|his|her|the)\b/
 const APOSTROPHE_HINT = /['’‘`´]/
@@ -277,6 +281,16 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
   }
   if (EMOJI_OR_SYMBOLS_ONLY.test(norm) || CHATTER_ONLY.test(norm)) {
     reasons.push('a reaction, nothing to answer')
+    return finish('chatter')
+  }
+  // One- or two-word reactions ("cute 😍", "ha classic") are chatter unless aimed at the practice.
+  if (
+    senti.label === 'positive' &&
+    !practiceReplied &&
+    !PRAISE_TARGET.test(norm) &&
+    wordCount(norm) < 3
+  ) {
+    reasons.push('a short reaction, nothing to answer')
     return finish('chatter')
   }
   if (senti.label === 'positive' && !practiceReplied) {
