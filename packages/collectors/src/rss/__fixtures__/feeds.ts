@@ -3,7 +3,7 @@
  * a WordPress RSS 2.0 comment feed (`guid` = post guid + `#comment-N`, `dc:creator`, CDATA) and a
  * Google Alerts Atom feed (escaped HTML titles, redirect links, empty author).
  */
-import type { FakeHandler } from '../../testing/fake-server.js'
+import type { FakeHandler, FakeResponse } from '../../testing/fake-server.js'
 
 export const WORDPRESS_COMMENTS = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
@@ -62,7 +62,7 @@ export const GOOGLE_ALERTS = `<?xml version="1.0" encoding="utf-8"?>
 `
 
 /** Serves the comment feed with an ETag and answers 304 when it matches. */
-export const feedApi: FakeHandler = (req) => {
+export const feedApi: FakeHandler = (req): FakeResponse => {
   if (req.path === '/comments/feed/') {
     if (req.headers['if-none-match'] === '"v1"') return { status: 304, body: '' }
     return { headers: { 'content-type': 'application/rss+xml; charset=UTF-8', etag: '"v1"', 'last-modified': 'Mon, 06 Jan 2025 11:00:00 GMT' }, body: WORDPRESS_COMMENTS }
