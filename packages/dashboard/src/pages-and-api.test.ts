@@ -121,8 +121,22 @@ describe('overview pages', () => {
     ])
       expect(page).toContain(label)
     const charts = chartConfigs(page)
-    expect(charts.length).toBe(2)
-    expect(charts[0]!.data.labels).toHaveLength(2)
+    expect(charts.length).toBe(3)
+    // The standing chart: one dataset per practice, one bar per benchmarked metric (percentiles).
+    expect(charts[0]!.data.datasets).toHaveLength(2)
+    expect(charts[0]!.data.labels).toEqual([
+      'Compliance',
+      'Response rate',
+      'Median response (business)',
+      'Backlog',
+      'Sentiment',
+      'Liveness',
+    ])
+    for (const d of charts[0]!.data.datasets)
+      for (const v of d.data)
+        expect(v === null || (typeof v === 'number' && v >= 0 && v <= 100)).toBe(true)
+    expect(charts[1]!.data.labels).toHaveLength(2)
+    expect(page).toContain('title="Rank by compliance"')
     expect(page).toContain('src="/assets/chart.umd.js"')
     // Bondi Physio never posted: the page flags it.
     expect(page).toContain('Set up but dead?')
@@ -452,8 +466,16 @@ describe('JSON API', () => {
     expect(metrics.summary.inbound).toBeGreaterThan(0)
     expect(metrics.charts.buckets.labels).toHaveLength(5)
     const ranking = await (await api('/api/v1/ranking?sort=backlog')).json()
-    expect(ranking.ranking.map((r: { rank: number }) => r.rank)).toEqual([1, 2])
+    expect(ranking.ranking).toHaveLength(2)
     expect(ranking.ranking[0].backlog).toBeLessThanOrEqual(ranking.ranking[1].backlog)
+    expect(Object.keys(ranking.ranking[0].benchmark)).toEqual(
+      expect.arrayContaining(['compliance', 'responseRate', 'openCount', 'daysSinceLastPost']),
+    )
+    const byCompliance = await (await api('/api/v1/ranking')).json()
+    const ranks = byCompliance.ranking
+      .map((r: { rank: number | null }) => r.rank)
+      .filter((r: number | null) => r !== null)
+    expect([...ranks].sort()).toEqual(ranks)
     const inbox = await (await api('/api/v1/inbox')).json()
     const dues = inbox.items.map((i: { dueAt: string }) => i.dueAt)
     expect([...dues].sort()).toEqual(dues)

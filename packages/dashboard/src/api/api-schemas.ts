@@ -50,7 +50,9 @@ export const rankingQuerySchema = periodQuerySchema.extend({
       'daysSinceLastPost',
     ])
     .optional()
-    .describe('Rank by this figure (default compliance, best first)'),
+    .describe(
+      'Order by this figure, best first (default compliance). `rank` is always by compliance.',
+    ),
 })
 
 export const overrideBodySchema = z

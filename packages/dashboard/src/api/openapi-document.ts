@@ -201,7 +201,8 @@ export function openApiDocument(): JsonObject {
       '/ranking': {
         get: {
           operationId: 'getRanking',
-          summary: 'Practices ranked by a figure (benchmark)',
+          summary:
+            'Practices side by side: figures, rank by compliance and percentile benchmark per metric',
           parameters: queryParameters(rankingQuerySchema),
           responses: {
             '200': ok('Ranking', {

@@ -253,15 +253,13 @@ export async function getMentionDetailInScope(
         }
       : null,
     // Newest decision first: the one in force is on top.
-    overrides: [...detail.overrides]
-      .reverse()
-      .map((o) => ({
-        id: o.id,
-        action: o.action,
-        handledAt: dateOrNull(o.handled_at),
-        note: o.note,
-        actor: o.actor,
-        createdAt: new Date(o.created_at),
-      })),
+    overrides: [...detail.overrides].reverse().map((o) => ({
+      id: o.id,
+      action: o.action,
+      handledAt: dateOrNull(o.handled_at),
+      note: o.note,
+      actor: o.actor,
+      createdAt: new Date(o.created_at),
+    })),
   }
 }

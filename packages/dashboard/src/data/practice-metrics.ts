@@ -4,7 +4,13 @@
  * and shaped for the pages: one summary per practice, and weekly, per-channel and bucketed
  * series for a practice's charts.
  */
-import { getMetrics, type MetricsRow } from '@earshot/core'
+import {
+  BENCHMARKED_METRICS,
+  type BenchmarkedMetric,
+  getMetrics,
+  getOrganisationRanking,
+  type MetricsRow,
+} from '@earshot/core'
 import type { Kysely } from 'kysely'
 import type { Database } from '../core.js'
 
@@ -173,4 +179,65 @@ export async function getPracticeCharts(
       outbound: r.outbound,
     })),
   }
+}
+
+/** Metrics that get a benchmark position on the overview, with their display labels. */
+export const BENCHMARK_LABELS = {
+  compliance: 'Compliance',
+  responseRate: 'Response rate',
+  medianBusinessMs: 'Median response (business)',
+  openCount: 'Backlog',
+  sentimentMean: 'Sentiment',
+  daysSinceLastPost: 'Liveness',
+} as const satisfies Partial<Record<BenchmarkedMetric, string>>
+
+/** One practice's place among the others. */
+export interface RankedSummary {
+  practiceId: string
+  /** 1 = best compliance; ties share a rank; null without a compliance figure. */
+  rank: number | null
+  summary: PracticeSummary
+  /** Percentile rank among the organisation's practices per metric: 1 best, 0 worst, null unknown. */
+  benchmark: Record<BenchmarkedMetric, number | null>
+}
+
+/** Summaries of `practiceIds` with their rank and benchmark positions (core's `getOrganisationRanking`), best first. */
+export async function getPracticeRanking(
+  db: Kysely<Database>,
+  organisationId: string,
+  practiceIds: readonly string[],
+  period: Period,
+): Promise<RankedSummary[]> {
+  if (practiceIds.length === 0) return []
+  const ranking = await getOrganisationRanking(db, {
+    organisationId,
+    practiceIds,
+    from: period.from,
+    to: period.to,
+    now: period.now,
+  })
+  const seen = new Set(ranking.practices.map((p) => p.practiceId))
+  const ranked: RankedSummary[] = ranking.practices.map((p) => ({
+    practiceId: p.practiceId,
+    rank: p.rank,
+    summary: toSummary(p.practiceId, p.metrics, period.now),
+    benchmark: p.benchmark,
+  }))
+  // A practice without a single row still belongs on the board (empty figures, no rank).
+  for (const id of practiceIds)
+    if (!seen.has(id))
+      ranked.push({
+        practiceId: id,
+        rank: null,
+        summary: toSummary(id, undefined, period.now),
+        benchmark: emptyBenchmark(),
+      })
+  return ranked
+}
+
+function emptyBenchmark(): Record<BenchmarkedMetric, number | null> {
+  return Object.fromEntries(Object.keys(BENCHMARKED_METRICS).map((k) => [k, null])) as Record<
+    BenchmarkedMetric,
+    number | null
+  >
 }

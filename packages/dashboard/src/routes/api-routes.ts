@@ -24,9 +24,9 @@ import {
 } from '../data/mention-queries.js'
 import {
   getPracticeCharts,
+  getPracticeRanking,
   getPracticeSummaries,
   type Period,
-  type PracticeSummary,
 } from '../data/practice-metrics.js'
 import { currentPromises } from '../data/practice-promises.js'
 import {
@@ -160,27 +160,31 @@ export function apiRoutes(): Hono<DashboardEnv> {
     const q = parse(rankingQuerySchema, c.req.query())
     const { db, now } = c.var.services
     const period = periodFrom(q, now())
-    const summaries = await getPracticeSummaries(
+    const board = await getPracticeRanking(
       db,
       auth.organisationId,
       auth.practices.map((p) => p.id),
       period,
     )
-    const key = (q.sort ?? 'compliance') as keyof PracticeSummary
+    const names = new Map(auth.practices.map((p) => [p.id, p.name]))
+    const key = q.sort ?? 'compliance'
     // Higher is better for rates and sentiment; lower is better for times, backlog and silence.
     const higherBetter = key === 'compliance' || key === 'responseRate' || key === 'sentimentMean'
-    const names = new Map(auth.practices.map((p) => [p.id, p.name]))
-    const ranking = summaries
-      .map((s) => ({ ...s, practiceName: names.get(s.practiceId) }))
+    const ranking = [...board]
       .sort((a, b) => {
-        const va = a[key] as number | null
-        const vb = b[key] as number | null
+        const va = a.summary[key]
+        const vb = b.summary[key]
         if (va === null && vb === null) return 0
         if (va === null) return 1
         if (vb === null) return -1
         return higherBetter ? vb - va : va - vb
       })
-      .map((s, i) => ({ rank: i + 1, ...s }))
+      .map((b) => ({
+        ...b.summary,
+        practiceName: names.get(b.practiceId),
+        rank: b.rank,
+        benchmark: b.benchmark,
+      }))
     return c.json({ period: { from: period.from, to: period.to }, sort: key, ranking })
   })
 

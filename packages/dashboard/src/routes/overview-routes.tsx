@@ -4,7 +4,9 @@
  */
 import { Hono } from 'hono'
 import {
+  BENCHMARK_LABELS,
   getPracticeCharts,
+  getPracticeRanking,
   getPracticeSummaries,
   type PracticeSummary,
 } from '../data/practice-metrics.js'
@@ -51,8 +53,8 @@ export function overviewRoutes(): Hono<DashboardEnv> {
     const days = daysParam(c.req.query('days'))
     const period = lastDays(days, now())
     const practices = auth.practices
-    const [summaries, promises] = await Promise.all([
-      getPracticeSummaries(
+    const [board, promises] = await Promise.all([
+      getPracticeRanking(
         db,
         auth.organisationId,
         practices.map((p) => p.id),
@@ -68,6 +70,8 @@ export function overviewRoutes(): Hono<DashboardEnv> {
     const sort: SortKey = sortParam in SORTS ? (sortParam as SortKey) : 'name'
     const dir = c.req.query('dir') === 'desc' ? 'desc' : 'asc'
     const names = new Map(practices.map((p) => [p.id, p.name]))
+    const summaries = board.map((b) => b.summary)
+    const rankOf = new Map(board.map((b) => [b.practiceId, b.rank]))
     const rows = summaries
       .map((s) => ({ s, name: names.get(s.practiceId) ?? '' }))
       .sort((a, b) => {
@@ -96,7 +100,33 @@ export function overviewRoutes(): Hono<DashboardEnv> {
         </th>
       )
     }
-    const ranked = [...summaries].sort((a, b) => (b.compliance ?? -1) - (a.compliance ?? -1))
+    const ranked = summaries
+    // Each practice's percentile among the others per metric (100 = best of the organisation).
+    const metricKeys = Object.keys(BENCHMARK_LABELS) as (keyof typeof BENCHMARK_LABELS)[]
+    const standing = {
+      type: 'bar',
+      data: {
+        labels: metricKeys.map((k) => BENCHMARK_LABELS[k]),
+        datasets: board.map((b, i) => ({
+          label: names.get(b.practiceId),
+          data: metricKeys.map((k) =>
+            b.benchmark[k] === null ? null : Math.round((b.benchmark[k] as number) * 100),
+          ),
+          backgroundColor: PALETTE[i % PALETTE.length],
+        })),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: {
+          y: {
+            min: 0,
+            max: 100,
+            title: { display: true, text: 'percentile among your practices (100 = best)' },
+          },
+        },
+      },
+    }
     const benchmark = {
       type: 'bar',
       data: {
@@ -184,6 +214,9 @@ export function overviewRoutes(): Hono<DashboardEnv> {
                 </caption>
                 <thead>
                   <tr>
+                    <th scope="col" class="num" title="Rank by compliance">
+                      #
+                    </th>
                     {header('name', false)}
                     {header('responseRate')}
                     {header('compliance')}
@@ -199,6 +232,7 @@ export function overviewRoutes(): Hono<DashboardEnv> {
                     const goal = promises.get(s.practiceId)?.goal ?? 0.9
                     return (
                       <tr>
+                        <td class="num">{rankOf.get(s.practiceId) ?? '—'}</td>
                         <th scope="row">
                           <a href={`/practices/${encodeURIComponent(s.practiceId)}?days=${days}`}>
                             {name}
@@ -244,6 +278,11 @@ export function overviewRoutes(): Hono<DashboardEnv> {
               </table>
             </div>
             <section class="chart-grid" aria-label="Benchmarks">
+              <Chart
+                id="benchmark-standing"
+                label="Benchmark: where each practice stands among the others, per metric"
+                config={standing}
+              />
               <Chart
                 id="benchmark-compliance"
                 label="Benchmark: compliance and response rate by practice"
