@@ -125,7 +125,16 @@ async function* pollFacebook(
         try {
           items.push(mapPost(post, channel))
         } catch (error) {
+          // Still yielded (without a cursor move past it) so the reject is quarantined.
           rejected.push({ reason: `facebook post: ${(error as Error).message}`, payload: post })
+          yield {
+            items,
+            rejected,
+            cursor: {
+              ...pick(previous),
+              run: { startedAt, phase: 'feed', until: previous.run?.until },
+            } satisfies FacebookCursor,
+          }
           continue
         }
         const updated = parseTime(post.updated_time) ?? parseTime(post.created_time)

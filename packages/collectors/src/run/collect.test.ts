@@ -11,7 +11,10 @@ let db: Kysely<Database>
 let close: () => Promise<void>
 let server: FakeServer
 let tenant: TestTenant
-const collectors = (platform: string) => (platform === 'google' ? (googleCollector({ http: { sleep: async () => {} } }) as never) : undefined)
+const collectors = (platform: string) =>
+  platform === 'google'
+    ? (googleCollector({ http: { sleep: async () => {} } }) as never)
+    : undefined
 
 beforeAll(async () => {
   ;({ db, close } = await openDatabase())
@@ -33,7 +36,11 @@ describe('collectDueChannels', () => {
     await setChannelStatus(db, tenant.organisationId, paused.id, 'paused')
     await setChannelStatus(db, tenant.organisationId, reauth.id, 'needs_reauth')
     const seen: string[] = []
-    const { results, error } = await collectDueChannels(db, { once: true, collectors, onResult: (r) => seen.push(r.channelId) })
+    const { results, error } = await collectDueChannels(db, {
+      once: true,
+      collectors,
+      onResult: (r) => seen.push(r.channelId),
+    })
     expect(error).toBeUndefined()
     expect(results.map((r) => r.channelId).sort()).toEqual([a.id, b.id].sort())
     expect(results.every((r) => r.status === 'success' && r.inserted === 4)).toBe(true)

@@ -71,15 +71,19 @@ export async function handleWebhook(
   if (!webhook) return reply(404, { error: `${platform} does not receive webhooks` })
 
   let candidates: ChannelRow[]
-  if (channelId) {
-    const row = await getChannel(db, channelId)
-    candidates = row && row.platform === platform ? [row] : []
-  } else {
-    candidates = await db
-      .selectFrom('channels')
-      .selectAll()
-      .where('platform', '=', platform)
-      .execute()
+  try {
+    if (channelId) {
+      const row = await getChannel(db, channelId)
+      candidates = row && row.platform === platform ? [row] : []
+    } else {
+      candidates = await db
+        .selectFrom('channels')
+        .selectAll()
+        .where('platform', '=', platform)
+        .execute()
+    }
+  } catch (error) {
+    return reply(503, { error: `could not look the channel up: ${(error as Error).message}` })
   }
   if (candidates.length === 0) return reply(404, { error: 'no such channel' })
 
