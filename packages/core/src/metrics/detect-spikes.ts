@@ -7,7 +7,7 @@
 import { type Kysely, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
-import { timestampParam } from './query-helpers.js'
+import { assertDate, timestampParam } from './query-helpers.js'
 
 export interface DetectSpikesQuery {
   organisationId: string
@@ -54,6 +54,7 @@ export async function detectSpikes(
   query: DetectSpikesQuery,
 ): Promise<SpikeResult[]> {
   const now = query.now ?? new Date()
+  assertDate('now', now)
   const k = query.k ?? 3
   const minCount = query.minCount ?? 5
   if (!Number.isFinite(k) || k < 0)

@@ -384,6 +384,16 @@ for (const database of testDatabases()) {
       await expect(getMetrics(handle.db, { ...period(), groupBy: 'year' })).rejects.toThrow(
         /groupBy/,
       )
+      await expect(
+        getMetrics(handle.db, { ...period(), from: new Date('nonsense') }),
+      ).rejects.toThrow(/valid date/)
+      await expect(
+        getMetrics(handle.db, {
+          ...period(),
+          from: new Date('1990-01-01T00:00:00Z'),
+          groupBy: 'day',
+        }),
+      ).rejects.toThrow(/too many days/)
     })
   })
 }

@@ -7,7 +7,7 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
-import { allOf, assertPeriod, inList, timestampParam } from './query-helpers.js'
+import { allOf, assertDate, assertPeriod, inList, timestampParam } from './query-helpers.js'
 import { slaStatusSql } from './sla-status.js'
 
 /** The dimensions {@link getMetrics} can group by. */
@@ -178,6 +178,9 @@ interface RawMetricsRow {
 
 const DAY_MS = 86_400_000
 
+/** The most calendar buckets one {@link getMetrics} call may return per time zone (about ten years of days). */
+export const MAX_TIME_BUCKETS = 3700
+
 /**
  * Computes every metric over a period, grouped or not. Inbound mentions count in the period they
  * were created in (their response rate and compliance too, even when the reply came later);
@@ -199,6 +202,18 @@ export async function getMetrics(
     throw new EarshotError('INVALID_INPUT', `unknown groupBy ${String(groupBy)}`)
   }
   const now = query.now ?? new Date()
+  assertDate('now', now)
+  if (groupBy === 'day' || groupBy === 'week' || groupBy === 'month') {
+    // A calendar grouping over decades would return tens of thousands of rows; no chart wants that.
+    const unitDays = groupBy === 'day' ? 1 : groupBy === 'week' ? 7 : 28
+    const buckets = (query.to.getTime() - query.from.getTime()) / DAY_MS / unitDays
+    if (buckets > MAX_TIME_BUCKETS) {
+      throw new EarshotError(
+        'INVALID_INPUT',
+        `the period has too many ${groupBy}s to group by (at most ${MAX_TIME_BUCKETS})`,
+      )
+    }
+  }
   const raw = await metricsSql(query, groupBy, now).execute(db)
   const rows: MetricsRow[] = []
   let total: MetricsRow | undefined

@@ -5,6 +5,7 @@
 import { type Kysely, type SqlBool, sql } from 'kysely'
 import type { Database } from '../storage/database.js'
 import {
+  assertDate,
   decodeCursor,
   encodeCursor,
   exactTimestampText,
@@ -69,6 +70,7 @@ export interface InboxPage {
  */
 export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promise<InboxPage> {
   const now = query.now ?? new Date()
+  assertDate('now', now)
   const limit = pageSize(query.limit, 50, 500)
   const dueKey = sql<Date>`coalesce(rl.due_at, 'infinity'::timestamptz)`
   let q = db

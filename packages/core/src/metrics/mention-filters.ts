@@ -5,7 +5,7 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
 import type { Direction, SentimentLabel, SlaStatus } from '../model/vocabulary.js'
-import { allOf, escapeLike, inList, timestampParam } from './query-helpers.js'
+import { allOf, assertDate, escapeLike, inList, timestampParam } from './query-helpers.js'
 import { slaStatusSql } from './sla-status.js'
 
 export interface MentionFilters {
@@ -42,6 +42,9 @@ export function mentionFilterSql(
   now: Date,
   includeDeletedByDefault: boolean,
 ): RawBuilder<SqlBool> {
+  assertDate('now', now)
+  if (filters.from !== undefined) assertDate('from', filters.from)
+  if (filters.to !== undefined) assertDate('to', filters.to)
   const c: RawBuilder<SqlBool>[] = [
     sql<SqlBool>`m.organisation_id = ${filters.organisationId}`,
     sql<SqlBool>`not m.is_tombstone`,

@@ -65,12 +65,16 @@ export function decodeCursor(cursor: string, arity: number): (string | null)[] {
   return parsed as (string | null)[]
 }
 
+/** Throws INVALID_INPUT unless `value` is a valid Date (a bad query string must not become a 500). */
+export function assertDate(name: string, value: unknown): asserts value is Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw new EarshotError('INVALID_INPUT', `\`${name}\` must be a valid date`)
+}
+
 /** Throws INVALID_INPUT unless `from` is strictly before `to` and both are valid dates. */
 export function assertPeriod(from: Date, to: Date): void {
-  if (!(from instanceof Date) || Number.isNaN(from.getTime()))
-    throw new EarshotError('INVALID_INPUT', '`from` must be a valid date')
-  if (!(to instanceof Date) || Number.isNaN(to.getTime()))
-    throw new EarshotError('INVALID_INPUT', '`to` must be a valid date')
+  assertDate('from', from)
+  assertDate('to', to)
   if (from.getTime() >= to.getTime())
     throw new EarshotError('INVALID_INPUT', '`from` must be before `to`')
 }
