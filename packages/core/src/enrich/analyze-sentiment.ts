@@ -4,13 +4,16 @@
  */
 import type { SentimentResult } from './enricher.js'
 import { findSarcasm, mentionsLongWait, opensAsQuestion, prepareText } from './prepare-text.js'
-import { afinnAnalyzer, type SentimentAnalyzer } from './sentiment-analyzer.js'
+import { compiledAfinnAnalyzer, type SentimentAnalyzer } from './sentiment-analyzer.js'
 
 /** Options for {@link analyzeSentiment}. */
 export interface SentimentOptions {
   /** Star rating (1–5) of a review, combined with the text. */
   rating?: number | null
-  /** The lexicon analyzer; defaults to the extended AFINN one. */
+  /**
+   * The lexicon analyzer; defaults to {@link compiledAfinnAnalyzer} (the extended AFINN table and
+   * rules, equal to the package-backed `afinnAnalyzer`).
+   */
   analyzer?: SentimentAnalyzer
 }
 
@@ -43,9 +46,9 @@ const ALPHA = 15
  * analyzeSentiment('', { rating: 5 }).label // 'positive'
  */
 export function analyzeSentiment(text: string, options: SentimentOptions = {}): SentimentDetail {
-  const analyzer = options.analyzer ?? afinnAnalyzer
+  const analyzer = options.analyzer ?? compiledAfinnAnalyzer
   const prep = prepareText(text)
-  const lex = analyzer.analyze(prep.prepared)
+  const lex = analyzer.analyzeTokens?.(prep.tokens) ?? analyzer.analyze(prep.prepared)
   let positive = lex.positive
   let negative = lex.negative
   let sarcasm: string | null = null

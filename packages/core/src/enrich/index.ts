@@ -27,6 +27,7 @@ export type {
 export { lintReply } from './reply-lint.js'
 export {
   afinnAnalyzer,
+  compiledAfinnAnalyzer,
   type LexiconAnalysis,
   type SentimentAnalyzer,
 } from './sentiment-analyzer.js'

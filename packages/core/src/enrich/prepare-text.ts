@@ -8,8 +8,10 @@ import { CLAUSE_BOUNDARY, LEXICON_PHRASES } from './sentiment-analyzer.js'
 
 /** A mention prepared for scoring, plus the cues read from its raw form. */
 export interface PreparedText {
-  /** Lower case, phrases joined with `-`, clauses separated by `|`. */
+  /** Lower case, phrases joined with `-`, clauses separated by `|`, single spaces. */
   prepared: string
+  /** `prepared` split on its spaces: exactly the tokens the `sentiment` package would see. */
+  tokens: string[]
   /** The lower-cased text with punctuation kept, for phrase cues such as sarcasm. */
   lower: string
   /** Number of "!" (capped at 4). */
@@ -51,6 +53,10 @@ const EMOJI = /\p{Extended_Pictographic}/gu
 const EMOJI_MODIFIERS = /[\uFE0E\uFE0F\u200D]|\u{1F3FB}|\u{1F3FC}|\u{1F3FD}|\u{1F3FE}|\u{1F3FF}/gu
 const CURLY_QUOTES = /[’‘`´]/g
 const CLAUSE_PUNCTUATION = /[.!?;:,…\n\r()"]+|\s[-–—]+\s/g
+// What the package's tokenizer turns into spaces; removed here so the phrase matcher and the
+// package see the same words ("#waste of time" is "waste of time").
+const PACKAGE_STRIPPED = /[/#$%^&*{}=_`~]/g
+const WHITESPACE_RUNS = /\s\s+/g
 const ELONGATION = /([a-z])\1{2,}/g
 const CAPS_RUN = /[A-Z]{3}/
 const CAPS_WORD = /\b[A-Z][A-Z']{2,}\b/g
@@ -101,31 +107,37 @@ export function prepareText(text: string): PreparedText {
   if (s.includes("'")) s = s.replace(NT_CONTRACTION, 'nt').replace(I_WOULD, 'id')
   const elongated = hasStretchedLetters(s)
   if (elongated) s = s.replace(ELONGATION, '$1$1')
-  s = s.replace(CLAUSE_PUNCTUATION, ` ${CLAUSE_BOUNDARY} `)
-  if (s.includes('enough')) s = s.replace(RECOMMEND_ENOUGH, ' recommend-enough ')
-  return { prepared: joinPhrases(s), lower, exclamations, shouting, elongated }
+  s = s
+    .replace(CLAUSE_PUNCTUATION, ` ${CLAUSE_BOUNDARY} `)
+    .replace(PACKAGE_STRIPPED, ' ')
+    .replace(WHITESPACE_RUNS, ' ')
+    .trim()
+  if (s.includes('enough')) s = s.replace(RECOMMEND_ENOUGH, 'recommend-enough')
+  const tokens = joinPhrases(s)
+  return { prepared: tokens.join(' '), tokens, lower, exclamations, shouting, elongated }
 }
 
-function joinPhrases(s: string): string {
-  const tokens = s.split(' ')
-  let changed = false
-  for (let i = 0; i < tokens.length; i++) {
-    const candidates = PHRASES_BY_FIRST_WORD.get(tokens[i]!)
-    if (candidates === undefined) continue
-    for (const words of candidates) {
-      let k = 1
-      while (k < words.length && tokens[i + k] === words[k]) k++
-      if (k === words.length) {
-        tokens[i] = words.join('-')
-        for (let j = 1; j < k; j++) tokens[i + j] = ''
-        changed = true
-        i += k - 1
-        break
+function joinPhrases(s: string): string[] {
+  const words = s === '' ? [] : s.split(' ')
+  const tokens: string[] = []
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!
+    const candidates = PHRASES_BY_FIRST_WORD.get(w)
+    let joined = w
+    if (candidates !== undefined) {
+      for (const phrase of candidates) {
+        let k = 1
+        while (k < phrase.length && words[i + k] === phrase[k]) k++
+        if (k === phrase.length) {
+          joined = phrase.join('-')
+          i += k - 1
+          break
+        }
       }
     }
+    tokens.push(joined)
   }
-  // Empty tokens are harmless: the package's tokenizer collapses repeated spaces.
-  return changed ? tokens.join(' ') : s
+  return tokens
 }
 
 /** Three or more of the same letter in a row ("soooo"); a loop beats a back-reference regex. */
