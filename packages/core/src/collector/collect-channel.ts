@@ -228,7 +228,10 @@ async function finishWithError(
 ): Promise<CollectChannelResult> {
   if (signal?.aborted) return { ...result, status: 'aborted', error }
   const message = errorMessage(error, row.platform)
-  const needsReauth = isEarshotError(error, 'AUTH_EXPIRED')
+  // Duck-typed too: a bundled copy of EarshotError (a built collectors package) is another class.
+  const needsReauth =
+    isEarshotError(error, 'AUTH_EXPIRED') ||
+    (error as { code?: unknown } | null)?.code === 'AUTH_EXPIRED'
   const retryAfter = numberProp(error, 'retryAfter')
   try {
     await recordChannelError(db, row, message, { needsReauth, now: at })
