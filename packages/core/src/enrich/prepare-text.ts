@@ -72,7 +72,26 @@ const WAIT_QUANTITY =
   /\b(?:\d+|an?|one|two|three|four|five|six)\s*(?:more\s+)?(?:hours?|hrs?|mins?|minutes|weeks?)\b/
 // "running 10 mins late for my appointment": the writer is late; nobody waited on them.
 const WRITER_LATE = /\blate for (?:my|our|his|her|the)\b/
-const WAIT_WORD = /\b(?:wait|waiting|waited|sit|sat|sitting|hold|queue|queued|late|delayed)\b/
+const WAIT_WORDS = [
+  'wait',
+  'waiting',
+  'waited',
+  'sit',
+  'sat',
+  'sitting',
+  'hold',
+  'queue',
+  'queued',
+  'late',
+  'delayed',
+]
+/** Waiting words, alone or inside a joined phrase ("on-hold", "running-late"). */
+const WAIT_TOKENS: ReadonlySet<string> = new Set([
+  ...WAIT_WORDS,
+  ...LEXICON_PHRASES.filter((p) => p.split(' ').some((w) => WAIT_WORDS.includes(w))).map((p) =>
+    p.replace(/ /g, '-'),
+  ),
+])
 
 /**
  * Prepares a mention for the lexicon analyzer. Pure; safe on any string. Every optional pass is
@@ -174,9 +193,15 @@ export function opensAsQuestion(prep: PreparedText): boolean {
 
 /** Waiting words next to a duration ("sat there for 90 mins", "on hold an hour"). */
 export function mentionsLongWait(prep: PreparedText): boolean {
-  return (
-    WAIT_WORD.test(prep.lower) && WAIT_QUANTITY.test(prep.lower) && !WRITER_LATE.test(prep.lower)
-  )
+  // A token lookup first: most mentions have no waiting word, and the tokens are already hashed.
+  let wait = false
+  for (const t of prep.tokens) {
+    if (WAIT_TOKENS.has(t)) {
+      wait = true
+      break
+    }
+  }
+  return wait && WAIT_QUANTITY.test(prep.lower) && !WRITER_LATE.test(prep.lower)
 }
 
 function countChar(s: string, c: string): number {

@@ -77,8 +77,11 @@ const LEADING_HANDLES = /^(?:@[\w.]+[\s,:]*)+/
 const FACEBOOK_NAME_TAG =
   /^(?!(?:Dr|Doctor|Mr|Mrs|Ms|Miss|Prof|Nurse|The|My|Our|Your|Thank|Thanks|Happy|Big|Huge|Massive|Best|Great|Love|So|Such|What|How|Just|Highly|Very|Merry|Good)\b)@?[A-Z][a-z]+ [A-Z][a-z']+(?:$|[\s,!.]+(?:this|look|we|you|u|remember|check|see|lol|haha|omg|here|thats|that's|its|it's)\b|[\s!.]*$)/
 const EMOJI_OR_SYMBOLS_ONLY = /^[^\p{L}\p{N}]*$/u
-const SENTENCE_SPLIT =
-  /[.!?\n;:]+|\s[-–—]+\s|,\s+(?=(?:do|does|can|could|is|are|how|what|when|where|which|who|will|would|should)\b)/
+// A question opening at the start of any sentence, after @handles and greetings ("hi, do u…",
+// "thanks. also do you…"): one pass instead of splitting into sentences.
+const QUESTION_IN_SENTENCE = new RegExp(
+  `(?:^|[.!?\\n;:]+|\\s[-–—]+\\s|,\\s+(?=(?:do|does|can|could|is|are|how|what|when|where|which|who|will|would|should)\\b))\\s*(?:@[\\w.]+[\\s,:]*)*(?:${SENTENCE_OPENER.source.slice(1)})?(?:${QUESTION_START.source.slice(1)})`,
+)
 
 function isPrivateChannel(input: EnrichInput): boolean {
   return input.kind === 'message' || input.platform === 'webchat'
@@ -89,11 +92,7 @@ function looksLikeQuestion(raw: string, norm: string): boolean {
   if (QUESTION_ANYWHERE.test(norm)) return true
   // "Dr. Patel" must not end a sentence.
   const text = norm.includes('.') ? norm.replace(TITLE_DOT, '$1') : norm
-  for (const part of text.split(SENTENCE_SPLIT)) {
-    const s = part.replace(LEADING_HANDLES, '').trim().replace(SENTENCE_OPENER, '')
-    if (s && QUESTION_START.test(s)) return true
-  }
-  return false
+  return QUESTION_IN_SENTENCE.test(text)
 }
 
 function findComplaint(norm: string): string | undefined {
