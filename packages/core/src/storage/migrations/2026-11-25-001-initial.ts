@@ -183,6 +183,12 @@ export async function up(db: AnyDb): Promise<void> {
   // No foreign key to mentions on purpose: links are derived data, rewritten in bulk on every
   // ingest, and a per-row referential check doubled their write cost. Every reader joins them
   // to mentions, and `reevaluatePractice` rebuilds them from scratch.
+  // "Replies sent" counts links by their outbound mention.
+  await db.schema
+    .createIndex('response_links_outbound_idx')
+    .on('response_links')
+    .columns(['organisation_id', 'outbound_id'])
+    .execute()
   await db.schema
     .createIndex('response_links_practice_due_idx')
     .on('response_links')
