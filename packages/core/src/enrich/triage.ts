@@ -69,6 +69,7 @@ const APOSTROPHES = /['’‘`´]/g
 const WHITESPACE_RUN = /\s\s|[\t\n\r\f\v]/
 const WHITESPACE = /\s+/g
 // Medicare, NHS and phone numbers all need a run of digits; emails an @.
+const DIGIT_RUN = /\d{3}/
 const IDENTIFIER_HINT = /\d{3}|@|dob|d\.o\.b|birth|born/
 
 const LEADING_HANDLES = /^(?:@[\w.]+[\s,:]*)+/
@@ -171,7 +172,11 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
   const urgentCue = findUrgent(norm)
   let privacy = false
   if (!isPrivate && IDENTIFIER_HINT.test(norm)) {
+    const digits = DIGIT_RUN.test(norm)
+    const at = norm.includes('@')
     for (const [pattern, what] of IDENTIFIER) {
+      // Numbers need a run of digits and an email an @: skip the patterns that cannot match.
+      if (what === 'email address' ? !at : what !== 'date of birth' && !digits) continue
       if (pattern.test(norm)) {
         reasons.push(`discloses a ${what} in public`)
         privacy = true
