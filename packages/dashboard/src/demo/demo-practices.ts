@@ -145,7 +145,7 @@ export const DEMO_PRACTICES: readonly DemoPracticeProfile[] = [
     behaviour: {
       inboundPerDay: 14,
       replyStyle: 'fast-in-hours',
-      replyRate: 0.96,
+      replyRate: 0.98,
       reviewReplyRate: 0.9,
       ownPostsPerWeek: 4,
       meanRating: 4.5,

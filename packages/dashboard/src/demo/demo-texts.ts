@@ -440,6 +440,9 @@ export function replyText(
       return rating !== undefined && rating <= 3
         ? `${hi} thank you for your feedback. We are sorry we fell short and would love to hear more: please call us on ${p.phone}.`
         : `${hi} thank you so much for the kind review, we will pass it on to the team!`
+    case 'praise':
+    case 'chatter':
+      return `${hi} ${rng.pick(['thank you so much, that means a lot to the team! 😊', 'thanks for the love! 💙', 'you made our day, thank you!'])}`
     case 'feedback':
       return `${hi} thanks for the suggestion, we have passed it on to the team.`
     default:

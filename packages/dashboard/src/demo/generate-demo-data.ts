@@ -300,9 +300,11 @@ function generatePractice(
       )
     }
 
+    // Attentive pages also thank people who needed no answer; nobody answers spam.
     const answered = deservesReply(category)
       ? rng.chance(p.behaviour.replyRate)
-      : category === 'praise' && rng.chance(p.behaviour.replyRate * 0.4)
+      : category !== 'spam' &&
+        rng.chance(p.behaviour.replyRate * (category === 'praise' ? 0.6 : 0.3))
     const replyAt = answered ? replyTime(p, calendar, at, rng) : Number.POSITIVE_INFINITY
 
     // People who wait write again; one reply answers both.
