@@ -30,7 +30,7 @@ import {
   Notice,
   StatusBadge,
 } from '../views/components.js'
-import { formatDateTime, formatDuration, humanise } from '../views/format.js'
+import { capitalise, formatDateTime, formatDuration, humanise, safeHref } from '../views/format.js'
 import { parseLocalDateTime, toLocalDateTimeInput } from '../views/zoned-time.js'
 import { localPath } from './safe-redirect.js'
 
@@ -447,7 +447,7 @@ export function mentionRoutes(): Hono<DashboardEnv> {
           ›
         </p>
         <h1>
-          {humanise(mention.kind)} by{' '}
+          {capitalise(humanise(mention.kind))} by{' '}
           {mention.authorName ?? mention.authorHandle ?? 'unknown author'}
         </h1>
         {notice ? <Notice kind="ok">{notice}</Notice> : null}
@@ -478,9 +478,17 @@ export function mentionRoutes(): Hono<DashboardEnv> {
               ))}
             </ol>
             <p>
-              <ExternalLink href={mention.permalink}>
-                Open the original on {mention.platform}
-              </ExternalLink>
+              {mention.permalink === null ? (
+                <span class="muted">The platform gave no link to the original.</span>
+              ) : safeHref(mention.permalink) ? (
+                <ExternalLink href={mention.permalink}>
+                  Open the original on {mention.platform}
+                </ExternalLink>
+              ) : (
+                <span class="muted">
+                  Open the original on {mention.platform} (link withheld: not a web address)
+                </span>
+              )}
             </p>
           </section>
           <section aria-labelledby="sla-h">
@@ -521,7 +529,9 @@ export function mentionRoutes(): Hono<DashboardEnv> {
                 <dt>Due</dt>
                 <dd>
                   {formatDateTime(link.dueAt, tz)}{' '}
-                  {link.respondedAt ? null : <Countdown due={link.dueAt} now={now} />}
+                  {link.respondedAt || !link.dueAt ? null : (
+                    <Countdown due={link.dueAt} now={now} />
+                  )}
                 </dd>
                 <dt>Clock stopped</dt>
                 <dd>
@@ -566,11 +576,15 @@ export function mentionRoutes(): Hono<DashboardEnv> {
                   : 'Not evaluated yet.'}
               </p>
             )}
-            {mention.direction === 'inbound' && link ? (
+            {mention.direction === 'inbound' && link && auth.canWrite ? (
               <>
                 <h3>Record a decision</h3>
-                <OverrideForms item={mention} auth={auth} now={now} back={back} />
-                {auth.canWrite && (link.exemptReason || !link.needsReply) ? (
+                {link.status === 'pending' ||
+                link.status === 'at_risk' ||
+                link.status === 'breached' ? (
+                  <OverrideForms item={mention} auth={auth} now={now} back={back} />
+                ) : null}
+                {link.status === 'exempt' ? (
                   <form
                     method="post"
                     action={`/mentions/${encodeURIComponent(mention.id)}/override`}
@@ -583,6 +597,9 @@ export function mentionRoutes(): Hono<DashboardEnv> {
                       It does need a reply
                     </button>
                   </form>
+                ) : null}
+                {link.status === 'met' || link.status === 'missed' ? (
+                  <p class="muted">Answered: nothing left to decide.</p>
                 ) : null}
               </>
             ) : null}

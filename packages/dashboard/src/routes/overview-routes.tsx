@@ -113,6 +113,8 @@ export function overviewRoutes(): Hono<DashboardEnv> {
             b.benchmark[k] === null ? null : Math.round((b.benchmark[k] as number) * 100),
           ),
           backgroundColor: PALETTE[i % PALETTE.length],
+          // The worst practice sits at 0: keep a sliver so it is visibly there, not missing.
+          minBarLength: 3,
         })),
       },
       options: {
@@ -315,12 +317,23 @@ export function overviewRoutes(): Hono<DashboardEnv> {
     const s = summary!
     const promise = promises.get(practice.id)
     const goal = promise?.goal ?? 0.9
-    const firstTarget = promise?.spec.targets?.[0]
-    const targetText = firstTarget
-      ? typeof firstTarget.duration === 'string'
-        ? firstTarget.duration
-        : JSON.stringify(firstTarget.duration)
-      : null
+    // Every target in order, as the practice wrote it: "urgent: 1 business hour · everything else: 2 business hours".
+    const targetText = (promise?.spec.targets ?? [])
+      .map((t) => {
+        const duration = typeof t.duration === 'string' ? t.duration : JSON.stringify(t.duration)
+        const f = (t.filter ?? {}) as {
+          platforms?: string[]
+          categories?: string[]
+          kinds?: string[]
+        }
+        const scope =
+          t.name ??
+          [f.categories?.join('/'), f.platforms?.join('/'), f.kinds?.join('/')]
+            .filter(Boolean)
+            .join(' · ')
+        return `${scope || 'everything'}: ${duration}`
+      })
+      .join(' · ')
     const pid = encodeURIComponent(practice.id)
     const bucketChart = {
       type: 'bar',
@@ -451,7 +464,7 @@ export function overviewRoutes(): Hono<DashboardEnv> {
             <p>“{promise.statement}”</p>
             <footer>
               Our public promise · goal {formatPercent(goal, 0)} within target
-              {targetText ? ` (${targetText})` : ''}
+              {targetText ? ` · ${targetText}` : ''}
             </footer>
           </blockquote>
         ) : null}

@@ -93,3 +93,8 @@ export function jsonForScript(value: unknown): string {
 export function humanise(value: string | null | undefined): string {
   return value ? value.replace(/_/g, ' ') : '—'
 }
+
+/** First letter upper case: `message` → `Message`. */
+export function capitalise(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1)
+}
