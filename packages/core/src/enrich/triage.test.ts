@@ -24,6 +24,7 @@ describe('triage: questions', () => {
     'Got it thanks. Also do you have my new address on file',
     'Does Dr. Patel do vasectomies or is that a referral thing',
     'Is it $50 for students or did that change',
+    'do yous do bulk billing for concession card holders',
   ])('needs a reply without a question mark: %s', (text) => {
     const r = triage(mention(text))
     expect(r.needsReply).toBe(true)
@@ -72,6 +73,8 @@ describe('triage: complaints', () => {
     'so i waited 6 weeks for this appointment and you cancel the day before. cool cool cool',
     'my mum has been trying to get a home visit for 2 weeks, nobody rings back',
     '$180 for a 10 minute consult is daylight robbery',
+    'absolute shambles today. Nobody knew where my booking went',
+    'cancelled on AGAIN. last time i book with you lot',
     'This is the 4th time my appointment has been moved. Seriously considering going elsewhere',
     "been waiting since 9 for my 9:15 appt it's now 10:30 😤",
     'why did nobody tell me the dr was away, wasted my whole morning',
@@ -112,6 +115,7 @@ describe('triage: clinical and urgent', () => {
     'my wife just collapsed and isnt responding properly',
     "I don't want to be here anymore",
     "her lips have gone blue and she's breathing really fast",
+    "my friend took something and he's not waking up, help",
   ])('urgent: %s', (text) => {
     const r = triage(mention(text, { kind: 'message' }))
     expect(r.urgent).toBe(true)
@@ -165,6 +169,7 @@ describe('triage: spam, friend tags and chatter', () => {
     'Congratulations you have been selected for a $500 gift card, claim here bit.ly/xyz',
     'Make $$$ from home with this one simple trick',
     'Hi there! I can get you 1000+ 5 star Google reviews, message me',
+    'follow me for daily motivation 🔥',
   ])('spam: %s', (text) => {
     const r = triage(mention(text))
     expect(r.category).toBe('spam')
@@ -266,6 +271,8 @@ describe('triage: feedback', () => {
     'heads up your website still says you are closed on saturdays',
     'Might be worth adding a ramp at the side entrance, hard with a pram',
     'would be nice to get an sms when the doctor is running late',
+    'Would love to see more evening appointments for working parents',
+    'Your Google Maps pin is in the wrong spot btw',
     'great service but the chairs in the waiting room are really uncomfortable',
   ])('%s', (text) => {
     expect(triage(mention(text)).category).toBe('feedback')
