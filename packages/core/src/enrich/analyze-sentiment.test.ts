@@ -39,6 +39,7 @@ describe('analyzeSentiment', () => {
     expect(label('Would not recommend.')).toBe('negative')
     expect(label("I've never felt so welcome at a dentist")).toBe('positive')
     expect(label('No complaints, always on time')).toBe('positive')
+    expect(label('my smile has never looked better 😁')).toBe('positive')
     // The negation ends at the comma: "great" is not negated.
     expect(score("didn't expect much, great visit")).toBeGreaterThan(0.3)
   })
