@@ -26,6 +26,8 @@ export interface SentimentDetail extends SentimentResult {
   negative: number
   /** The sarcasm cue that flipped praise into criticism, if any. */
   sarcasm: string | null
+  /** Waiting words next to a duration ("sat here 45 mins"): a complaint in itself. */
+  longWait: boolean
 }
 
 /**
@@ -61,7 +63,8 @@ export function analyzeSentiment(text: string, options: SentimentOptions = {}): 
     }
   }
   // A long wait is the commonest complaint and rarely uses a sentiment word.
-  if (mentionsLongWait(prep)) negative -= 2
+  const longWait = mentionsLongWait(prep)
+  if (longWait) negative -= 2
   let raw = positive + negative
   if (raw !== 0 && sarcasm === null && prep.exclamations === 0 && opensAsQuestion(prep)) raw *= 0.5
   if (raw !== 0) {
@@ -98,6 +101,7 @@ export function analyzeSentiment(text: string, options: SentimentOptions = {}): 
     positive: round(positive),
     negative: round(negative),
     sarcasm,
+    longWait,
   }
 }
 

@@ -49,6 +49,7 @@ describe('triage: booking and call-backs', () => {
     'I need to reschedule my appointment on thursday',
     "I'm running 10 minutes late for my appointment, sorry",
     'can you squeeze me in this week for a clean',
+    "I'd like an appointment for a skin check please",
   ])('%s', (text) => {
     const r = triage(mention(text))
     expect(r.category).toBe('booking')
@@ -74,6 +75,9 @@ describe('triage: complaints', () => {
     'my mum has been trying to get a home visit for 2 weeks, nobody rings back',
     '$180 for a 10 minute consult is daylight robbery',
     'absolute shambles today. Nobody knew where my booking went',
+    "I've been sitting here for 45 mins past my appointment time, is this normal for you guys?",
+    'why is your phone line always engaged. every single day',
+    'Dr was running late which is fine but nobody bothered to tell us for an hour',
     'cancelled on AGAIN. last time i book with you lot',
     'This is the 4th time my appointment has been moved. Seriously considering going elsewhere',
     "been waiting since 9 for my 9:15 appt it's now 10:30 😤",
@@ -116,6 +120,7 @@ describe('triage: clinical and urgent', () => {
     "I don't want to be here anymore",
     "her lips have gone blue and she's breathing really fast",
     "my friend took something and he's not waking up, help",
+    'my baby has a rash that does not fade when I press a glass on it',
   ])('urgent: %s', (text) => {
     const r = triage(mention(text, { kind: 'message' }))
     expect(r.urgent).toBe(true)
@@ -170,6 +175,7 @@ describe('triage: spam, friend tags and chatter', () => {
     'Make $$$ from home with this one simple trick',
     'Hi there! I can get you 1000+ 5 star Google reviews, message me',
     'follow me for daily motivation 🔥',
+    'Hey check out my new whitening kit, DM for 20% off',
   ])('spam: %s', (text) => {
     const r = triage(mention(text))
     expect(r.category).toBe('spam')
@@ -191,6 +197,7 @@ describe('triage: spam, friend tags and chatter', () => {
   it('reads a Facebook name tag but not "Dr James is a legend"', () => {
     expect(triage(mention('Jess Taylor this is where I go')).category).toBe('chatter')
     expect(triage(mention('Dr James is an absolute legend')).category).toBe('praise')
+    expect(triage(mention('Bec Harris remember this place?')).category).toBe('chatter')
   })
 
   it('still answers a friend tag that asks the practice something', () => {
@@ -273,6 +280,7 @@ describe('triage: feedback', () => {
     'would be nice to get an sms when the doctor is running late',
     'Would love to see more evening appointments for working parents',
     'Your Google Maps pin is in the wrong spot btw',
+    'Love you guys but please fix the online booking, it keeps crashing',
     'great service but the chairs in the waiting room are really uncomfortable',
   ])('%s', (text) => {
     expect(triage(mention(text)).category).toBe('feedback')

@@ -14,6 +14,7 @@ import {
   CLINICAL_TERM,
   COMPLAINT,
   FEEDBACK,
+  FRIEND_TALK,
   GREETING_ONLY,
   HEALTH_DETAIL,
   HEALTH_DETAIL_HINT,
@@ -207,6 +208,10 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     )
     return finish('complaint')
   }
+  if (senti.longWait) {
+    reasons.push('complains about a long wait')
+    return finish('complaint')
+  }
   if (senti.sarcasm !== null) {
     reasons.push(`sarcasm: "${senti.sarcasm}"`)
     return finish('complaint')
@@ -246,6 +251,13 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     }
   }
 
+  const friendTag =
+    (input.platform !== 'x' && LEADING_HANDLES.test(raw.trim())) ||
+    (input.platform === 'facebook' && FACEBOOK_NAME_TAG.test(raw.trim()))
+  if (friendTag && FRIEND_TALK.test(norm)) {
+    reasons.push('tags a friend')
+    return finish('chatter')
+  }
   // A suggestion that mentions bookings ("would be nice to get an sms when the doctor is running
   // late") is feedback, not a booking.
   const feedbackCue = FEEDBACK.exec(norm)?.[0]
@@ -267,9 +279,6 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     return finish('feedback')
   }
 
-  const friendTag =
-    (input.platform !== 'x' && LEADING_HANDLES.test(raw.trim())) ||
-    (input.platform === 'facebook' && FACEBOOK_NAME_TAG.test(raw.trim()))
   if (friendTag) {
     reasons.push('tags a friend')
     return finish('chatter')
