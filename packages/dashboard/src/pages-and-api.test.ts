@@ -12,7 +12,6 @@ import {
   signIn,
   type TestClient,
   type TestWorld,
-  XSS,
 } from './test-support/test-world.js'
 
 let w: TestWorld

@@ -235,7 +235,7 @@ export function apiRoutes(): Hono<DashboardEnv> {
       c.req.param('mentionId') ?? '',
       now,
     )
-    if (!detail || detail.mention.direction !== 'inbound')
+    if (detail?.mention.direction !== 'inbound')
       throw new HTTPException(404, { message: 'no such mention' })
     assertCanWrite(auth)
     let json: unknown

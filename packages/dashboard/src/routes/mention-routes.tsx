@@ -631,7 +631,7 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const { db, now: clock, recordOverride } = c.var.services
     const now = clock()
     const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now)
-    if (!detail || detail.mention.direction !== 'inbound')
+    if (detail?.mention.direction !== 'inbound')
       throw new HTTPException(404, { message: 'no such mention' })
     const body = await c.req.parseBody()
     const parsed = formOverrideSchema.safeParse(body)

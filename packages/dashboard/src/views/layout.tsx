@@ -30,7 +30,7 @@ function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['activ
   if (!auth) return null
   const item = (key: NonNullable<PageProps['active']>, href: string, label: string) => (
     <li>
-      <a href={href} aria-current={active === key ? 'page' : undefined}>
+      <a class="nav-link" href={href} aria-current={active === key ? 'page' : undefined}>
         {label}
       </a>
     </li>
