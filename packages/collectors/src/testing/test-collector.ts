@@ -9,6 +9,7 @@ import {
   type ChannelRow,
   type Collector,
   type Database,
+  type EarshotDatabase,
   listDueChannels,
   mentionInputSchema,
   openDatabase,
@@ -60,8 +61,29 @@ export interface TestCollectorContext {
   collector(): Collector<unknown>
 }
 
-/** Registers the contract tests for one collector. */
+/** A database the contract runs on. */
+export interface ContractDatabase {
+  name: 'pglite' | 'postgres'
+  open(): Promise<EarshotDatabase>
+}
+
+/** PGlite in memory always, plus the server in `EARSHOT_TEST_DATABASE_URL` when set (CI sets it). */
+export function contractDatabases(): ContractDatabase[] {
+  const list: ContractDatabase[] = [{ name: 'pglite', open: () => openDatabase() }]
+  const url = process.env.EARSHOT_TEST_DATABASE_URL?.trim()
+  if (url) list.push({ name: 'postgres', open: () => openDatabase({ url, poolSize: 4 }) })
+  return list
+}
+
+/** Registers the contract tests for one collector, once per database of {@link contractDatabases}. */
 export function testCollector<Config>(options: TestCollectorOptions<Config>): void {
+  for (const database of contractDatabases()) contractSuite(options, database)
+}
+
+function contractSuite<Config>(
+  options: TestCollectorOptions<Config>,
+  database: ContractDatabase,
+): void {
   const sleeps: number[] = []
   const collectorOptions: CollectorOptions = {
     http: {
@@ -118,9 +140,10 @@ export function testCollector<Config>(options: TestCollectorOptions<Config>): vo
       .where('id', '=', channel.id)
       .executeTakeFirstOrThrow()) as ChannelRow
 
-  describe(`collector contract: ${options.platform}`, () => {
+  const suffix = database.name === 'pglite' ? '' : ` (${database.name})`
+  describe(`collector contract: ${options.platform}${suffix}`, () => {
     beforeAll(async () => {
-      ;({ db, close } = await openDatabase())
+      ;({ db, close } = await database.open())
       tenant = await createTestTenant(db, `${options.platform} clinic`)
       if (options.api) server = await startFakeServer(options.api)
     })
