@@ -42,6 +42,9 @@ const PHRASES_BY_FIRST_WORD: ReadonlyMap<string, readonly string[][]> = (() => {
 const UNICODE_ESCAPE = /\\u([0-9a-fA-F]{4})/g
 const decodeEscape = (_: string, hex: string): string =>
   String.fromCharCode(Number.parseInt(hex, 16))
+const CAMEL_HASHTAG = /#([A-Za-z][a-z]+(?:[A-Z][a-z]*)+)/g
+const CAMEL_BOUNDARY = /([a-z])([A-Z])/g
+const splitCamel = (_: string, tag: string): string => tag.replace(CAMEL_BOUNDARY, '$1 $2')
 const NON_ASCII = /[^\x00-\x7f]/
 const NT_CONTRACTION = /n't\b/g
 const I_WOULD = /\bi'd\b/g
@@ -110,6 +113,8 @@ export function prepareText(text: string): PreparedText {
       }
     }
   }
+  // "#NeedMySleep" reads as "Need My Sleep".
+  if (text.includes('#')) text = text.replace(CAMEL_HASHTAG, splitCamel)
   let s = text
   if (s.includes('http') || s.includes('www.')) s = s.replace(URL, ' ')
   if (s.includes('@')) s = s.replace(HANDLE, '$1 ')
