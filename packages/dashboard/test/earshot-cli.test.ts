@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -180,11 +180,76 @@ describe('serve with the embedded database', () => {
       expect(bad.err()).toContain('unknown role "owner"')
     })
 
+    it('imports a CSV file into a channel, quarantines the bad record, and is idempotent', async () => {
+      const { createChannel, createOrganisation, createPractice, openDatabase } = await import(
+        '@earshot/core'
+      )
+      const database = await openDatabase({ url: data })
+      const org = await createOrganisation(database.db, { name: 'Import Org' })
+      const practice = await createPractice(database.db, {
+        organisationId: org.id,
+        name: 'Import Practice',
+        schedule: {
+          timeZone: 'Australia/Sydney',
+          weekly: { mon: [{ start: '09:00', end: '17:00' }] },
+        },
+        promise: { targets: [{ duration: '2 business hours' }] },
+      })
+      await createChannel(database.db, {
+        organisationId: org.id,
+        practiceId: practice.id,
+        id: 'import-channel',
+        platform: 'import',
+        externalAccountId: 'clinic',
+        name: 'Import',
+      })
+      await database.close()
+      const file = join(cwd, 'export.csv')
+      writeFileSync(
+        file,
+        'external_id,created_at,text,author_name\nm1,2026-11-24T01:00:00Z,do you bulk bill,Sam\nm2,2026-11-24T02:00:00Z,thanks!,Jo\nm3,yesterday-ish,broken,X\n',
+      )
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['import', 'export.csv', '--channel', 'import-channel'], io)).toBe(0)
+      expect(io.out()).toMatch(
+        /Imported 3 record\(s\) in [\d.]+ s: 2 new, 0 updated, 0 unchanged, 0 deleted, 1 quarantined\./,
+      )
+      expect(io.err()).toContain('record 3: created_at is not a valid time')
+      const again = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['import', file, '--channel', 'import-channel'], again)).toBe(0)
+      expect(again.out()).toContain('0 new, 0 updated, 2 unchanged')
+      const missing = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['import', 'nope.csv', '--channel', 'import-channel'], missing)).toBe(1)
+      expect(missing.err()).toContain(`no file at ${join(cwd, 'nope.csv')}`)
+    })
+
+    it('collects once and says when no channel is due', async () => {
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      const code = await runCli(['collect', '--once'], io)
+      // The import channel above has no file configured: its run fails and says why.
+      expect(io.out()).toMatch(/import\s+import-channel\s+error/)
+      expect(code).toBe(1)
+      const second = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['collect', '--once'], second)).toBe(0)
+      expect(second.out()).toContain('No channel was due.')
+    })
+
     it('reads the password from piped stdin when EARSHOT_PASSWORD is not set', async () => {
       const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data }, stdin: 'another long password\n' })
       expect(
         await runCli(
-          ['user', 'add', '--email', 'viewer@clinic.example', '--name', 'Vee', '--role', 'viewer'],
+          [
+            'user',
+            'add',
+            '--email',
+            'viewer@clinic.example',
+            '--name',
+            'Vee',
+            '--role',
+            'viewer',
+            '--org',
+            'Test Agency',
+          ],
           io,
         ),
       ).toBe(0)

@@ -3,7 +3,9 @@
  * and stay up until stopped, closing the database on the way out.
  */
 import type { EarshotDatabase } from '@earshot/core'
+import type { Context } from 'hono'
 import { createDashboard } from '../app.js'
+import type { DashboardEnv } from '../http/dashboard-env.js'
 import { ServerStartError, startServer } from '../server.js'
 import { CliError } from './cli-error.js'
 import { type CliIo, println } from './cli-io.js'
@@ -14,6 +16,11 @@ export interface ServeDashboardOptions {
   port: number
   host: string
   secureCookies?: boolean
+  /**
+   * Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry
+   * (the one the proxy itself appended), so sign-in rate limits apply per client, not per proxy.
+   */
+  trustProxy?: boolean
   /** Lines printed under the URL (logins, hints). */
   banner?: string[]
 }
@@ -26,6 +33,7 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
   const app = createDashboard({
     db: options.database.db,
     secureCookies: options.secureCookies ?? false,
+    ...(options.trustProxy ? { clientIp: forwardedClientIp } : {}),
   })
   let server: Awaited<ReturnType<typeof startServer>>
   try {
@@ -62,4 +70,13 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
   await server.closed
   println(io.stderr, 'Stopped.')
   return 0
+}
+
+/** The address the nearest proxy saw; earlier entries are whatever the client claimed. */
+export function forwardedClientIp(c: Context<DashboardEnv>): string {
+  const forwarded = c.req.header('x-forwarded-for')
+  const last = forwarded?.split(',').pop()?.trim()
+  if (last) return last
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown'
 }

@@ -5,10 +5,11 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { importFile } from '@earshot/collectors'
-import { isEarshotError } from '@earshot/core'
+import { type Database, getChannel, isEarshotError, listQuarantine } from '@earshot/core'
+import type { Kysely } from 'kysely'
 import type { CliCommand } from '../cli-command.js'
 import { CliError, EXIT_USAGE } from '../cli-error.js'
-import { println } from '../cli-io.js'
+import { type CliIo, println } from '../cli-io.js'
 import { openCliDatabase, resolveDatabaseTarget } from '../open-cli-database.js'
 import { parseCommandArgs } from '../parse-command-args.js'
 import { createProgressBar } from '../progress-bar.js'
@@ -64,10 +65,7 @@ Options:
         `Imported ${result.records} record(s) in ${seconds} s: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.deleted} deleted, ${result.quarantined} quarantined.`,
       )
       if (result.quarantined > 0)
-        println(
-          io.stderr,
-          'Quarantined records and their reasons are listed in the dashboard settings.',
-        )
+        await printQuarantined(io, database.db, values.channel, result.quarantined)
       return 0
     } catch (error) {
       bar.finish()
@@ -77,4 +75,22 @@ Options:
       await database.close()
     }
   },
+}
+
+/** The reasons of this import's rejects (the newest quarantine rows of the channel). */
+async function printQuarantined(
+  io: CliIo,
+  db: Kysely<Database>,
+  channelId: string,
+  count: number,
+): Promise<void> {
+  const channel = await getChannel(db, channelId)
+  if (!channel) return
+  const shown = Math.min(count, 10)
+  const rows = await listQuarantine(db, channel.organisation_id, { channelId, limit: shown })
+  println(
+    io.stderr,
+    `Quarantined (kept with their reason, nothing else was lost)${count > shown ? `, newest ${shown}` : ''}:`,
+  )
+  for (const row of rows.reverse()) println(io.stderr, `  ${row.reason}`)
 }

@@ -28,6 +28,7 @@ Environment:
   DATABASE_URL             postgres://USER:PASSWORD@HOST:5432/DB (else the embedded database)
   EARSHOT_DATA_DIR         Embedded data folder (must exist: create it with \`earshot migrate\`)
   EARSHOT_SECURE_COOKIES   1 when users reach the dashboard over HTTPS (behind a TLS proxy)
+  EARSHOT_TRUST_PROXY      1 behind a reverse proxy: client address from X-Forwarded-For
   PORT, HOST               Defaults for --port and --host`,
   async run(args, io) {
     const { values } = parseCommandArgs('serve', args, {
@@ -50,6 +51,7 @@ Environment:
       port,
       host,
       secureCookies: isTrue(io.env.EARSHOT_SECURE_COOKIES),
+      trustProxy: isTrue(io.env.EARSHOT_TRUST_PROXY),
       banner: [`Data: ${target.display}`],
     })
   },
