@@ -619,3 +619,38 @@ describe('webhooks', () => {
     expect(res.status).toBe(413)
   })
 })
+
+describe('odd input', () => {
+  it('answers malformed requests with 4xx, never a crash', async () => {
+    const cases: [string, RequestInit | undefined][] = [
+      ['/mentions/%E0%A4%A', undefined],
+      ["/practices/'%3B%20drop%20table%20mentions%3B--", undefined],
+      ['/mentions?page=abc', undefined],
+      ['/mentions?page=-1', undefined],
+      [`/practices/${w.a.practice1}/report?month=2026-13`, undefined],
+      ['/exports/mentions.csv?from=2026-02-30', undefined],
+      ['/api/v1/mentions?from=yesterday', undefined],
+      ['/api/v1/mentions?q=' + 'x'.repeat(500), undefined],
+    ]
+    for (const [path, init] of cases) {
+      const res = await admin.request(path, init)
+      expect(res.status, path).toBeLessThan(500)
+    }
+    const multipart = new FormData()
+    multipart.set('_csrf', admin.csrf)
+    multipart.set('action', 'handled_elsewhere')
+    multipart.set('handled_at', '2026-11-20T13:59')
+    multipart.set('note', 'n'.repeat(600))
+    const tooLong = await admin.request(`/mentions/${w.mentions.open}/override`, {
+      method: 'POST',
+      body: multipart,
+    })
+    expect(tooLong.status).toBe(400)
+    const jsonLogin = await w.app.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"admin@a.example"}',
+    })
+    expect(jsonLogin.status).toBe(403)
+  })
+})
