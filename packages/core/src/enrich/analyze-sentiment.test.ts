@@ -47,6 +47,8 @@ describe('analyzeSentiment', () => {
   it('reads "can\'t recommend them enough" as praise', () => {
     expect(label("Couldn't recommend this place enough")).toBe('positive')
     expect(label("Can't recommend them highly enough!")).toBe('positive')
+    expect(label("Can't say enough good things about this place")).toBe('positive')
+    expect(label("Couldn't recommend more highly")).toBe('positive')
     expect(label("can't fault them")).toBe('positive')
   })
 
@@ -73,6 +75,8 @@ describe('analyzeSentiment', () => {
     expect(r.sarcasm).toBe('🙄')
     expect(label('love waiting 2 hours for a 5 minute appointment 👏👏')).toBe('negative')
     expect(label('oh great, the phones are down again')).toBe('negative')
+    expect(label('thanks for losing my referral. again.')).toBe('negative')
+    expect(label('fantastic, another cancellation text 20 min before my appt')).toBe('negative')
   })
 
   it('treats a long wait as a complaint even without sentiment words', () => {

@@ -66,11 +66,11 @@ const CAPS_WORD = /\b[A-Z][A-Z']{2,}\b/g
 const HAS_LOWER = /[a-z]/
 
 const SARCASM_PHRASES =
-  /\b(?:yeah right|oh great|oh good|oh joy|just great|just perfect|just what i needed|great,? another|love how|love it when|love that i|love waiting|love being|love sitting|so glad i|nothing like (?:waiting|sitting|being)|what a joy|thanks a bunch|(?:really|very|real|so) (?:professional|helpful|nice|great|good|classy) (?:to|of you))\b|\s\/s\s*$/
+  /\b(?:yeah right|oh great|oh good|oh joy|just great|just perfect|just what i needed|(?:great|fantastic|brilliant|awesome|perfect|lovely|wonderful|love it),? another|thanks (?:a lot |so much )?for (?:losing|wasting|ignoring|cancel\w*|the runaround|making me wait)|love how|love it when|love that i|love waiting|love being|love sitting|so glad i|nothing like (?:waiting|sitting|being)|what a joy|thanks a bunch|(?:really|very|real|so) (?:professional|helpful|nice|great|good|classy) (?:to|of you))\b|\s\/s\s*$/
 const SARCASM_EMOJI = /🙄|🙃/u
 // "can't recommend them highly enough" is praise, though every word in it reads as negation.
 const RECOMMEND_ENOUGH =
-  /\b(?:cant|cannot|couldnt|could not|can not) recommend(?: [a-z]+){0,4} enough\b/g
+  /\b(?:cant|cannot|couldnt|could not|can not) (?:recommend|say enough good things|speak highly enough|praise)(?: [a-z]+){0,4} (?:enough|more highly)\b|\b(?:cant|cannot|couldnt|could not|can not) say enough good things\b/g
 const WAIT_QUANTITY =
   /\b(?:\d+|an?|one|two|three|four|five|six)\s*(?:more\s+)?(?:hours?|hrs?|mins?|minutes|weeks?)\b/
 // "running 10 mins late for my appointment": the writer is late; nobody waited on them.
@@ -136,7 +136,9 @@ export function prepareText(text: string): PreparedText {
     .replace(PACKAGE_STRIPPED, ' ')
     .replace(WHITESPACE_RUNS, ' ')
     .trim()
-  if (s.includes('enough')) s = s.replace(RECOMMEND_ENOUGH, 'recommend-enough')
+  if (s.includes('enough') || s.includes('more highly')) {
+    s = s.replace(RECOMMEND_ENOUGH, 'recommend-enough')
+  }
   const tokens = joinPhrases(s)
   return { prepared: tokens.join(' '), tokens, lower, exclamations, shouting, elongated }
 }

@@ -38,6 +38,7 @@ describe('triage: questions', () => {
         .category,
     ).toBe('review')
     expect(triage(mention('What a lovely team')).category).toBe('praise')
+    expect(triage(mention('I dreaded coming but everyone was so kind')).category).toBe('praise')
   })
 })
 
@@ -77,6 +78,9 @@ describe('triage: complaints', () => {
     'absolute shambles today. Nobody knew where my booking went',
     "I've been sitting here for 45 mins past my appointment time, is this normal for you guys?",
     'why is your phone line always engaged. every single day',
+    "it's not rocket science to call people back",
+    "how do you lose someone's xrays",
+    'Great doctor, shame it takes a month to see him',
     'Dr was running late which is fine but nobody bothered to tell us for an hour',
     'cancelled on AGAIN. last time i book with you lot',
     'This is the 4th time my appointment has been moved. Seriously considering going elsewhere',

@@ -4,7 +4,7 @@
  * by a fixed precedence; every rule that fires adds a reason a practice manager can read.
  */
 import type { Category } from '../model/vocabulary.js'
-import { analyzeSentiment, type SentimentDetail } from './analyze-sentiment.js'
+import { analyzeSentiment, POSITIVE_THRESHOLD, type SentimentDetail } from './analyze-sentiment.js'
 import type { EnrichInput } from './enricher.js'
 import {
   ACK_ONLY,
@@ -217,7 +217,12 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     return finish('complaint')
   }
   // Praise with a "but" and no complaint words is feedback, however strong the "but".
-  const mixed = senti.positive > 0 && senti.negative < 0 && /\bbut\b/.test(norm)
+  // Clearly positive after the "but" ("I dreaded coming but everyone was so kind") is praise.
+  const mixed =
+    senti.positive > 0 &&
+    senti.negative < 0 &&
+    /\bbut\b/.test(norm) &&
+    senti.score < POSITIVE_THRESHOLD
   if (mixed && !question) {
     reasons.push('mixed feedback (praise with a "but")')
     return finish('feedback')
