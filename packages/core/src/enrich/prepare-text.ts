@@ -140,7 +140,19 @@ export function prepareText(text: string): PreparedText {
     s = s.replace(RECOMMEND_ENOUGH, 'recommend-enough')
   }
   const tokens = joinPhrases(s)
-  return { prepared: tokens.join(' '), tokens, lower, exclamations, shouting, elongated }
+  let prepared: string | undefined
+  return {
+    // Joined only when asked for: the default analyzer reads the tokens.
+    get prepared(): string {
+      prepared ??= tokens.join(' ')
+      return prepared
+    },
+    tokens,
+    lower,
+    exclamations,
+    shouting,
+    elongated,
+  }
 }
 
 function joinPhrases(s: string): string[] {
@@ -195,7 +207,8 @@ const QUESTION_OPENING =
  * "?" alone is not enough: on social media those are as often rhetorical.
  */
 export function opensAsQuestion(prep: PreparedText): boolean {
-  return QUESTION_OPENING.test(prep.prepared)
+  const first = prep.tokens[0]
+  return first !== undefined && QUESTION_OPENING.test(first)
 }
 
 /** Waiting words next to a duration ("sat there for 90 mins", "on hold an hour"). */
