@@ -73,6 +73,10 @@ function buildLabels(): Record<string, number> {
 }
 
 const modifierMap: ReadonlyMap<string, number> = new Map(Object.entries(MODIFIERS))
+// NOTE: module-local aliases. Dev loaders (tsx, vitest) compile each access to an imported
+// binding into a getter call, and these are read once per token.
+const negators = NEGATORS
+const contrastWords = CONTRAST_WORDS
 const NEVER_EXCEPTIONS: ReadonlySet<string> = new Set(['so', 'such', 'this', 'as', 'more'])
 
 /**
@@ -94,8 +98,8 @@ function applyRules(tokens: readonly string[], cursor: number, tokenScore: numbe
   // Negation scope: up to three tokens back, never across a clause boundary or a "but".
   for (let j = cursor - 1; j >= 0 && j >= cursor - 3; j--) {
     const t = tokens[j]!
-    if (t === CLAUSE_BOUNDARY || CONTRAST_WORDS.has(t)) break
-    if (NEGATORS.has(t)) {
+    if (t === CLAUSE_BOUNDARY || contrastWords.has(t)) break
+    if (negators.has(t)) {
       // "never been so welcome" praises; it does not negate.
       if (t === 'never' && hasAny(tokens, j + 1, cursor, NEVER_EXCEPTIONS)) {
         score *= 1.25
@@ -115,7 +119,7 @@ function applyRules(tokens: readonly string[], cursor: number, tokenScore: numbe
     firstContrast = -1
     lastContrast = -1
     for (let k = 0; k < tokens.length; k++) {
-      if (!CONTRAST_WORDS.has(tokens[k]!)) continue
+      if (!contrastWords.has(tokens[k]!)) continue
       if (firstContrast === -1) firstContrast = k
       lastContrast = k
     }

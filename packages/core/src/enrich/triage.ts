@@ -6,7 +6,11 @@
 import type { Category } from '../model/vocabulary.js'
 import { analyzeSentiment, POSITIVE_THRESHOLD, type SentimentDetail } from './analyze-sentiment.js'
 import type { EnrichInput } from './enricher.js'
-import {
+import * as patterns from './triage-patterns.js'
+
+// NOTE: module-local aliases. Dev loaders (tsx, vitest) compile each access to an imported
+// binding into a getter call, and triage reads these for every mention.
+const {
   ACK_ONLY,
   BOOKING,
   CHATTER_ONLY,
@@ -27,7 +31,7 @@ import {
   SPAM,
   SYMPTOM_REPORT,
   URGENT,
-} from './triage-patterns.js'
+} = patterns
 
 /** What triage decides about one mention. */
 export interface TriageResult {
