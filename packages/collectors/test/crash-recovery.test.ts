@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url'
 import { openDatabase } from '@earshot/core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type FakeServer, startFakeServer } from '../src/testing/fake-server.js'
-import { createTestTenant } from '../src/testing/test-tenant.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const CHILD = fileURLToPath(new URL('./fixtures/collect-child.ts', import.meta.url))
@@ -61,16 +60,6 @@ beforeAll(async () => {
     }
   })
   dataDir = mkdtempSync(join(tmpdir(), 'earshot-crash-'))
-  const { db, close } = await openDatabase({ url: dataDir })
-  const tenant = await createTestTenant(db, 'Crash Clinic')
-  const channel = await tenant.channel({
-    platform: 'google',
-    externalAccountId: LOCATION,
-    config: { accessToken: 'token', baseUrl: server.url },
-  })
-  channelId = channel.id
-  organisationId = tenant.organisationId
-  await close()
 }, 120_000)
 
 afterAll(async () => {
@@ -78,10 +67,14 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-function runChild(): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
+function runChild(args: string[]): {
+  child: ChildProcess
+  lines: string[]
+  exited: Promise<number | null>
+} {
   const child = spawn(
     process.execPath,
-    ['--conditions=@earshot/source', '--import', 'tsx', CHILD, dataDir, channelId],
+    ['--conditions=@earshot/source', '--import', 'tsx', CHILD, dataDir, ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   const lines: string[] = []
@@ -108,14 +101,18 @@ async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<voi
 }
 
 it('keeps every mention exactly once when the collector is SIGKILLed mid-run and restarted', async () => {
-  const first = runChild()
+  // The first run also creates the practice and channel, then collects until it is killed.
+  const first = runChild(['--setup', server.url])
   await waitFor(() => first.lines.some((l) => l.startsWith('BATCH 4 ')), 90_000)
+  const created = first.lines.find((l) => l.startsWith('CHANNEL '))!.split(' ')
+  channelId = created[1]!
+  organisationId = created[2]!
   first.child.kill('SIGKILL')
   expect(await first.exited).toBeNull()
   expect(first.lines.some((l) => l.startsWith('DONE'))).toBe(false)
   const requestsBeforeRestart = server.requests.length
 
-  const second = runChild()
+  const second = runChild([channelId])
   expect(await second.exited).toBe(0)
   expect(second.lines.find((l) => l.startsWith('DONE'))).toBe('DONE success ')
   // The restart resumed from the checkpoint instead of walking the list from the top.
