@@ -4,6 +4,8 @@
  * new versions, exports and the report, the JSON API with its OpenAPI document, webhooks, and
  * user text rendered inert everywhere.
  */
+
+import { ingest } from '@earshot/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WebhookRequest } from './routes/hook-routes.js'
 import {
@@ -12,6 +14,7 @@ import {
   signIn,
   type TestClient,
   type TestWorld,
+  testEnricher,
 } from './test-support/test-world.js'
 
 let w: TestWorld
@@ -652,5 +655,35 @@ describe('odd input', () => {
       body: '{"email":"admin@a.example"}',
     })
     expect(jsonLogin.status).toBe(403)
+  })
+})
+
+// Last: it adds mentions to the shared world.
+describe('spike alerts', () => {
+  it('raises an alert on the overview, the practice page and the API when negative mentions spike', async () => {
+    expect((await (await admin.get('/api/v1/alerts')).json()).alerts).toEqual([])
+    const items = Array.from({ length: 8 }, (_, i) => ({
+      channelId: w.a.channel2,
+      externalId: `spike-${i}`,
+      kind: 'review',
+      author: { id: `angry-${i}`, name: `Angry ${i}` },
+      text: `Awful and rude service ${i}`,
+      rating: 1,
+      createdAt: new Date(NOW.getTime() - (i + 1) * 60 * 60_000).toISOString(),
+    }))
+    await ingest(w.db, items, { organisationId: w.a.orgId, enricher: testEnricher, now: NOW })
+    const alerts = (await (await admin.get('/api/v1/alerts')).json()).alerts
+    expect(
+      alerts.map((a: { practiceId: string; kind: string }) => [a.practiceId, a.kind]),
+    ).toContainEqual([w.a.practice2, 'negative'])
+    expect(await html('/')).toContain('Spike alert.')
+    // Eight new reviews plus the fixture's "rude" review, against a quiet week.
+    expect(await html(`/practices/${w.a.practice2}`)).toMatch(
+      /Bondi Physio: 9 negative mentions in the last 24 hours \(usually 0\.0 a day\)/,
+    )
+    expect(await html(`/practices/${w.a.practice1}`)).not.toContain('Spike alert.')
+    const manager = await signIn(w.app, 'manager@a.example')
+    expect((await (await manager.get('/api/v1/alerts')).json()).alerts).toEqual([])
+    expect((await manager.get(`/api/v1/alerts?practice=${w.a.practice2}`)).status).toBe(404)
   })
 })

@@ -92,6 +92,7 @@ function probesForForeignIds(): Probe[] {
       path: `/api/v1/practices/${b.practice}/metrics`,
     },
     { route: '/api/v1/inbox', method: 'GET', path: `/api/v1/inbox?practice=${b.practice}` },
+    { route: '/api/v1/alerts', method: 'GET', path: `/api/v1/alerts?practice=${b.practice}` },
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?practice=${b.practice}` },
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?channel=${b.channel}` },
     ...mentionProbes,

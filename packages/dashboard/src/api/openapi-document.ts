@@ -215,6 +215,38 @@ export function openApiDocument(): JsonObject {
           },
         },
       },
+      '/alerts': {
+        get: {
+          operationId: 'listAlerts',
+          summary:
+            'Spike alerts firing now: last 24 hours of negative (or all) mentions above the trailing week by 3 standard deviations, at least 5 mentions',
+          parameters: queryParameters(inboxQuerySchema.pick({ practice: true })),
+          responses: {
+            '200': ok('Alerts', {
+              type: 'object',
+              properties: {
+                alerts: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      practiceId: { type: 'string' },
+                      practiceName: { type: 'string' },
+                      kind: { type: 'string', enum: ['negative', 'total'] },
+                      count: { type: 'integer' },
+                      baselineMean: { type: 'number' },
+                      threshold: { type: 'number' },
+                      windowStart: { type: 'string', format: 'date-time' },
+                      windowEnd: { type: 'string', format: 'date-time' },
+                    },
+                  },
+                },
+              },
+            }),
+            ...standardErrors,
+          },
+        },
+      },
       '/inbox': {
         get: {
           operationId: 'listInbox',

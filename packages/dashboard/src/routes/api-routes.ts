@@ -29,6 +29,7 @@ import {
   type Period,
 } from '../data/practice-metrics.js'
 import { currentPromises } from '../data/practice-promises.js'
+import { getSpikeAlerts } from '../data/spike-alerts.js'
 import {
   assertCanWrite,
   authOf,
@@ -186,6 +187,20 @@ export function apiRoutes(): Hono<DashboardEnv> {
         benchmark: b.benchmark,
       }))
     return c.json({ period: { from: period.from, to: period.to }, sort: key, ranking })
+  })
+
+  app.get('/alerts', async (c) => {
+    const auth = authOf(c)
+    const q = parse(inboxQuerySchema.pick({ practice: true }), c.req.query())
+    const { db, now } = c.var.services
+    const scope = scopeOf(auth, q.practice)
+    const alerts = await getSpikeAlerts(
+      db,
+      scope,
+      now(),
+      q.practice ? { practiceId: q.practice } : {},
+    )
+    return c.json({ alerts })
   })
 
   app.get('/inbox', async (c) => {

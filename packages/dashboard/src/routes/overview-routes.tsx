@@ -11,10 +11,11 @@ import {
   type PracticeSummary,
 } from '../data/practice-metrics.js'
 import { currentPromises } from '../data/practice-promises.js'
+import { getSpikeAlerts } from '../data/spike-alerts.js'
 import { authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { daysParam, lastDays } from '../http/period.js'
-import { Chart, KpiCard, PeriodPicker, toneFor } from '../views/components.js'
+import { Chart, KpiCard, PeriodPicker, SpikeAlerts, toneFor } from '../views/components.js'
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from '../views/format.js'
 
 /** A page that has not posted for this many days is flagged "set up but dead?". */
@@ -53,7 +54,7 @@ export function overviewRoutes(): Hono<DashboardEnv> {
     const days = daysParam(c.req.query('days'))
     const period = lastDays(days, now())
     const practices = auth.practices
-    const [board, promises] = await Promise.all([
+    const [board, promises, spikes] = await Promise.all([
       getPracticeRanking(
         db,
         auth.organisationId,
@@ -64,6 +65,11 @@ export function overviewRoutes(): Hono<DashboardEnv> {
         db,
         auth.organisationId,
         practices.map((p) => p.id),
+      ),
+      getSpikeAlerts(
+        db,
+        { organisationId: auth.organisationId, practiceIds: practices.map((p) => p.id) },
+        period.now,
       ),
     ])
     const sortParam = c.req.query('sort') ?? 'name'
@@ -199,6 +205,7 @@ export function overviewRoutes(): Hono<DashboardEnv> {
           last {days} days (a mention counts in the period it was created, even when the reply came
           later).
         </p>
+        <SpikeAlerts spikes={spikes} />
         {dead.length ? (
           <p class="notice notice-warn" role="status">
             Set up but dead? {dead.map(({ name }) => name).join(', ')}{' '}
@@ -309,10 +316,16 @@ export function overviewRoutes(): Hono<DashboardEnv> {
     const { db, now } = c.var.services
     const days = daysParam(c.req.query('days'))
     const period = lastDays(days, now())
-    const [[summary], charts, promises] = await Promise.all([
+    const [[summary], charts, promises, spikes] = await Promise.all([
       getPracticeSummaries(db, auth.organisationId, [practice.id], period),
       getPracticeCharts(db, auth.organisationId, practice.id, period),
       currentPromises(db, auth.organisationId, [practice.id]),
+      getSpikeAlerts(
+        db,
+        { organisationId: auth.organisationId, practiceIds: [practice.id] },
+        period.now,
+        { practiceId: practice.id },
+      ),
     ])
     const s = summary!
     const promise = promises.get(practice.id)
@@ -459,6 +472,7 @@ export function overviewRoutes(): Hono<DashboardEnv> {
           <a href={`/practices/${pid}/report`}>Monthly report</a>
           {auth.canWrite ? <a href={`/practices/${pid}/settings`}>Settings</a> : null}
         </nav>
+        <SpikeAlerts spikes={spikes} />
         {promise?.statement ? (
           <blockquote class="promise">
             <p>“{promise.statement}”</p>

@@ -154,3 +154,29 @@ export function Notice({ kind, children }: { kind: 'ok' | 'error'; children: Chi
     </p>
   )
 }
+
+/** Crisis alerts above a page: what spiked, where, against the usual daily count. */
+export function SpikeAlerts({
+  spikes,
+}: {
+  spikes: readonly {
+    practiceName: string
+    kind: 'negative' | 'total'
+    count: number
+    baselineMean: number
+  }[]
+}) {
+  if (spikes.length === 0) return null
+  return (
+    <div class="notice notice-error" role="alert">
+      <strong>Spike alert.</strong>{' '}
+      {spikes.map((s, i) => (
+        <span>
+          {i > 0 ? ' · ' : ''}
+          {s.practiceName}: {s.count} {s.kind === 'negative' ? 'negative mentions' : 'mentions'} in
+          the last 24 hours (usually {s.baselineMean.toFixed(1)} a day)
+        </span>
+      ))}
+    </div>
+  )
+}
