@@ -22,6 +22,23 @@ export interface PreparedText {
   elongated: boolean
 }
 
+/** A class rather than an object literal with a getter: cheaper to create on every mention. */
+class Prepared implements PreparedText {
+  #prepared: string | undefined
+  constructor(
+    readonly tokens: string[],
+    readonly lower: string,
+    readonly exclamations: number,
+    readonly shouting: boolean,
+    readonly elongated: boolean,
+  ) {}
+  /** Joined only when asked for: the default analyzer reads the tokens. */
+  get prepared(): string {
+    this.#prepared ??= this.tokens.join(' ')
+    return this.#prepared
+  }
+}
+
 /**
  * Lexicon phrases indexed by their first word, longest first, so joining them is one pass over
  * the tokens rather than a regex with hundreds of alternatives.
@@ -140,19 +157,7 @@ export function prepareText(text: string): PreparedText {
     s = s.replace(RECOMMEND_ENOUGH, 'recommend-enough')
   }
   const tokens = joinPhrases(s)
-  let prepared: string | undefined
-  return {
-    // Joined only when asked for: the default analyzer reads the tokens.
-    get prepared(): string {
-      prepared ??= tokens.join(' ')
-      return prepared
-    },
-    tokens,
-    lower,
-    exclamations,
-    shouting,
-    elongated,
-  }
+  return new Prepared(tokens, lower, exclamations, shouting, elongated)
 }
 
 function joinPhrases(s: string): string[] {
