@@ -4,8 +4,9 @@
  * whose labels add the health lexicon and whose scoring strategy handles negation scope,
  * intensifiers and dampeners, and contrast ("but").
  */
-import { createRequire } from 'node:module'
 import Sentiment from 'sentiment'
+// The package exposes its AFINN table only as a language file.
+import afinnLabels from 'sentiment/languages/en/labels.json' with { type: 'json' }
 import {
   CONTRAST_WORDS,
   EMOJI_SCORES,
@@ -49,14 +50,12 @@ export function phraseToken(phrase: string): string {
   return phrase.replace(/ /g, '-')
 }
 
-const require_ = createRequire(import.meta.url)
 const afinnPhrases: string[] = []
 
 function buildLabels(): Record<string, number> {
-  // The package exposes its AFINN table (with its emoji table merged in on load) only as a
-  // language file. Copy it: the package's `extras` option mutates that shared object, which is
-  // why extras are not used here.
-  const base = require_('sentiment/languages/en/labels.json') as Record<string, number>
+  // Copy the table: the package's `extras` option mutates shared label objects, which is why
+  // extras are not used here. (The package's emoji table is merged in by registerLanguage.)
+  const base = afinnLabels as Record<string, number>
   // NOTE: a plain object, not a null-prototype one: the package calls labels.hasOwnProperty.
   const labels: Record<string, number> = { ...base }
   // AFINN's multi-word entries ("fed up", "can't stand") can never match the package's
