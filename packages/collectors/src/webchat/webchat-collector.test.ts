@@ -154,10 +154,14 @@ testCollector({
           })
         ).status,
       ).toBe(200)
-      const dup = await handleWebhook(t.db, 'webchat', c.id, standard(question, { id: 'evt_q' }), {
-        collectors: lookup,
-      })
+      // The sender's retry of the same event (re-signed with a later timestamp) changes nothing…
+      const retry = standard(question, { id: 'evt_q', ts: Math.floor(NOW.getTime() / 1000) + 5 })
+      const dup = await handleWebhook(t.db, 'webchat', c.id, retry, { collectors: lookup })
       expect(JSON.parse(dup.body)).toMatchObject({ inserted: 0, unchanged: 1 })
+      // …and a byte-identical replay of a request already accepted is refused.
+      const replay = await handleWebhook(t.db, 'webchat', c.id, retry, { collectors: lookup })
+      expect(replay.status).toBe(401)
+      expect(JSON.parse(replay.body).error).toMatch(/replayed/)
       const q = await mention(c, 'msg_1')
       const a = await mention(c, 'msg_2')
       expect(q).toMatchObject({ direction: 'inbound', thread_key: 'chat:conv_1' })

@@ -3,7 +3,8 @@
  *
  * Two signing schemes are accepted, both HMAC-SHA256 compared in constant time, and both reject
  * timestamps more than `toleranceSeconds` (default 5 min) away from now, so a captured request
- * cannot be replayed later; within the window a replay is a duplicate, which ingestion ignores.
+ * cannot be replayed later; within the window each signature is accepted once (a byte-identical
+ * replay is refused), and a redelivered event is a duplicate, which ingestion ignores.
  * - Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>` over
  *   `${id}.${timestamp}.${body}`; a `whsec_` secret is base64-decoded first.
  * - Earshot simple: `x-earshot-timestamp` and `x-earshot-signature: sha256=<hex>` over
@@ -65,6 +66,7 @@ export function verifyWebchat(
   request: WebhookRequest,
   config: WebchatConfig,
   now: Date,
+  replay?: ReplayGuard,
 ): WebhookVerification {
   if (request.method.toUpperCase() !== 'POST')
     return { kind: 'rejected', status: 400, reason: 'only POST is accepted' }
@@ -93,25 +95,64 @@ export function verifyWebchat(
     const ok = standardSig
       .split(' ')
       .some((candidate) => candidate.startsWith('v1,') && safeEqual(candidate, expected))
-    return ok
-      ? { kind: 'verified' }
-      : { kind: 'rejected', status: 401, reason: 'webhook-signature does not match' }
+    if (!ok) return { kind: 'rejected', status: 401, reason: 'webhook-signature does not match' }
+    return firstUse(replay, `${id}.${timestamp}.${expected}`, timestamp, config, now)
   }
   const expected = signWebchatBody(secret, timestamp, request.body)
-  return safeEqual((simpleSig ?? '').trim().toLowerCase(), expected)
+  if (!safeEqual((simpleSig ?? '').trim().toLowerCase(), expected))
+    return { kind: 'rejected', status: 401, reason: 'x-earshot-signature does not match' }
+  return firstUse(replay, `${timestamp}.${expected}`, timestamp, config, now)
+}
+
+function firstUse(
+  replay: ReplayGuard | undefined,
+  key: string,
+  timestamp: number,
+  config: WebchatConfig,
+  now: Date,
+): WebhookVerification {
+  if (!replay) return { kind: 'verified' }
+  const fresh = replay.remember(key, (timestamp + config.toleranceSeconds) * 1000, now.getTime())
+  return fresh
     ? { kind: 'verified' }
-    : { kind: 'rejected', status: 401, reason: 'x-earshot-signature does not match' }
+    : { kind: 'rejected', status: 401, reason: 'replayed request: this signature was already used' }
+}
+
+/**
+ * Remembers signatures until their timestamp leaves the tolerance window, so a byte-identical
+ * request is accepted once. (Senders re-sign retries with a new timestamp, so genuine retries
+ * pass.) In-memory: each process keeps its own; outside the window the timestamp check applies.
+ */
+export class ReplayGuard {
+  readonly #seen = new Map<string, number>()
+  readonly #max: number
+  constructor(maxEntries = 100_000) {
+    this.#max = maxEntries
+  }
+  /** True the first time `key` is seen (before `expiresAt`); false for a replay. */
+  remember(key: string, expiresAt: number, now: number): boolean {
+    const until = this.#seen.get(key)
+    if (until !== undefined && until > now) return false
+    if (this.#seen.size >= this.#max) {
+      for (const [k, t] of this.#seen) if (t <= now) this.#seen.delete(k)
+      // Still full of live entries: forget the oldest rather than grow without bound.
+      if (this.#seen.size >= this.#max) this.#seen.delete(this.#seen.keys().next().value as string)
+    }
+    this.#seen.set(key, expiresAt)
+    return true
+  }
 }
 
 /** Creates the web chat / contact form collector (webhook only). */
 export function webchatCollector(options: WebchatCollectorOptions = {}): Collector<WebchatConfig> {
   const now = options.now ?? (() => new Date())
+  const replay = new ReplayGuard()
   return {
     platform: 'webchat',
     name: 'Web chat and contact forms',
     configSchema: webchatConfigSchema as z.ZodType<WebchatConfig>,
     webhook: {
-      verify: (request, config) => verifyWebchat(request, config, now()),
+      verify: (request, config) => verifyWebchat(request, config, now(), replay),
       parse: (body, channel) => parseWebchatEvent(body, channel),
     },
   }
