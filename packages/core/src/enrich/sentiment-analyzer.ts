@@ -4,9 +4,8 @@
  * whose labels add the health lexicon and whose scoring strategy handles negation scope,
  * intensifiers and dampeners, and contrast ("but").
  */
+import { createRequire } from 'node:module'
 import Sentiment from 'sentiment'
-// The package exposes its AFINN table only as a language file.
-import afinnLabels from 'sentiment/languages/en/labels.json' with { type: 'json' }
 import {
   CONTRAST_WORDS,
   EMOJI_SCORES,
@@ -51,11 +50,15 @@ export function phraseToken(phrase: string): string {
 }
 
 const afinnPhrases: string[] = []
+// The package exposes its AFINN table only as a language file. A JSON import would be neater,
+// but dev loaders choke on AFINN keys such as "protected"; `require` works in ESM (via
+// import.meta.url) and in the CJS build (where import.meta is empty: __filename).
+const requireHere = createRequire(import.meta.url ?? __filename)
 
 function buildLabels(): Record<string, number> {
   // Copy the table: the package's `extras` option mutates shared label objects, which is why
   // extras are not used here. (The package's emoji table is merged in by registerLanguage.)
-  const base = afinnLabels as Record<string, number>
+  const base = requireHere('sentiment/languages/en/labels.json') as Record<string, number>
   // NOTE: a plain object, not a null-prototype one: the package calls labels.hasOwnProperty.
   const labels: Record<string, number> = { ...base }
   // AFINN's multi-word entries ("fed up", "can't stand") can never match the package's
