@@ -234,4 +234,26 @@ describe('collectChannel', () => {
     expect(seen).toEqual({ sinceId: '42' })
     expect((await reload(channel)).checkpoint).toEqual({ sinceId: '43' })
   })
+  it('clears needs_reauth after a successful run but never un-pauses a paused channel', async () => {
+    const reauth = await newChannel()
+    const paused = await newChannel()
+    await db
+      .updateTable('channels')
+      .set({ status: 'needs_reauth' })
+      .where('id', '=', reauth.id)
+      .execute()
+    await db.updateTable('channels').set({ status: 'paused' }).where('id', '=', paused.id).execute()
+    await collectChannel(
+      db,
+      reauth,
+      scripted(() => [{ items: [], cursor: 1 }]),
+    )
+    await collectChannel(
+      db,
+      paused,
+      scripted(() => [{ items: [], cursor: 1 }]),
+    )
+    expect((await reload(reauth)).status).toBe('active')
+    expect((await reload(paused)).status).toBe('paused')
+  })
 })

@@ -208,7 +208,8 @@ export async function collectChannel(
   await db
     .updateTable('channels')
     .set({
-      status: 'active',
+      // A successful run clears error and needs_reauth, but never un-pauses a paused channel.
+      status: sql<string>`case when status = 'paused' then 'paused' else 'active' end`,
       last_success_at: finishedAt,
       next_poll_at: new Date(finishedAt.getTime() + interval),
     })
