@@ -75,8 +75,8 @@ const CURLY_QUOTES = /[’‘`´]/g
 const CLAUSE_PUNCTUATION = /[.!?;:,…\n\r()"]+|\s[-–—]+\s/g
 // What the package's tokenizer turns into spaces; removed here so the phrase matcher and the
 // package see the same words ("#waste of time" is "waste of time").
-const PACKAGE_STRIPPED = /[/#$%^&*{}=_`~]/g
-const WHITESPACE_RUNS = /\s\s+/g
+// One pass: those characters and any whitespace run become a single space.
+const PACKAGE_STRIPPED_OR_SPACE = /[\s/#$%^&*{}=_`~]+/g
 const ELONGATION = /([a-z])\1{2,}/g
 const CAPS_RUN = /[A-Z]{3}/
 const CAPS_WORD = /\b[A-Z][A-Z']{2,}\b/g
@@ -150,8 +150,7 @@ export function prepareText(text: string): PreparedText {
   if (elongated) s = s.replace(ELONGATION, '$1$1')
   s = s
     .replace(CLAUSE_PUNCTUATION, ` ${CLAUSE_BOUNDARY} `)
-    .replace(PACKAGE_STRIPPED, ' ')
-    .replace(WHITESPACE_RUNS, ' ')
+    .replace(PACKAGE_STRIPPED_OR_SPACE, ' ')
     .trim()
   if (s.includes('enough') || s.includes('more highly')) {
     s = s.replace(RECOMMEND_ENOUGH, 'recommend-enough')
