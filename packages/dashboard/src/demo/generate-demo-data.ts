@@ -305,7 +305,12 @@ function generatePractice(
       ? rng.chance(p.behaviour.replyRate)
       : category !== 'spam' &&
         rng.chance(p.behaviour.replyRate * (category === 'praise' ? 0.6 : 0.3))
-    const replyAt = answered ? replyTime(p, calendar, at, rng) : Number.POSITIVE_INFINITY
+    // The last day and a half is still being worked through: the inbox has pending and at-risk
+    // items whatever the time of day `earshot demo` runs.
+    const backlog =
+      nowMs - at < 36 * HOUR && p.behaviour.replyStyle !== 'fast-in-hours' && rng.chance(0.5)
+    const replyAt =
+      answered && !backlog ? replyTime(p, calendar, at, rng) : Number.POSITIVE_INFINITY
 
     // People who wait write again; one reply answers both.
     if (deservesReply(category) && replyAt - at > 2 * HOUR && rng.chance(0.18)) {
