@@ -20,7 +20,7 @@ import type { CollectorOptions } from '../collector-options.js'
 import { CollectorHttpError, isCollectorHttpError } from '../errors.js'
 import { createHttpClient, errorMessageOf, type ResponseClassifier } from '../http/http-client.js'
 import { parseRetryAfter, xRateLimitWait } from '../http/rate-limit-headers.js'
-import { requireTime } from '../util/parse-time.js'
+import { parseTime, requireTime } from '../util/parse-time.js'
 import { resolveSecret } from '../util/resolve-secret.js'
 
 /** Channel config of an X account. `externalAccountId` is the numeric user id. */
@@ -250,7 +250,11 @@ export function mapTweet(
     ? tweet.edit_history_tweet_ids.filter((x): x is string => typeof x === 'string')
     : []
   const originalId = history.length > 1 && history[0] ? history[0] : tweet.id
-  const versionTime = requireTime(tweet.created_at, 'created_at')
+  // Without tweet.fields=created_at (a misconfigured proxy, old captures) the id still dates it.
+  const versionTime =
+    parseTime(tweet.created_at) ??
+    snowflakeTime(tweet.id) ??
+    requireTime(tweet.created_at, 'created_at')
   // Edits get new ids; the original's time is encoded in its own id.
   const createdAt =
     originalId !== tweet.id ? (snowflakeTime(originalId) ?? versionTime) : versionTime
