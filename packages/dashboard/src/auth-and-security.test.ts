@@ -88,6 +88,26 @@ describe('sign-in and sessions', () => {
     expect(res.headers.get('strict-transport-security')).toContain('max-age=')
   })
 
+  it('keeps the sign-in form valid when the browser loads /login again (second tab, favicon redirect)', async () => {
+    const first = await w.app.request('/login')
+    const token = csrfFromHtml(await first.text())
+    const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
+    const again = await w.app.request('/login', { headers: { cookie } })
+    expect(csrfFromHtml(await again.text())).toBe(token)
+    const res = await w.app.request('/login', {
+      method: 'POST',
+      headers: { ...FORM, cookie: again.headers.getSetCookie()[0]!.split(';')[0]! },
+      body: form({ _csrf: token, email: 'admin@a.example', password: PASSWORD }),
+    })
+    expect(res.status).toBe(303)
+    const favicon = await w.app.request('/favicon.ico')
+    expect(favicon.status).toBe(301)
+    expect(favicon.headers.get('location')).toBe('/assets/favicon.svg')
+    expect((await w.app.request('/assets/favicon.svg')).headers.get('content-type')).toBe(
+      'image/svg+xml',
+    )
+  })
+
   it('refuses a wrong password without a session', async () => {
     const app = w.makeApp()
     const formPage = await app.request('/login')

@@ -35,6 +35,7 @@ function loadAssets(): Map<string, Asset> {
     ['chart.umd.js', join(chartDir, 'chart.umd.min.js'), 'application/javascript; charset=utf-8'],
     ['app.js', join(publicDir, 'app.js'), 'application/javascript; charset=utf-8'],
     ['app.css', join(publicDir, 'app.css'), 'text/css; charset=utf-8'],
+    ['favicon.svg', join(publicDir, 'favicon.svg'), 'image/svg+xml'],
   ]
   const assets = new Map<string, Asset>()
   for (const [name, path, type] of files) {
@@ -51,6 +52,8 @@ export function assetRoutes(): Hono<DashboardEnv> {
   cached ??= loadAssets()
   const assets = cached
   const app = new Hono<DashboardEnv>()
+  // Browsers ask for /favicon.ico on their own; answer it here rather than with a sign-in redirect.
+  app.get('/favicon.ico', (c) => c.redirect('/assets/favicon.svg', 301))
   app.get('/assets/:name', (c) => {
     const asset = assets.get(c.req.param('name'))
     if (!asset) return c.text('not found', 404)

@@ -73,7 +73,10 @@ export function authRoutes(options: AuthRoutesOptions): Hono<DashboardEnv> {
     status: 200 | 400 | 401 | 403 | 429,
     props: { next: string; email?: string; error?: string },
   ) => {
-    const token = randomSecret()
+    // Reuse a token the browser already holds: a second tab, or the browser's own favicon
+    // request landing on /login, must not invalidate the form already on screen.
+    const existing = getCookie(c, loginCookie)
+    const token = existing && /^[\w-]{43}$/.test(existing) ? existing : randomSecret()
     setCookie(c, loginCookie, token, {
       httpOnly: true,
       sameSite: 'Lax',

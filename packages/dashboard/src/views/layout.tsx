@@ -82,6 +82,7 @@ export const layout = jsxRenderer<DashboardEnv>(
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="referrer" content="same-origin" />
           <title>{`${title} · Earshot`}</title>
+          <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/assets/app.css" />
           {charts ? <script src="/assets/chart.umd.js" defer /> : null}
           <script src="/assets/app.js" defer />
