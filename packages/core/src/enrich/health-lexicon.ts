@@ -301,6 +301,8 @@ export const HEALTH_PHRASES: Readonly<Record<string, number>> = {
   'felt like': 0,
   'seems like': 0,
   'would like': 0,
+  'pap smear': 0,
+  'smear test': 0,
   'hell yeah': 2,
   'hell yes': 2,
   'not cool': -2,

@@ -25,6 +25,7 @@ describe('triage: questions', () => {
     'Does Dr. Patel do vasectomies or is that a referral thing',
     'Is it $50 for students or did that change',
     'do yous do bulk billing for concession card holders',
+    'Hi, just checking you received my referral from the hospital',
   ])('needs a reply without a question mark: %s', (text) => {
     const r = triage(mention(text))
     expect(r.needsReply).toBe(true)
@@ -51,6 +52,7 @@ describe('triage: booking and call-backs', () => {
     "I'm running 10 minutes late for my appointment, sorry",
     'can you squeeze me in this week for a clean',
     "I'd like an appointment for a skin check please",
+    'need a pap smear appt with a female dr asap',
   ])('%s', (text) => {
     const r = triage(mention(text))
     expect(r.category).toBe('booking')
@@ -79,6 +81,7 @@ describe('triage: complaints', () => {
     "I've been sitting here for 45 mins past my appointment time, is this normal for you guys?",
     'why is your phone line always engaged. every single day',
     "it's not rocket science to call people back",
+    "@CityGP I've left 3 voicemails. Please respond.",
     "how do you lose someone's xrays",
     'Great doctor, shame it takes a month to see him',
     'Dr was running late which is fine but nobody bothered to tell us for an hour',
@@ -108,6 +111,7 @@ describe('triage: clinical and urgent', () => {
     'my knee is clicking again after the rehab exercises, should I stop doing them',
     'Should I still come in for my cleaning if I have a cold?',
     'is swelling on day 3 after wisdom teeth normal?',
+    'I think I sprained my ankle playing netball, should I ice it or come in',
   ])('clinical question: %s', (text) => {
     const r = triage(mention(text, { kind: 'message' }))
     expect(r.category).toBe('clinical')
@@ -191,6 +195,7 @@ describe('triage: spam, friend tags and chatter', () => {
     'Tom Baker',
     '@jess_m this is where I got my teeth done 😍',
     '😂😂😂',
+    'who else is here from tiktok',
     'first comment yay',
   ])('chatter: %s', (text) => {
     const r = triage(mention(text, { platform: 'instagram' }))
