@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ChannelRow } from '@earshot/core'
 import { describe, expect, it } from 'vitest'
-import { collectChannel, toCollectorChannel } from '../run/core-loop.js'
+import { collectChannel } from '../run/core-loop.js'
 import { handleWebhook } from '../run/handle-webhook.js'
 import { testCollector } from '../testing/test-collector.js'
 import {
@@ -18,7 +18,7 @@ import {
   PAGE_ID,
   PAGE_TOKEN,
 } from './__fixtures__/graph-api.js'
-import { facebookCollector, parseFacebookWebhook } from './facebook-collector.js'
+import { facebookCollector, mapComment, parseFacebookWebhook } from './facebook-collector.js'
 import { metaSignature } from './graph-api.js'
 
 const REFERENCE = fileURLToPath(
@@ -427,10 +427,16 @@ describe.runIf(existsSync(REFERENCE))(
       const page = JSON.parse(read('graph-comments-stream-page1-with-page-replies.json')) as {
         data: Record<string, unknown>[]
       }
-      const collector = facebookCollector()
-      expect(collector.platform).toBe('facebook')
       expect(page.data.length).toBeGreaterThan(0)
-      expect(toCollectorChannel).toBeTypeOf('function')
+      // Without ids a comment cannot be stored idempotently: each is a clear reject, never a guess.
+      for (const comment of page.data)
+        expect(() => mapComment(comment, 'post', channel)).toThrow(/comment without id/)
+      // With the ids a Page token gets back, the same items map (message, time, reply nesting).
+      const withIds = page.data.map((c, i) => ({ ...c, id: `post_${i}` }))
+      const mapped = withIds.map((c) => mapComment(c, 'post', channel))
+      expect(mapped.every((m) => m.createdAt instanceof Date && typeof m.text === 'string')).toBe(
+        true,
+      )
     })
   },
 )
