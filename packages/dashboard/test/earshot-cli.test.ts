@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -259,6 +259,46 @@ describe('serve with the embedded database', () => {
   })
 })
 
+describe('earshot demo', () => {
+  it('generates the demo on first run, serves it with the demo login, and reuses it next time', async () => {
+    const dir = join(cwd, 'demo')
+    const io = testIo({ cwd })
+    const running = runCli(['demo', '--data', dir, '--port', '0', '--scale', '0.05'], io)
+    const url = await waitFor(
+      () => io.out().match(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//)?.[1],
+      120_000,
+    )
+    expect(io.err()).toMatch(
+      /Generated [\d,]+ mentions for 4 practices on 14 channels in [\d.]+ s\./,
+    )
+    expect(io.out()).toContain('Sign in:   demo@example.com / earshot-demo')
+    const login = await fetch(`${url}/login`)
+    expect(login.status).toBe(200)
+    io.stop()
+    expect(await running).toBe(0)
+
+    const second = testIo({ cwd })
+    const again = runCli(['demo', '--data', dir, '--port', '0'], second)
+    await waitFor(() => second.out().match(/Earshot dashboard: /)?.[0], 60_000)
+    expect(second.err()).toContain('Using the existing demo data')
+    second.stop()
+    expect(await again).toBe(0)
+  }, 180_000)
+
+  it('refuses a data folder that holds other data, and --reset of a folder that is not a database', async () => {
+    const other = testIo({ cwd })
+    expect(await runCli(['demo', '--data', join(cwd, 'data'), '--port', '0'], other)).toBe(1)
+    expect(other.err()).toContain('holds other data')
+    const notDb = join(cwd, 'documents')
+    mkdirSync(notDb)
+    writeFileSync(join(notDb, 'thesis.txt'), 'precious')
+    const reset = testIo({ cwd })
+    expect(await runCli(['demo', '--data', notDb, '--reset'], reset)).toBe(1)
+    expect(reset.err()).toContain('refusing to reset')
+    expect(existsSync(join(notDb, 'thesis.txt'))).toBe(true)
+  })
+})
+
 describe('earshot classify', () => {
   it('triages JSON lines from stdin with core’s rules', async () => {
     const stdin = `${JSON.stringify({ text: 'do you bulk bill on saturdays', id: 'a' })}\n${JSON.stringify({ text: 'Best dentist ever 😍', id: 'b' })}\n`
@@ -282,7 +322,7 @@ describe('earshot classify', () => {
   })
 })
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const started = Date.now()
   for (;;) {
     const value = probe()

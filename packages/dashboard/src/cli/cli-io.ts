@@ -12,8 +12,8 @@ export interface CliIo {
   env: Record<string, string | undefined>
   cwd: string
   /**
-   * Resolves when the user asks a long-running command (serve, demo, collect) to stop. Default:
-   * the process's SIGINT/SIGTERM; tests pass their own.
+   * Aborted when a long-running command (serve, demo, collect) should stop. Without it, those
+   * commands stop on the process's SIGINT/SIGTERM; tests pass their own.
    */
   stopSignal?: AbortSignal
 }

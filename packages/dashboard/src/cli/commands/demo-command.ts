@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely'
 import { DEMO_ORGANISATION, DEMO_PASSWORD, DEMO_USERS } from '../../demo/demo-practices.js'
 import { seedDemo } from '../../demo/seed-demo.js'
 import type { CliCommand } from '../cli-command.js'
-import { CliError } from '../cli-error.js'
+import { CliError, EXIT_USAGE } from '../cli-error.js'
 import { println } from '../cli-io.js'
 import { openCliDatabase } from '../open-cli-database.js'
 import { parseCommandArgs, parsePort } from '../parse-command-args.js'
@@ -33,6 +33,7 @@ Options:
   --port N     Port (default: $PORT or ${DEFAULT_PORT})
   --reset      Delete the folder's demo database and generate it again (with today's dates)
   --seed S     Random seed for the generated data (default 2026)
+  --scale X    Volume of generated mentions relative to the default (e.g. 0.2 for a quick look)
   -h, --help   Show this help`,
   async run(args, io) {
     const { values } = parseCommandArgs('demo', args, {
@@ -40,6 +41,7 @@ Options:
       port: { type: 'string' },
       reset: { type: 'boolean' },
       seed: { type: 'string' },
+      scale: { type: 'string' },
     })
     if (values.help) return printUsage(io, this.usage)
     const port = parsePort(
@@ -47,6 +49,13 @@ Options:
       DEFAULT_PORT,
       values.port ? '--port' : 'PORT',
     )
+    const scale = values.scale === undefined ? 1 : Number(values.scale)
+    if (!(scale > 0 && scale <= 10)) {
+      throw new CliError(
+        `--scale must be a number above 0 and at most 10, got "${values.scale}"`,
+        EXIT_USAGE,
+      )
+    }
     const dir = resolve(io.cwd, values.data ?? DEFAULT_DEMO_DIR)
     if (values.reset) resetDataFolder(dir)
     const target = { kind: 'embedded' as const, dir, display: `embedded database in ${dir}` }
@@ -54,6 +63,13 @@ Options:
     const database = await openCliDatabase(target, { create: true })
     try {
       const state = await demoState(database.db)
+      if (state === 'foreign') {
+        throw new CliError(
+          `${dir} holds other data, not the demo's`,
+          undefined,
+          'Point --data at a new folder for the demo; use `earshot serve` for your own data.',
+        )
+      }
       if (state === 'partial') {
         throw new CliError(
           `the demo database in ${dir} is incomplete (an earlier run was interrupted)`,
@@ -72,6 +88,7 @@ Options:
               : values.seed
         const result = await seedDemo(database.db, {
           ...(seed !== undefined ? { seed } : {}),
+          scale,
           onProgress: (done, total) => bar.update(done, total),
         })
         bar.finish()
@@ -104,14 +121,22 @@ Options:
   },
 }
 
-/** `empty`: nothing seeded; `complete`: the demo users exist (they are written last); `partial`: in between. */
-async function demoState(db: Kysely<Database>): Promise<'empty' | 'partial' | 'complete'> {
+/**
+ * `empty`: nothing seeded; `complete`: the demo users exist (they are written last); `partial`:
+ * in between; `foreign`: someone else's data, which the demo must not mix into.
+ */
+async function demoState(
+  db: Kysely<Database>,
+): Promise<'empty' | 'partial' | 'complete' | 'foreign'> {
   const org = await db
     .selectFrom('organisations')
     .select('id')
     .where('id', '=', DEMO_ORGANISATION.id)
     .executeTakeFirst()
-  if (!org) return 'empty'
+  if (!org) {
+    const other = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst()
+    return other ? 'foreign' : 'empty'
+  }
   const user = await db
     .selectFrom('users')
     .select('id')
