@@ -1,6 +1,7 @@
 /**
- * @module The slice of @earshot/core the dashboard uses, imported in one place so the
- * dependency surface is visible at a glance.
+ * @module The vocabulary, repositories and types of @earshot/core the dashboard shares across
+ * its files. The query functions (getMetrics, listInbox, searchMentions …) are imported by the
+ * data/ adapters that wrap them.
  */
 export {
   CATEGORIES,
