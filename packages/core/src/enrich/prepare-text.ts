@@ -104,7 +104,6 @@ const WAIT_WORDS = [
   'queued',
   'late',
   'delayed',
-  ,
   'waitlist',
   'waitlisted',
 ]
