@@ -86,6 +86,19 @@ describe('sign-in and sessions', () => {
     expect(cookie).toMatch(/Secure/i)
     expect(cookie).toMatch(/HttpOnly/i)
     expect(res.headers.get('strict-transport-security')).toContain('max-age=')
+    // The secure session works and signs out, clearing the prefixed cookie.
+    const session = cookie!.split(';')[0]!
+    const home = await app.request('/', { headers: { cookie: session } })
+    expect(home.status).toBe(200)
+    const csrf = csrfFromHtml(await home.text())
+    const out = await app.request('/logout', {
+      method: 'POST',
+      headers: { ...FORM, cookie: session },
+      body: form({ _csrf: csrf }),
+    })
+    expect(out.status).toBe(303)
+    expect(out.headers.getSetCookie().join('\n')).toMatch(/__Host-earshot_session=;.*Max-Age=0/)
+    expect((await app.request('/', { headers: { cookie: session } })).status).toBe(303)
   })
 
   it('keeps the sign-in form valid when the browser loads /login again (second tab, favicon redirect)', async () => {
