@@ -34,6 +34,9 @@ import { capitalise, formatDateTime, formatDuration, humanise, safeHref } from '
 import { parseLocalDateTime, toLocalDateTimeInput } from '../views/zoned-time.js'
 import { localPath } from './safe-redirect.js'
 
+/** The inbox page shows at most this many items (the most urgent first). */
+const INBOX_LIMIT = 500
+
 const NOTICES: Record<string, string> = {
   'handled-elsewhere': 'Recorded as handled elsewhere.',
   'no-reply-needed': 'Marked as needing no reply.',
@@ -173,7 +176,7 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const now = clock()
     const practiceId = c.req.query('practice') || undefined
     const scope = scopeOf(auth, practiceId)
-    const items = await listInboxItems(db, scope, now)
+    const items = await listInboxItems(db, scope, now, { limit: INBOX_LIMIT })
     const notice = NOTICES[c.req.query('notice') ?? '']
     const back = practiceId ? `/inbox?practice=${encodeURIComponent(practiceId)}` : '/inbox'
     const counts = { breached: 0, at_risk: 0, pending: 0 }
@@ -213,6 +216,11 @@ export function mentionRoutes(): Hono<DashboardEnv> {
             </>
           ) : null}
         </p>
+        {items.length >= INBOX_LIMIT ? (
+          <p class="muted">
+            Showing the {INBOX_LIMIT} most urgent; filter by practice to see the rest.
+          </p>
+        ) : null}
         <ol class="inbox">
           {items.map((item) => (
             <li class={`inbox-item status-${item.status ?? 'none'}`}>
