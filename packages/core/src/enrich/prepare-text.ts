@@ -91,7 +91,8 @@ const RECOMMEND_ENOUGH =
 const WAIT_QUANTITY =
   /\b(?:\d+|an?|one|two|three|four|five|six)\s*(?:more\s+)?(?:hours?|hrs?|mins?|minutes|days|weeks?|months?)\b/
 // "running 10 mins late for my appointment": the writer is late; nobody waited on them.
-const WRITER_LATE = /\blate for (?:my|our|his|her|the)\b/
+const WRITER_LATE =
+  /\blate for (?:my|our|his|her|the)\b|\b(?:i'?ll|i will|i'?m|i am|i might|we will|we'?ll) (?:be )?(?:running )?(?:\w+ ){0,3}?late\b/
 const WAIT_WORDS = [
   'wait',
   'waiting',

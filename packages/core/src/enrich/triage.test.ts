@@ -52,6 +52,7 @@ describe('triage: booking and call-backs', () => {
     "I'm running 10 minutes late for my appointment, sorry",
     'can you squeeze me in this week for a clean',
     "I'd like an appointment for a skin check please",
+    "Hi, my appointment is at 2 but I'll be a few minutes late, traffic is bad",
     'need a pap smear appt with a female dr asap',
   ])('%s', (text) => {
     const r = triage(mention(text))
@@ -84,6 +85,8 @@ describe('triage: complaints', () => {
     "@CityGP I've left 3 voicemails. Please respond.",
     "Honestly expected better. Doctor didn't even look up from the screen.",
     'Third cancellation this month. I give up.',
+    'Rang at 8:01 and all appointments were gone. Every day this week.',
+    'Do better.',
     'Been on the waitlist for 4 months now. Not good.',
     'Why do I have to pay for a letter that the doctor wrote wrong in the first place',
     "how do you lose someone's xrays",
@@ -188,6 +191,7 @@ describe('triage: spam, friend tags and chatter', () => {
     'Make $$$ from home with this one simple trick',
     'Hi there! I can get you 1000+ 5 star Google reviews, message me',
     'follow me for daily motivation 🔥',
+    'ATTENTION: Your page will be deleted. Verify your account here',
     'Hey check out my new whitening kit, DM for 20% off',
   ])('spam: %s', (text) => {
     const r = triage(mention(text))
@@ -212,6 +216,7 @@ describe('triage: spam, friend tags and chatter', () => {
     expect(triage(mention('Jess Taylor this is where I go')).category).toBe('chatter')
     expect(triage(mention('Dr James is an absolute legend')).category).toBe('praise')
     expect(triage(mention('Bec Harris remember this place?')).category).toBe('chatter')
+    expect(triage(mention('@Nat did you end up going')).category).toBe('chatter')
   })
 
   it('still answers a friend tag that asks the practice something', () => {
@@ -294,6 +299,7 @@ describe('triage: feedback', () => {
     'would be nice to get an sms when the doctor is running late',
     'Would love to see more evening appointments for working parents',
     'Might be good to have a water fountain in the waiting room, it gets hot',
+    'The lift has been out of order for a week, hard for the elderly patients',
     'Your Google Maps pin is in the wrong spot btw',
     'Love you guys but please fix the online booking, it keeps crashing',
     'great service but the chairs in the waiting room are really uncomfortable',

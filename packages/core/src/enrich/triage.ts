@@ -68,7 +68,8 @@ const PRAISE_TARGET =
 const WORD = /[a-z]+/g
 const wordCount = (s: string): number => s.match(WORD)?.length ?? 0
 const TITLE_DOT = /\b(dr|mr|mrs|ms|prof|st|vs|approx|appt|no)\./g
-const WRITER_LATE = /\blate for (?:my|our|his|her|the)\b/
+const WRITER_LATE =
+  /\blate for (?:my|our|his|her|the)\b|\b(?:ill|i will|im|i am|i might|we will|well) (?:be )?(?:running )?(?:\w+ ){0,3}?late\b/
 const APOSTROPHE_HINT = /['’‘`´]/
 const APOSTROPHES = /['’‘`´]/g
 const WHITESPACE_RUN = /\s\s|[\t\n\r\f\v]/
@@ -232,7 +233,8 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     return finish('feedback')
   }
   const negative = senti.label === 'negative' && senti.score <= -0.3
-  if (senti.score <= -0.5 && SERVICE.test(norm)) {
+  // Unhappy about their own lateness ("I'll be late, traffic is bad") is not a complaint.
+  if (senti.score <= -0.5 && SERVICE.test(norm) && !WRITER_LATE.test(norm)) {
     reasons.push('negative about the service')
     return finish('complaint')
   }
