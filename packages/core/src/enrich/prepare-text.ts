@@ -89,7 +89,7 @@ const SARCASM_EMOJI = /🙄|🙃/u
 const RECOMMEND_ENOUGH =
   /\b(?:cant|cannot|couldnt|could not|can not) (?:recommend|say enough good things|speak highly enough|praise)(?: [a-z]+){0,4} (?:enough|more highly)\b|\b(?:cant|cannot|couldnt|could not|can not) say enough good things\b/g
 const WAIT_QUANTITY =
-  /\b(?:\d+|an?|one|two|three|four|five|six)\s*(?:more\s+)?(?:hours?|hrs?|mins?|minutes|days|weeks?|months?)\b/
+  /\b(?:(?:\d+|an?|one|two|three|four|five|six)\s*(?:more\s+)?(?:hours?|hrs?|mins?|minutes|days|weeks?|months?)|all (?:morning|day|afternoon|week)|forever|for ages)\b/
 // "running 10 mins late for my appointment": the writer is late; nobody waited on them.
 const WRITER_LATE =
   /\blate for (?:my|our|his|her|the)\b|\b(?:i'?ll|i will|i'?m|i am|i might|we will|we'?ll) (?:be )?(?:running )?(?:\w+ ){0,3}?late\b/

@@ -26,6 +26,7 @@ describe('triage: questions', () => {
     'Is it $50 for students or did that change',
     'do yous do bulk billing for concession card holders',
     'Hi, just checking you received my referral from the hospital',
+    "If I'm on a health care card is it free",
   ])('needs a reply without a question mark: %s', (text) => {
     const r = triage(mention(text))
     expect(r.needsReply).toBe(true)
@@ -53,6 +54,7 @@ describe('triage: booking and call-backs', () => {
     'can you squeeze me in this week for a clean',
     "I'd like an appointment for a skin check please",
     "Hi, my appointment is at 2 but I'll be a few minutes late, traffic is bad",
+    'Looking for an appointment for a dental cleaning sometime next week',
     'need a pap smear appt with a female dr asap',
   ])('%s', (text) => {
     const r = triage(mention(text))
@@ -87,6 +89,7 @@ describe('triage: complaints', () => {
     'Third cancellation this month. I give up.',
     'Rang at 8:01 and all appointments were gone. Every day this week.',
     'Do better.',
+    'Waited all morning for a call that never came',
     'Been on the waitlist for 4 months now. Not good.',
     'Why do I have to pay for a letter that the doctor wrote wrong in the first place',
     "how do you lose someone's xrays",
@@ -300,6 +303,7 @@ describe('triage: feedback', () => {
     'Would love to see more evening appointments for working parents',
     'Might be good to have a water fountain in the waiting room, it gets hot',
     'The lift has been out of order for a week, hard for the elderly patients',
+    'Your online form asks for my Medicare number twice, bit annoying',
     'Your Google Maps pin is in the wrong spot btw',
     'Love you guys but please fix the online booking, it keeps crashing',
     'great service but the chairs in the waiting room are really uncomfortable',
