@@ -8,6 +8,14 @@
 
 // Calendar, durations, promise, SLA
 export * from './calendar/index.js'
+export {
+  type CollectChannelOptions,
+  type CollectChannelResult,
+  type CollectChannelStatus,
+  canonicalJson,
+  collectChannel,
+  toCollectorChannel,
+} from './collector/collect-channel.js'
 // Collectors (the interface; implementations live in @earshot/collectors)
 export type {
   Collector,

@@ -149,6 +149,43 @@ for (const database of testDatabases()) {
       expect(Number(count.n)).toBe(1)
     })
 
+    it('keeps the first creation time when an edit arrives with a later one', async () => {
+      const { org, channel } = await sydneyPractice(handle.db)
+      await ingest(
+        handle.db,
+        [
+          comment(channel.id, 'q1', '2026-11-24T00:00:00Z', 'open today?'),
+          comment(channel.id, 'r1', '2026-11-24T00:30:00Z', 'Yes until 6', {
+            thread: 'q1',
+            byPage: true,
+          }),
+        ],
+        opts,
+      )
+      // The platform reports the edited reply with its update time as its creation time.
+      await ingest(
+        handle.db,
+        [
+          comment(channel.id, 'r1', '2026-11-25T09:00:00Z', 'Yes, until 6pm', {
+            thread: 'q1',
+            byPage: true,
+            editedAt: '2026-11-25T09:00:00Z',
+          }),
+        ],
+        opts,
+      )
+      const [link] = await links(org.id)
+      expect(link).toMatchObject({ outbound: 'r1', outcome: 'met', wall_ms: 30 * 60_000 })
+      const reply = await handle.db
+        .selectFrom('mentions')
+        .selectAll()
+        .where('organisation_id', '=', org.id)
+        .where('external_id', '=', 'r1')
+        .executeTakeFirstOrThrow()
+      expect(reply.text).toBe('Yes, until 6pm')
+      expect(new Date(reply.created_at).toISOString()).toBe('2026-11-24T00:30:00.000Z')
+    })
+
     it('links a reply ingested before its question once the question arrives', async () => {
       const { org, channel } = await sydneyPractice(handle.db)
       await ingest(

@@ -1,7 +1,5 @@
 /**
- * @module The loop core owns (`collectChannel`), re-exported for this package. It lives in
- * packages/core/src/collector/collect-channel.ts; until @earshot/core's index exports it, this
- * module reaches it by path (tests and tsx read source, so both resolve to the same file).
+ * @module The loop core owns (`collectChannel`), re-exported for this package's users.
  */
 export {
   type CollectChannelOptions,
@@ -10,4 +8,4 @@ export {
   canonicalJson,
   collectChannel,
   toCollectorChannel,
-} from '../../../core/src/collector/collect-channel.js'
+} from '@earshot/core'

@@ -261,6 +261,13 @@ function applyItem(
   }
   const merged = rehash({
     ...incoming,
+    // A mention was written when it was first written: an edit delivered with a later creation
+    // time (an owner reply's update time, a webhook that only knows its delivery time) must
+    // not move the clock. The earliest wins, whatever the arrival order.
+    created_at:
+      existing.is_tombstone || incoming.created_at < existing.created_at
+        ? incoming.created_at
+        : existing.created_at,
     // A deletion is final, whichever delivery carried it.
     deleted_at: incoming.deleted_at ?? existing.deleted_at,
     // Keep the enrichment until the thread pass decides whether it must change.
