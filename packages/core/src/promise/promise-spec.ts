@@ -27,7 +27,13 @@ export const promiseTargetSchema = z
     try {
       const parsed = parseDuration(t.duration)
       const clock = t.clock ?? parsed.clock ?? 'business'
-      return { name: t.name ?? describeTarget(t.filter), filter: t.filter, durationMs: parsed.ms, clock, duration: t.duration }
+      return {
+        name: t.name ?? describeTarget(t.filter),
+        filter: t.filter,
+        durationMs: parsed.ms,
+        clock,
+        duration: t.duration,
+      }
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message, path: ['duration'] })
       return z.NEVER
@@ -45,7 +51,9 @@ export const promiseSpecSchema = z.object({
   /** Whether instant replies / away messages count as responses (default: they do not). */
   countAutoReplies: z.boolean().default(false),
   /** Outbound texts matching any of these (case-insensitive regular expressions) are treated as auto-replies. */
-  autoReplyPatterns: z.array(z.string().max(200).refine(isValidRegExp, 'not a valid regular expression')).default([]),
+  autoReplyPatterns: z
+    .array(z.string().max(200).refine(isValidRegExp, 'not a valid regular expression'))
+    .default([]),
 })
 export type PromiseSpec = z.input<typeof promiseSpecSchema>
 export type ParsedPromiseSpec = z.output<typeof promiseSpecSchema>
@@ -60,14 +68,22 @@ export function selectTarget(
     const f = target.filter
     if (f.platforms && !f.platforms.includes(mention.platform as never)) continue
     if (f.kinds && !f.kinds.includes(mention.kind as never)) continue
-    if (f.categories && (mention.category === null || !f.categories.includes(mention.category as never))) continue
+    if (
+      f.categories &&
+      (mention.category === null || !f.categories.includes(mention.category as never))
+    )
+      continue
     return { index, target }
   }
   return null
 }
 
 function describeTarget(filter: z.output<typeof targetFilterSchema>): string {
-  const parts = [filter.platforms?.join('/'), filter.kinds?.join('/'), filter.categories?.join('/')].filter(Boolean)
+  const parts = [
+    filter.platforms?.join('/'),
+    filter.kinds?.join('/'),
+    filter.categories?.join('/'),
+  ].filter(Boolean)
   return parts.length ? parts.join(' · ') : 'everything'
 }
 
