@@ -63,7 +63,12 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     else io.stopSignal.addEventListener('abort', () => void server.close(), { once: true })
   }
   println(io.stdout, '')
-  println(io.stdout, `  Earshot dashboard: ${server.url}/`)
+  // 0.0.0.0 and :: are where it listens, not addresses a browser can open.
+  const wildcard = server.host === '0.0.0.0' || server.host === '::'
+  const shown = wildcard
+    ? `http://127.0.0.1:${server.port}/ (listening on all interfaces)`
+    : `${server.url}/`
+  println(io.stdout, `  Earshot dashboard: ${shown}`)
   for (const line of options.banner ?? []) println(io.stdout, `  ${line}`)
   println(io.stdout, '')
   println(io.stdout, '  Press Ctrl+C to stop.')
