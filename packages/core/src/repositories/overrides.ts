@@ -51,7 +51,7 @@ export async function recordOverride(
       throw new EarshotError('NOT_FOUND', `no inbound mention ${o.mentionId}`)
     if (o.practiceIds) q = q.where('practice_id', 'in', o.practiceIds)
     const mention = await q.executeTakeFirst()
-    if (!mention || mention.direction !== 'inbound')
+    if (mention?.direction !== 'inbound')
       throw new EarshotError('NOT_FOUND', `no inbound mention ${o.mentionId}`)
     if (
       o.handledAt?.getTime() !== undefined &&
