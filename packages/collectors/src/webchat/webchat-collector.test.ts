@@ -16,11 +16,16 @@ const lookup = (platform: string) => (platform === 'webchat' ? (collector as nev
 
 function standard(
   body: string,
-  { id = 'evt_1', ts = Math.floor(NOW.getTime() / 1000), secret = SECRET } = {},
+  {
+    id = 'evt_1',
+    ts = Math.floor(NOW.getTime() / 1000),
+    secret = SECRET,
+    url = '/hooks/webchat',
+  } = {},
 ) {
   return {
     method: 'POST',
-    url: '/hooks/webchat',
+    url,
     headers: new Headers({
       'webhook-id': id,
       'webhook-timestamp': String(ts),
@@ -142,20 +147,36 @@ testCollector({
       )
       expect(
         (
-          await handleWebhook(t.db, 'webchat', c.id, standard(question, { id: 'evt_q' }), {
-            collectors: lookup,
-          })
+          await handleWebhook(
+            t.db,
+            'webchat',
+            c.id,
+            standard(question, { id: 'evt_q', url: `/hooks/webchat/${c.id}` }),
+            {
+              collectors: lookup,
+            },
+          )
         ).status,
       ).toBe(200)
       expect(
         (
-          await handleWebhook(t.db, 'webchat', c.id, standard(answer, { id: 'evt_a' }), {
-            collectors: lookup,
-          })
+          await handleWebhook(
+            t.db,
+            'webchat',
+            c.id,
+            standard(answer, { id: 'evt_a', url: `/hooks/webchat/${c.id}` }),
+            {
+              collectors: lookup,
+            },
+          )
         ).status,
       ).toBe(200)
       // The sender's retry of the same event (re-signed with a later timestamp) changes nothing…
-      const retry = standard(question, { id: 'evt_q', ts: Math.floor(NOW.getTime() / 1000) + 5 })
+      const retry = standard(question, {
+        id: 'evt_q',
+        ts: Math.floor(NOW.getTime() / 1000) + 5,
+        url: `/hooks/webchat/${c.id}`,
+      })
       const dup = await handleWebhook(t.db, 'webchat', c.id, retry, { collectors: lookup })
       expect(JSON.parse(dup.body)).toMatchObject({ inserted: 0, unchanged: 1 })
       // …and a byte-identical replay of a request already accepted is refused.

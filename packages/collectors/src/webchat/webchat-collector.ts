@@ -96,12 +96,28 @@ export function verifyWebchat(
       .split(' ')
       .some((candidate) => candidate.startsWith('v1,') && safeEqual(candidate, expected))
     if (!ok) return { kind: 'rejected', status: 401, reason: 'webhook-signature does not match' }
-    return firstUse(replay, `${id}.${timestamp}.${expected}`, timestamp, config, now)
+    return firstUse(
+      replay,
+      `${endpoint(request)} ${id}.${timestamp}.${expected}`,
+      timestamp,
+      config,
+      now,
+    )
   }
   const expected = signWebchatBody(secret, timestamp, request.body)
   if (!safeEqual((simpleSig ?? '').trim().toLowerCase(), expected))
     return { kind: 'rejected', status: 401, reason: 'x-earshot-signature does not match' }
-  return firstUse(replay, `${timestamp}.${expected}`, timestamp, config, now)
+  return firstUse(replay, `${endpoint(request)} ${timestamp}.${expected}`, timestamp, config, now)
+}
+
+// Replays are refused per endpoint (each channel has its own URL): the same signed bytes sent
+// to another channel's URL are that channel's business, and its own secret decides.
+function endpoint(request: WebhookRequest): string {
+  try {
+    return new URL(request.url).pathname
+  } catch {
+    return request.url
+  }
 }
 
 function firstUse(
