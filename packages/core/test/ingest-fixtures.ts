@@ -89,3 +89,32 @@ export function comment(
     ...(options.isAutoReply ? { isAutoReply: true } : {}),
   }
 }
+
+/** Every response link of an organisation, addressed by external ids, in inbound order. */
+export function linkRows(db: Kysely<Database>, organisationId: string) {
+  return db
+    .selectFrom('response_links as l')
+    .innerJoin('mentions as i', (j) =>
+      j.onRef('i.organisation_id', '=', 'l.organisation_id').onRef('i.id', '=', 'l.inbound_id'),
+    )
+    .leftJoin('mentions as o', (j) =>
+      j.onRef('o.organisation_id', '=', 'l.organisation_id').onRef('o.id', '=', 'l.outbound_id'),
+    )
+    .select([
+      'i.external_id as inbound',
+      'o.external_id as outbound',
+      'l.outcome',
+      'l.exempt_reason',
+      'l.needs_reply',
+      'l.due_at',
+      'l.at_risk_at',
+      'l.business_ms',
+      'l.wall_ms',
+      'l.response_source',
+      'l.explanation',
+      'l.clock_started_at',
+    ])
+    .where('l.organisation_id', '=', organisationId)
+    .orderBy('i.external_id')
+    .execute()
+}

@@ -4,7 +4,7 @@ import { ingest } from '../src/ingest/ingest.js'
 import { getMetrics } from '../src/metrics/get-metrics.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
-import { sydneyPractice } from './ingest-fixtures.js'
+import { linkRows, sydneyPractice } from './ingest-fixtures.js'
 
 /** One message of a generated thread, before it is addressed to a channel. */
 interface Msg {
@@ -111,29 +111,7 @@ for (const database of testDatabases()) {
         .where('organisation_id', '=', organisationId)
         .orderBy('external_id')
         .execute()
-      const links = await handle.db
-        .selectFrom('response_links as l')
-        .innerJoin('mentions as i', (j) =>
-          j.onRef('i.organisation_id', '=', 'l.organisation_id').onRef('i.id', '=', 'l.inbound_id'),
-        )
-        .leftJoin('mentions as o', (j) =>
-          j
-            .onRef('o.organisation_id', '=', 'l.organisation_id')
-            .onRef('o.id', '=', 'l.outbound_id'),
-        )
-        .select([
-          'i.external_id as inbound',
-          'o.external_id as outbound',
-          'l.outcome',
-          'l.exempt_reason',
-          'l.due_at',
-          'l.business_ms',
-          'l.wall_ms',
-          'l.needs_reply',
-        ])
-        .where('l.organisation_id', '=', organisationId)
-        .orderBy('i.external_id')
-        .execute()
+      const links = await linkRows(handle.db, organisationId)
       // Metrics computed in SQL over the same set must agree too (statuses evaluated at one instant).
       const { total } = await getMetrics(handle.db, {
         organisationId,

@@ -4,7 +4,7 @@ import { recordOverride } from '../src/repositories/overrides.js'
 import { slaStatusAt } from '../src/sla/evaluate-sla.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
-import { comment, keywordEnricher, sydneyPractice } from './ingest-fixtures.js'
+import { comment, keywordEnricher, linkRows, sydneyPractice } from './ingest-fixtures.js'
 
 for (const database of testDatabases()) {
   describe(`${database.name}: ingest`, () => {
@@ -17,34 +17,7 @@ for (const database of testDatabases()) {
     })
     const opts = { enricher: keywordEnricher }
 
-    async function links(organisationId: string) {
-      return handle.db
-        .selectFrom('response_links as l')
-        .innerJoin('mentions as i', (j) =>
-          j.onRef('i.organisation_id', '=', 'l.organisation_id').onRef('i.id', '=', 'l.inbound_id'),
-        )
-        .leftJoin('mentions as o', (j) =>
-          j
-            .onRef('o.organisation_id', '=', 'l.organisation_id')
-            .onRef('o.id', '=', 'l.outbound_id'),
-        )
-        .select([
-          'i.external_id as inbound',
-          'o.external_id as outbound',
-          'l.outcome',
-          'l.exempt_reason',
-          'l.due_at',
-          'l.at_risk_at',
-          'l.business_ms',
-          'l.wall_ms',
-          'l.response_source',
-          'l.explanation',
-          'l.clock_started_at',
-        ])
-        .where('l.organisation_id', '=', organisationId)
-        .orderBy('i.external_id')
-        .execute()
-    }
+    const links = (organisationId: string) => linkRows(handle.db, organisationId)
 
     it('links a Friday-evening question to the Monday reply on business time', async () => {
       const { org, channel } = await sydneyPractice(handle.db)

@@ -24,6 +24,8 @@ export interface SlaResponse {
   at: Date
   source: 'reply' | 'manual'
   outboundId?: string
+  /** The reply's id on its platform, which is what the explanation names. */
+  outboundExternalId?: string
   /** Human-readable notes (e.g. "the reply was later deleted; it still counts"). */
   notes?: string[]
 }
@@ -152,7 +154,7 @@ export function evaluateSla(
     const how =
       response.source === 'manual'
         ? 'recorded as handled elsewhere'
-        : `answered by reply ${response.outboundId ?? ''}`.trim()
+        : `answered by reply ${response.outboundExternalId ?? response.outboundId ?? ''}`.trim()
     clockStop = `${iso(at)}: ${how}; ${outcome} (due ${iso(dueAt)})`
     if (at < clockStartedAt)
       notes.push('answered before the practice opened: business response time is zero')

@@ -128,6 +128,7 @@ function chooseResponse(
         at: reply.createdAt,
         source: 'reply' as const,
         outboundId: reply.id,
+        outboundExternalId: reply.externalId,
         notes: reply.deletedAt
           ? [
               `the reply was deleted at ${reply.deletedAt.toISOString()}; it still counts (the patient saw it)`,
