@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { ChannelRow } from '@earshot/core'
 import { describe, expect, it } from 'vitest'
 import { collectChannel } from '../run/core-loop.js'
 import { testCollector } from '../testing/test-collector.js'
@@ -28,13 +27,7 @@ testCollector({
   authError: GOOGLE_UNAUTHENTICATED,
   invalidConfig: { baseUrl: 'https://mybusiness.googleapis.com' },
   additionalTests: (t) => {
-    const mention = (channel: ChannelRow, id: string) =>
-      t.db
-        .selectFrom('mentions')
-        .selectAll()
-        .where('channel_id', '=', channel.id)
-        .where('external_id', '=', id)
-        .executeTakeFirstOrThrow()
+    const mention = t.mention
 
     it('maps star ratings to 1–5 and the owner reply to an outbound response in the review’s thread', async () => {
       const channel = await t.newChannel()

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { ChannelRow } from '@earshot/core'
 import { describe, expect, it } from 'vitest'
 import { metaSignature } from '../facebook/graph-api.js'
 import { collectChannel } from '../run/core-loop.js'
@@ -38,13 +37,7 @@ testCollector({
   authError: IG_EXPIRED,
   invalidConfig: { username: 'x' },
   additionalTests: (t) => {
-    const mention = (channel: ChannelRow, id: string) =>
-      t.db
-        .selectFrom('mentions')
-        .selectAll()
-        .where('channel_id', '=', channel.id)
-        .where('external_id', '=', id)
-        .executeTakeFirstOrThrow()
+    const mention = t.mention
 
     it('recognises the account’s own reply by username and links it as the response', async () => {
       const channel = await t.newChannel()

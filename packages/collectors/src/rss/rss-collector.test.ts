@@ -29,13 +29,7 @@ testCollector({
   minRequests: 1,
   invalidConfig: { url: 'ftp://example.com/feed' },
   additionalTests: (t) => {
-    const mention = (c: ChannelRow, id: string) =>
-      t.db
-        .selectFrom('mentions')
-        .selectAll()
-        .where('channel_id', '=', c.id)
-        .where('external_id', '=', id)
-        .executeTakeFirstOrThrow()
+    const mention = t.mention
 
     it('threads WordPress comments by post, recognises staff by name, and uses ETags', async () => {
       const c = await t.newChannel()

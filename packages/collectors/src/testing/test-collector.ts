@@ -11,6 +11,7 @@ import {
   type Database,
   type EarshotDatabase,
   listDueChannels,
+  type MentionRow,
   mentionInputSchema,
   openDatabase,
   type Platform,
@@ -59,6 +60,10 @@ export interface TestCollectorContext {
   readonly sleeps: number[]
   newChannel(): Promise<ChannelRow>
   collector(): Collector<unknown>
+  /** The stored mention of `channel` with this platform id; throws when there is none. */
+  mention(channel: ChannelRow, externalId: string): Promise<MentionRow>
+  /** The stored mention of `channel` with this platform id, if any. */
+  findMention(channel: ChannelRow, externalId: string): Promise<MentionRow | undefined>
 }
 
 /** A database the contract runs on. */
@@ -107,6 +112,19 @@ function contractSuite<Config>(
       ownIdentities: options.account.ownIdentities ?? [],
       config: options.config(server?.url ?? 'http://127.0.0.1:9'),
     })
+  const findMention = (channel: ChannelRow, externalId: string) =>
+    db
+      .selectFrom('mentions')
+      .selectAll()
+      .where('organisation_id', '=', channel.organisation_id)
+      .where('channel_id', '=', channel.id)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst()
+  const mention = async (channel: ChannelRow, externalId: string) => {
+    const row = await findMention(channel, externalId)
+    if (!row) throw new Error(`no mention ${externalId} in channel ${channel.id}`)
+    return row
+  }
   const context: TestCollectorContext = {
     get db() {
       return db
@@ -120,6 +138,8 @@ function contractSuite<Config>(
     sleeps,
     newChannel,
     collector,
+    mention,
+    findMention,
   }
   const mentionIds = async (channel: ChannelRow) =>
     (

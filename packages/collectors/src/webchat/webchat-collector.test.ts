@@ -109,13 +109,7 @@ testCollector({
   config: () => ({ secret: SECRET }),
   invalidConfig: { secret: 'short' },
   additionalTests: (t) => {
-    const mention = (c: ChannelRow, id: string) =>
-      t.db
-        .selectFrom('mentions')
-        .selectAll()
-        .where('channel_id', '=', c.id)
-        .where('external_id', '=', id)
-        .executeTakeFirst()
+    const mention = t.findMention
     const quarantined = async (c: ChannelRow) =>
       (await t.db.selectFrom('quarantine').selectAll().where('channel_id', '=', c.id).execute())
         .length

@@ -25,13 +25,7 @@ testCollector({
   authError: X_UNAUTHORIZED,
   invalidConfig: { bearerToken: 'x', maxResults: 5 },
   additionalTests: (t) => {
-    const mention = (channel: ChannelRow, id: string) =>
-      t.db
-        .selectFrom('mentions')
-        .selectAll()
-        .where('channel_id', '=', channel.id)
-        .where('external_id', '=', id)
-        .executeTakeFirstOrThrow()
+    const mention = t.mention
 
     it('threads by conversation_id, keys edits by the first id, and links our own reply', async () => {
       const channel = await t.newChannel()

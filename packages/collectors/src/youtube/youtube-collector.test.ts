@@ -1,4 +1,3 @@
-import type { ChannelRow } from '@earshot/core'
 import { expect, it } from 'vitest'
 import { collectChannel } from '../run/core-loop.js'
 import { testCollector } from '../testing/test-collector.js'
@@ -23,13 +22,7 @@ testCollector({
   authError: YT_AUTH_ERROR,
   invalidConfig: { baseUrl: 'https://www.googleapis.com' },
   additionalTests: (t) => {
-    const mention = (channel: ChannelRow, id: string) =>
-      t.db
-        .selectFrom('mentions')
-        .selectAll()
-        .where('channel_id', '=', channel.id)
-        .where('external_id', '=', id)
-        .executeTakeFirstOrThrow()
+    const mention = t.mention
 
     it('threads replies under the top-level comment and treats the channel’s own replies as responses', async () => {
       const channel = await t.newChannel()
