@@ -4,7 +4,6 @@
  * precise reason and the rest of the batch still lands.
  */
 import { type Kysely, sql } from 'kysely'
-import type { Enricher } from '../enrich/enricher.js'
 import { createDefaultEnricher } from '../enrich/index.js'
 import { quarantineItems } from '../repositories/quarantine.js'
 import type { ChannelRow, Database } from '../storage/database.js'
@@ -26,12 +25,6 @@ import {
   type ThreadKey,
   threadId,
 } from './thread-state.js'
-
-let defaultEnricher: Enricher | undefined
-function getDefaultEnricher(): Enricher {
-  defaultEnricher ??= createDefaultEnricher()
-  return defaultEnricher
-}
 
 /**
  * Ingests a batch of mentions and deletion notices. Runs in one transaction (or in the caller's,
@@ -179,7 +172,7 @@ async function ingestInTransaction(
         else threads.set(key, [m])
       }
       await runThreadPass(db, threads, {
-        enricher: options.enricher ?? getDefaultEnricher(),
+        enricher: options.enricher ?? createDefaultEnricher(),
         now,
         changedIds,
         stored: baseline,
