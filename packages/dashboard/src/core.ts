@@ -23,6 +23,7 @@ export {
   SENTIMENT_LABELS,
   SLA_STATUSES,
   type SlaStatus,
+  type UserActionRow,
   savePromise,
   saveSchedule,
   WEEKDAYS,

@@ -197,6 +197,22 @@ export interface ApiTokenTable {
   last_used_at: Timestamp | null
 }
 
+/** One entry of the user-action log (append-only). */
+export interface UserActionTable {
+  organisation_id: string
+  id: string
+  user_id: string | null
+  practice_id: string | null
+  /** What was done, e.g. `reply.sent`, `override.recorded`, `settings.changed`, `user.invited`. */
+  action: string
+  /** What it was done to, e.g. `mention`, `practice`, `channel`, `user`, `export`. */
+  target_type: string
+  target_id: string | null
+  /** Structured detail (never secrets; patient text only where the action is about it). */
+  detail: Json<Record<string, unknown>>
+  created_at: Timestamp
+}
+
 export interface Database {
   organisations: OrganisationTable
   practices: PracticeTable
@@ -210,6 +226,7 @@ export interface Database {
   users: UserTable
   sessions: SessionTable
   api_tokens: ApiTokenTable
+  user_actions: UserActionTable
 }
 
 export type MentionRow = Selectable<MentionTable>
@@ -221,3 +238,4 @@ export type ResponseLinkRow = Selectable<ResponseLinkTable>
 export type OverrideRow = Selectable<OverrideTable>
 export type QuarantineRow = Selectable<QuarantineTable>
 export type UserRow = Selectable<UserTable>
+export type UserActionRow = Selectable<UserActionTable>
