@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ingest } from '../src/ingest/ingest.js'
 import { getMetrics } from '../src/metrics/get-metrics.js'
+import { ingest } from '../src/pipeline/ingest.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
 import { linkRows, sydneyPractice } from './ingest-fixtures.js'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ingest } from '../src/ingest/ingest.js'
-import { recordOverride } from '../src/repositories/overrides.js'
+import { ingest } from '../src/pipeline/ingest.js'
+import { recordOverride } from '../src/pipeline/record-override.js'
 import { slaStatusAt } from '../src/sla/evaluate-sla.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
