@@ -138,8 +138,8 @@ export {
   type SlaPolicy,
   type SlaResponse,
   type SlaSubject,
-  slaStatusAt,
 } from './sla/evaluate-sla.js'
+export { type SlaStatusFields, slaStatusAt } from './sla/sla-status.js'
 export {
   type LinkableMention,
   type LinkOverride,

@@ -4,7 +4,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { ParsedScheduleSpec } from '../calendar/schedule-spec.js'
-import type { ChannelStatus, Direction, MentionKind, Platform } from '../model/vocabulary.js'
+import type { ChannelStatus, Clock, Direction, MentionKind, Platform } from '../model/vocabulary.js'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
@@ -124,14 +124,14 @@ export interface ResponseLinkTable {
   inbound_id: string
   outbound_id: string | null
   /** 'reply' (an outbound mention), 'manual' (handled elsewhere), or null (unanswered). */
-  response_source: string | null
+  response_source: 'reply' | 'manual' | null
   responded_at: Timestamp | null
   needs_reply: boolean
   exempt_reason: string | null
   category: string | null
   target_index: number | null
   target_name: string | null
-  clock: string | null
+  clock: Clock | null
   target_ms: number | null
   clock_started_at: Timestamp | null
   due_at: Timestamp | null
@@ -139,7 +139,7 @@ export interface ResponseLinkTable {
   wall_ms: number | null
   business_ms: number | null
   /** 'met' | 'missed' when answered; null otherwise (status then depends on now). */
-  outcome: string | null
+  outcome: 'met' | 'missed' | null
   schedule_version: number | null
   promise_version: number | null
   explanation: Json<unknown>
