@@ -69,7 +69,8 @@ async function ingestInTransaction(
         index,
         reason: p.reason,
         channelId: channelIdOf(item),
-        organisationId: null,
+        // The caller's tenant sent it, so the caller's tenant sees it in quarantine.
+        organisationId: options.organisationId ?? null,
       })
     else parsed.push(p)
   }
@@ -87,7 +88,8 @@ async function ingestInTransaction(
         index: p.index,
         reason: `unknown channel ${channelId}`,
         channelId,
-        organisationId: null,
+        // The caller's tenant sent it, so the caller's tenant sees it in quarantine.
+        organisationId: options.organisationId ?? null,
       })
     } else if (
       options.organisationId !== undefined &&
