@@ -139,13 +139,13 @@ export {
   type SlaResponse,
   type SlaSubject,
 } from './sla/evaluate-sla.js'
-export { type SlaStatusFields, slaStatusAt } from './sla/sla-status.js'
 export {
   type LinkableMention,
   type LinkOverride,
   linkThread,
   type ThreadLink,
 } from './sla/link-thread.js'
+export { type SlaStatusFields, slaStatusAt } from './sla/sla-status.js'
 // Storage
 export type * from './storage/database.js'
 export { MIGRATIONS, migrateToLatest } from './storage/migrate.js'

@@ -13,6 +13,7 @@ import {
   pageSize,
   timestampParam,
 } from './query-helpers.js'
+import type { MentionSummary } from './search-mentions.js'
 import { slaStatusSql } from './sla-status.js'
 
 export interface InboxQuery {
@@ -27,31 +28,16 @@ export interface InboxQuery {
   cursor?: string
 }
 
-/** One open inbound mention. */
-export interface InboxItem {
+/** One open inbound mention: a mention as every list shows it, with its countdown. */
+export interface InboxItem extends MentionSummary {
+  /** The same as `id` (kept for callers written before the inbox shared the list shape). */
   mentionId: string
-  practiceId: string
-  practiceName: string
-  channelId: string
-  channelName: string
-  platform: string
-  kind: string
-  category: string | null
   status: 'pending' | 'at_risk' | 'breached'
-  createdAt: Date
-  dueAt: Date | null
   atRiskAt: Date | null
   /** Seconds from `now` to the due time; negative once overdue; `null` without a due time. */
   secondsUntilDue: number | null
-  targetName: string | null
   /** The patient disclosed health details in public: the reply should take it private. */
   privacy: boolean
-  urgent: boolean
-  permalink: string | null
-  authorName: string | null
-  authorHandle: string | null
-  text: string
-  threadKey: string
 }
 
 export interface InboxPage {
@@ -100,7 +86,15 @@ export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promis
   }
   const rows = await q
     .select([
+      'm.id',
       'm.id as mentionId',
+      'm.direction',
+      'm.deleted_at as deletedAt',
+      'm.needs_reply as needsReply',
+      'm.sentiment_score as sentimentScore',
+      'm.sentiment_label as sentimentLabel',
+      'm.rating',
+      'rl.responded_at as respondedAt',
       'm.practice_id as practiceId',
       'p.name as practiceName',
       'm.channel_id as channelId',

@@ -4,7 +4,7 @@
  */
 import { type Kysely, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
-import type { SlaStatus } from '../model/vocabulary.js'
+import type { Direction, MentionKind, Platform, SlaStatus } from '../model/vocabulary.js'
 import type { Database, MentionRow, OverrideRow, ResponseLinkRow } from '../storage/database.js'
 import { type MentionFilters, mentionFilterSql } from './mention-filters.js'
 import { decodeCursor, encodeCursor, exactTimestampText, pageSize } from './query-helpers.js'
@@ -26,9 +26,9 @@ export interface MentionSummary {
   practiceName: string
   channelId: string
   channelName: string
-  platform: string
-  kind: string
-  direction: string
+  platform: Platform
+  kind: MentionKind
+  direction: Direction
   threadKey: string
   createdAt: Date
   deletedAt: Date | null
@@ -42,10 +42,14 @@ export interface MentionSummary {
   sentimentLabel: string | null
   privacy: boolean
   urgent: boolean
+  /** Star rating, for reviews. */
+  rating: number | null
   /** SLA status at `now`; `null` for outbound mentions and unevaluated inbound ones. */
   status: SlaStatus | null
   dueAt: Date | null
   respondedAt: Date | null
+  /** The promise target that applies, for inbound mentions that need a reply. */
+  targetName: string | null
 }
 
 export interface SearchMentionsResult {
@@ -108,9 +112,11 @@ export async function searchMentions(
       'm.sentiment_label as sentimentLabel',
       'm.privacy',
       'm.urgent',
+      'm.rating',
       slaStatusSql(now, 'rl').as('status'),
       'rl.due_at as dueAt',
       'rl.responded_at as respondedAt',
+      'rl.target_name as targetName',
       exactTimestampText('m.created_at').as('createdKey'),
     ])
     .orderBy('m.created_at', 'desc')
