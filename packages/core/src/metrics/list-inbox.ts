@@ -4,6 +4,7 @@
  */
 import { type Kysely, type SqlBool, sql } from 'kysely'
 import type { Database } from '../storage/database.js'
+import { mentionSummarySelection } from './mention-summary.js'
 import {
   assertDate,
   decodeCursor,
@@ -86,34 +87,9 @@ export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promis
   }
   const rows = await q
     .select([
-      'm.id',
+      ...mentionSummarySelection(now),
       'm.id as mentionId',
-      'm.direction',
-      'm.deleted_at as deletedAt',
-      'm.needs_reply as needsReply',
-      'm.sentiment_score as sentimentScore',
-      'm.sentiment_label as sentimentLabel',
-      'm.rating',
-      'rl.responded_at as respondedAt',
-      'm.practice_id as practiceId',
-      'p.name as practiceName',
-      'm.channel_id as channelId',
-      'c.name as channelName',
-      'm.platform',
-      'm.kind',
-      'm.category',
-      'm.created_at as createdAt',
-      'rl.due_at as dueAt',
       'rl.at_risk_at as atRiskAt',
-      'rl.target_name as targetName',
-      'm.privacy',
-      'm.urgent',
-      'm.permalink',
-      'm.author_name as authorName',
-      'm.author_handle as authorHandle',
-      'm.text',
-      'm.thread_key as threadKey',
-      slaStatusSql(now, 'rl').as('status'),
       sql<number | null>`extract(epoch from rl.due_at - ${timestampParam(now)})::float8`.as(
         'secondsUntilDue',
       ),

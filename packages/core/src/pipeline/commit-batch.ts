@@ -10,7 +10,7 @@ import { EarshotError } from '../errors.js'
 import { quarantineItems } from '../repositories/quarantine.js'
 import type { Database } from '../storage/database.js'
 import { ingest } from './ingest.js'
-import type { IngestOptions, IngestResult } from './ingest-types.js'
+import { emptyIngestResult, type IngestOptions, type IngestResult } from './ingest-types.js'
 
 /** An item the writer could not even turn into a mention (a collector's parser said why). */
 export interface BatchReject {
@@ -165,18 +165,6 @@ async function assertCheckpoint(
       'another collection run of this channel moved its checkpoint; this run stops',
       { details: { channelId } },
     )
-}
-
-function emptyIngestResult(): IngestResult {
-  return {
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    quarantined: 0,
-    deleted: 0,
-    rejected: [],
-    threadsRelinked: 0,
-  }
 }
 
 /** JSON with object keys sorted: jsonb reorders keys, so plain `JSON.stringify` cannot compare checkpoints. */

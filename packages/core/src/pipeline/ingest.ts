@@ -9,7 +9,7 @@ import { quarantineItems } from '../repositories/quarantine.js'
 import type { ChannelRow, Database } from '../storage/database.js'
 import { groupBy } from '../util/collections.js'
 import { jsonList } from '../util/json-list.js'
-import type { IngestOptions, IngestResult } from './ingest-types.js'
+import { emptyIngestResult, type IngestOptions, type IngestResult } from './ingest-types.js'
 import type { MentionState } from './mention-state.js'
 import { mergeDelivery } from './merge-delivery.js'
 import { mentionId, type ParsedItem, parseItem } from './normalise.js'
@@ -45,15 +45,7 @@ async function ingestInTransaction(
 ): Promise<IngestResult> {
   const now = options.now ?? new Date()
   const source = options.source ?? 'ingest'
-  const result: IngestResult = {
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    quarantined: 0,
-    deleted: 0,
-    rejected: [],
-    threadsRelinked: 0,
-  }
+  const result = emptyIngestResult()
   const rejections: Array<{
     index: number
     reason: string

@@ -11,47 +11,6 @@ import type { MentionTable } from '../storage/database.js'
 /** A mention row as the pipeline holds it in memory (the `mentions` columns, dates as Date). */
 export type MentionState = Omit<Selectable<MentionTable>, 'ingested_at' | 'updated_at'>
 
-/** Every column of `mentions`, in the order the bulk upsert names them. */
-export const MENTION_COLUMNS = [
-  'organisation_id',
-  'practice_id',
-  'channel_id',
-  'id',
-  'platform',
-  'external_id',
-  'kind',
-  'direction',
-  'thread_key',
-  'thread_inherited',
-  'parent_external_id',
-  'author_id',
-  'author_name',
-  'author_handle',
-  'text',
-  'permalink',
-  'created_at',
-  'edited_at',
-  'deleted_at',
-  'rating',
-  'is_auto_reply',
-  'is_tombstone',
-  'language',
-  'raw',
-  'content_hash',
-  'sentiment_score',
-  'sentiment_label',
-  'sentiment_confidence',
-  'needs_reply',
-  'category',
-  'triage_reasons',
-  'privacy',
-  'urgent',
-  'lint',
-  'enricher',
-  'ingested_at',
-  'updated_at',
-] as const satisfies readonly (keyof MentionTable)[]
-
 /** Columns fixed by a mention's identity: an upsert never changes them. */
 export const IDENTITY_COLUMNS = [
   'organisation_id',
@@ -60,24 +19,9 @@ export const IDENTITY_COLUMNS = [
   'external_id',
   'id',
   'ingested_at',
-] as const satisfies readonly (typeof MENTION_COLUMNS)[number][]
+] as const satisfies readonly (keyof MentionTable)[]
 
-/** What the enricher decides (sentiment, triage, lint) and the tag of the enricher that did. */
-export const ENRICHMENT_COLUMNS = [
-  'sentiment_score',
-  'sentiment_label',
-  'sentiment_confidence',
-  'needs_reply',
-  'category',
-  'triage_reasons',
-  'privacy',
-  'urgent',
-  'lint',
-  'enricher',
-] as const satisfies readonly (keyof MentionState)[]
-export type EnrichmentColumn = (typeof ENRICHMENT_COLUMNS)[number]
-
-/** What a delivery can change: equal values mean "unchanged" (see {@link contentHash}). */
+/** What a delivery can change: equal values mean "unchanged" (see `contentHash`). */
 export const CONTENT_COLUMNS = [
   'kind',
   'direction',
@@ -98,7 +42,22 @@ export const CONTENT_COLUMNS = [
   'thread_inherited',
 ] as const satisfies readonly (keyof MentionState)[]
 
-/** Columns that are neither identity, content nor enrichment: derived or bookkeeping. */
+/** What the enricher decides (sentiment, triage, lint) and the tag of the enricher that did. */
+export const ENRICHMENT_COLUMNS = [
+  'sentiment_score',
+  'sentiment_label',
+  'sentiment_confidence',
+  'needs_reply',
+  'category',
+  'triage_reasons',
+  'privacy',
+  'urgent',
+  'lint',
+  'enricher',
+] as const satisfies readonly (keyof MentionState)[]
+export type EnrichmentColumn = (typeof ENRICHMENT_COLUMNS)[number]
+
+/** The rest: where the mention belongs, its payload, and bookkeeping. */
 const OTHER_COLUMNS = [
   'practice_id',
   'raw',
@@ -106,26 +65,18 @@ const OTHER_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof MentionTable)[]
 
-// Fails to compile, naming the column, when a column of `mentions` is missing from the lists
-// above: each new column must be placed (written? part of the content? decided by enrichment?).
-type Placed =
-  | (typeof MENTION_COLUMNS)[number]
-  | (typeof IDENTITY_COLUMNS)[number]
-  | (typeof ENRICHMENT_COLUMNS)[number]
-  | (typeof CONTENT_COLUMNS)[number]
-  | (typeof OTHER_COLUMNS)[number]
-type Unplaced = Exclude<keyof MentionTable, Placed>
-type Unwritten = Exclude<keyof MentionTable, (typeof MENTION_COLUMNS)[number]>
-type Unclassified = Exclude<
-  (typeof MENTION_COLUMNS)[number],
-  | (typeof IDENTITY_COLUMNS)[number]
-  | (typeof ENRICHMENT_COLUMNS)[number]
-  | (typeof CONTENT_COLUMNS)[number]
-  | (typeof OTHER_COLUMNS)[number]
->
-const everyColumnPlaced: [Unplaced | Unwritten | Unclassified] extends [never]
-  ? true
-  : Unplaced | Unwritten | Unclassified = true
+/** Every column of `mentions`, as the bulk upsert names them. */
+export const MENTION_COLUMNS = [
+  ...IDENTITY_COLUMNS,
+  ...CONTENT_COLUMNS,
+  ...ENRICHMENT_COLUMNS,
+  ...OTHER_COLUMNS,
+] as const
+
+// Fails to compile, naming the column, when a column of `mentions` is in none of the groups
+// above: a new column must say whether it is identity, content, enrichment or other.
+type Unplaced = Exclude<keyof MentionTable, (typeof MENTION_COLUMNS)[number]>
+const everyColumnPlaced: [Unplaced] extends [never] ? true : Unplaced = true
 void everyColumnPlaced
 
 /** Columns the upsert overwrites on conflict. */

@@ -3,6 +3,7 @@
  * bulk upserts of mentions and response links (one statement per chunk, only what differs).
  */
 import { type Kysely, sql } from 'kysely'
+import { LINK_EVALUATION_COLUMNS } from '../sla/link-columns.js'
 import type { ThreadLink } from '../sla/link-thread.js'
 import type { Database, ResponseLinkTable } from '../storage/database.js'
 import { chunks, groupBy } from '../util/collections.js'
@@ -95,17 +96,7 @@ const LINK_COLUMNS = [
   'exempt_reason',
   'category',
   'target_index',
-  'target_name',
-  'clock',
-  'target_ms',
-  'clock_started_at',
-  'due_at',
-  'at_risk_at',
-  'wall_ms',
-  'business_ms',
-  'outcome',
-  'schedule_version',
-  'promise_version',
+  ...LINK_EVALUATION_COLUMNS,
   'explanation',
   'evaluated_at',
 ] as const satisfies readonly (keyof ResponseLinkTable)[]
