@@ -2,7 +2,7 @@
  * @module The one mention shape of the write path, derived from the `mentions` table type: the
  * in-memory row and every column list the pipeline needs (what it writes, what a delivery can
  * change, what enrichment decides). A new column is declared in `storage/database.ts` (and a
- * migration); the compiler then points at each list here that must say where it belongs.
+ * migration); the compiler then asks for its place in `MENTION_COLUMN_GROUPS`, once.
  */
 import type { Selectable } from 'kysely'
 import type { Enrichment } from '../enrich/enricher.js'
@@ -11,77 +11,77 @@ import type { MentionTable } from '../storage/database.js'
 /** A mention row as the pipeline holds it in memory (the `mentions` columns, dates as Date). */
 export type MentionState = Omit<Selectable<MentionTable>, 'ingested_at' | 'updated_at'>
 
-/** Columns fixed by a mention's identity: an upsert never changes them. */
-export const IDENTITY_COLUMNS = [
-  'organisation_id',
-  'channel_id',
-  'platform',
-  'external_id',
-  'id',
-  'ingested_at',
-] as const satisfies readonly (keyof MentionTable)[]
+/**
+ * Where each column of `mentions` belongs. `satisfies Record<keyof MentionTable, …>` makes a
+ * new column a compile error until it is placed here, and every list below follows from it:
+ *
+ * - `identity`: fixed by who and where the mention is; an upsert never changes it;
+ * - `content`: what a delivery can change (equal content means "unchanged", see `contentHash`);
+ * - `enrichment`: what the enricher decides, and the tag of the enricher that did;
+ * - `other`: where it belongs, its payload, and bookkeeping.
+ */
+const MENTION_COLUMN_GROUPS = {
+  organisation_id: 'identity',
+  channel_id: 'identity',
+  platform: 'identity',
+  external_id: 'identity',
+  id: 'identity',
+  ingested_at: 'identity',
+  kind: 'content',
+  direction: 'content',
+  thread_key: 'content',
+  parent_external_id: 'content',
+  author_id: 'content',
+  author_name: 'content',
+  author_handle: 'content',
+  text: 'content',
+  permalink: 'content',
+  created_at: 'content',
+  edited_at: 'content',
+  deleted_at: 'content',
+  rating: 'content',
+  is_auto_reply: 'content',
+  is_tombstone: 'content',
+  language: 'content',
+  thread_inherited: 'content',
+  sentiment_score: 'enrichment',
+  sentiment_label: 'enrichment',
+  sentiment_confidence: 'enrichment',
+  needs_reply: 'enrichment',
+  category: 'enrichment',
+  triage_reasons: 'enrichment',
+  privacy: 'enrichment',
+  urgent: 'enrichment',
+  lint: 'enrichment',
+  enricher: 'enrichment',
+  practice_id: 'other',
+  raw: 'other',
+  content_hash: 'other',
+  updated_at: 'other',
+} as const satisfies Record<keyof MentionTable, 'identity' | 'content' | 'enrichment' | 'other'>
 
-/** What a delivery can change: equal values mean "unchanged" (see `contentHash`). */
-export const CONTENT_COLUMNS = [
-  'kind',
-  'direction',
-  'thread_key',
-  'parent_external_id',
-  'author_id',
-  'author_name',
-  'author_handle',
-  'text',
-  'permalink',
-  'created_at',
-  'edited_at',
-  'deleted_at',
-  'rating',
-  'is_auto_reply',
-  'is_tombstone',
-  'language',
-  'thread_inherited',
-] as const satisfies readonly (keyof MentionState)[]
+type Groups = typeof MENTION_COLUMN_GROUPS
+type ColumnsOf<G> = { [K in keyof Groups]: Groups[K] extends G ? K : never }[keyof Groups]
 
-/** What the enricher decides (sentiment, triage, lint) and the tag of the enricher that did. */
-export const ENRICHMENT_COLUMNS = [
-  'sentiment_score',
-  'sentiment_label',
-  'sentiment_confidence',
-  'needs_reply',
-  'category',
-  'triage_reasons',
-  'privacy',
-  'urgent',
-  'lint',
-  'enricher',
-] as const satisfies readonly (keyof MentionState)[]
-export type EnrichmentColumn = (typeof ENRICHMENT_COLUMNS)[number]
-
-/** The rest: where the mention belongs, its payload, and bookkeeping. */
-const OTHER_COLUMNS = [
-  'practice_id',
-  'raw',
-  'content_hash',
-  'updated_at',
-] as const satisfies readonly (keyof MentionTable)[]
+function columnsOf<G extends Groups[keyof Groups]>(group: G): readonly ColumnsOf<G>[] {
+  return (Object.keys(MENTION_COLUMN_GROUPS) as (keyof Groups)[]).filter(
+    (c): c is ColumnsOf<G> => MENTION_COLUMN_GROUPS[c] === group,
+  )
+}
 
 /** Every column of `mentions`, as the bulk upsert names them. */
-export const MENTION_COLUMNS = [
-  ...IDENTITY_COLUMNS,
-  ...CONTENT_COLUMNS,
-  ...ENRICHMENT_COLUMNS,
-  ...OTHER_COLUMNS,
-] as const
-
-// Fails to compile, naming the column, when a column of `mentions` is in none of the groups
-// above: a new column must say whether it is identity, content, enrichment or other.
-type Unplaced = Exclude<keyof MentionTable, (typeof MENTION_COLUMNS)[number]>
-const everyColumnPlaced: [Unplaced] extends [never] ? true : Unplaced = true
-void everyColumnPlaced
+export const MENTION_COLUMNS = Object.keys(MENTION_COLUMN_GROUPS) as readonly (keyof MentionTable)[]
+/** Columns fixed by a mention's identity. */
+export const IDENTITY_COLUMNS = columnsOf('identity')
+/** What a delivery can change. */
+export const CONTENT_COLUMNS = columnsOf('content')
+/** What the enricher decides. */
+export const ENRICHMENT_COLUMNS = columnsOf('enrichment')
+export type EnrichmentColumn = ColumnsOf<'enrichment'>
 
 /** Columns the upsert overwrites on conflict. */
 export const MENTION_UPDATE_COLUMNS = MENTION_COLUMNS.filter(
-  (c) => !(IDENTITY_COLUMNS as readonly string[]).includes(c),
+  (c) => MENTION_COLUMN_GROUPS[c] !== 'identity',
 )
 
 /** The enrichment of a mention nobody has enriched yet. */

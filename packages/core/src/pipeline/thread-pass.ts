@@ -158,7 +158,7 @@ async function enrichThreads(
 }
 
 // What the pass compares to decide whether a mention must be written again.
-const WRITTEN_ENRICHMENT = [...ENRICHMENT_COLUMNS, 'language'] as const
+const WRITTEN_ENRICHMENT = [...ENRICHMENT_COLUMNS, 'language' as const]
 const enrichmentKey = (m: MentionState): string => columnsKey(m, WRITTEN_ENRICHMENT)
 
 async function loadPolicies(

@@ -29,6 +29,7 @@ import {
   type Period,
 } from '../data/practice-metrics.js'
 import { currentPromises } from '../data/practice-promises.js'
+import { overrideByUser } from '../data/record-override.js'
 import { getSpikeAlerts } from '../data/spike-alerts.js'
 import {
   assertCanWrite,
@@ -289,17 +290,7 @@ export function apiRoutes(): Hono<DashboardEnv> {
           ? new Date(body.handledAt)
           : now
         : undefined
-    // Core validates the decision (handledAt not in the future, not before the mention).
-    await recordOverride(db, {
-      organisationId: auth.organisationId,
-      mentionId: detail.mention.id,
-      action: body.action,
-      handledAt,
-      note: body.note?.trim() || undefined,
-      actor: auth.user.email,
-      practiceIds: auth.practices.map((p) => p.id),
-      now,
-    })
+    await recordOverride(db, overrideByUser(auth, detail.mention.id, { ...body, handledAt }, now))
     const after = await getMentionDetailInScope(db, scopeOf(auth), detail.mention.id, now)
     return c.json(after, 201)
   })
