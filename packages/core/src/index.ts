@@ -12,7 +12,6 @@ export {
   type CollectChannelOptions,
   type CollectChannelResult,
   type CollectChannelStatus,
-  canonicalJson,
   collectChannel,
   toCollectorChannel,
 } from './collector/collect-channel.js'
@@ -29,15 +28,12 @@ export type {
 // Enrichment
 export * from './enrich/index.js'
 export {
+  EARSHOT_ERROR_BRAND,
   EARSHOT_ERROR_CODES,
   EarshotError,
   type EarshotErrorCode,
   isEarshotError,
 } from './errors.js'
-// Ingestion
-export { ingest } from './ingest/ingest.js'
-export type { IngestOptions, IngestResult } from './ingest/ingest-types.js'
-export { mentionId } from './ingest/normalise.js'
 // Metrics and queries
 export * from './metrics/index.js'
 export {
@@ -52,6 +48,37 @@ export {
 } from './model/mention-input.js'
 // Vocabulary and errors
 export * from './model/vocabulary.js'
+// The write path (pipeline): commit a batch, ingest, and the commands that re-run the thread pass
+export {
+  addBatchTotals,
+  type BatchCheckpoint,
+  type BatchCommit,
+  type BatchCommitResult,
+  type BatchReject,
+  type BatchTotals,
+  canonicalJson,
+  commitBatch,
+  emptyBatchTotals,
+} from './pipeline/commit-batch.js'
+export { ingest } from './pipeline/ingest.js'
+export type { IngestOptions, IngestResult } from './pipeline/ingest-types.js'
+export type { MentionState } from './pipeline/mention-state.js'
+export { mentionId } from './pipeline/normalise.js'
+export {
+  HANDLED_AT_TOLERANCE_MS,
+  type OverrideInput,
+  type OverrideIssue,
+  overrideInputSchema,
+  recordOverride,
+} from './pipeline/record-override.js'
+export {
+  type ReevaluateOptions,
+  type ReevaluateThreadsOptions,
+  reevaluatePractice,
+  reevaluateThreads,
+} from './pipeline/reevaluate.js'
+export type { ThreadKey } from './pipeline/thread-store.js'
+export { ONE_LEVEL_THREAD_PLATFORMS } from './pipeline/threading.js'
 export {
   DURATION_CLOCKS,
   type DurationClock,
@@ -93,12 +120,7 @@ export {
   listPractices,
   slugify,
 } from './repositories/organisations.js'
-export {
-  listOverrides,
-  type OverrideInput,
-  overrideInputSchema,
-  recordOverride,
-} from './repositories/overrides.js'
+export { listOverrides } from './repositories/overrides.js'
 export {
   loadPracticePolicy,
   type PracticePolicy,
@@ -116,7 +138,6 @@ export {
   type SlaPolicy,
   type SlaResponse,
   type SlaSubject,
-  slaStatusAt,
 } from './sla/evaluate-sla.js'
 export {
   type LinkableMention,
@@ -124,7 +145,7 @@ export {
   linkThread,
   type ThreadLink,
 } from './sla/link-thread.js'
-export { type ReevaluateOptions, reevaluatePractice } from './sla/reevaluate.js'
+export { type SlaStatusFields, slaStatusAt } from './sla/sla-status.js'
 // Storage
 export type * from './storage/database.js'
 export { MIGRATIONS, migrateToLatest } from './storage/migrate.js'

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ingest } from '../src/ingest/ingest.js'
 import { getMetrics } from '../src/metrics/get-metrics.js'
+import { ingest } from '../src/pipeline/ingest.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
 import { linkRows, sydneyPractice } from './ingest-fixtures.js'
@@ -10,6 +10,11 @@ import { linkRows, sydneyPractice } from './ingest-fixtures.js'
 interface Msg {
   id: string
   thread: string
+  /** The message this one replies to (another of its thread, the page's post, or none). */
+  parent: string | null
+  /** Whether the collector delivers the thread key, or core must inherit it from the parents. */
+  explicitThread: boolean
+  kind: 'post' | 'comment' | 'reply'
   byPage: boolean
   minutes: number
   text: string
@@ -29,26 +34,59 @@ const TEXTS = [
   '@sarah look',
 ]
 
+/**
+ * A thread: a first-level comment and replies, each reply under the comment or under an earlier
+ * reply (reply-to-reply chains). Without explicit thread keys the comment sits under the page's
+ * post half the time, where it is its own sub-thread (Facebook threads one level deep).
+ */
 const threadArb = (t: number) =>
   fc
-    .array(
-      fc.record({
-        byPage: fc.boolean(),
-        minutes: fc.integer({ min: 0, max: 7 * 24 * 60 }),
-        text: fc.constantFrom(...TEXTS),
-        auto: fc.boolean(),
-        edits: fc.array(fc.constantFrom(...TEXTS), { maxLength: 2 }),
-        deletedAfter: fc.option(fc.integer({ min: 1, max: 600 }), { freq: 5 }),
-      }),
-      { minLength: 1, maxLength: 6 },
-    )
-    .map((msgs) =>
+    .record({
+      explicitThread: fc.boolean(),
+      onPost: fc.boolean(),
+      msgs: fc.array(
+        fc.record({
+          byPage: fc.boolean(),
+          minutes: fc.integer({ min: 0, max: 7 * 24 * 60 }),
+          text: fc.constantFrom(...TEXTS),
+          auto: fc.boolean(),
+          edits: fc.array(fc.constantFrom(...TEXTS), { maxLength: 2 }),
+          deletedAfter: fc.option(fc.integer({ min: 1, max: 600 }), { freq: 5 }),
+          parent: fc.nat(),
+        }),
+        { minLength: 1, maxLength: 6 },
+      ),
+    })
+    .map(({ explicitThread, onPost, msgs }) =>
       msgs.map(
-        (m, i): Msg => ({ ...m, auto: m.byPage && m.auto, id: `t${t}m${i}`, thread: `t${t}m0` }),
+        (m, i): Msg => ({
+          ...m,
+          auto: m.byPage && m.auto,
+          id: `t${t}m${i}`,
+          thread: `t${t}m0`,
+          kind: i === 0 ? 'comment' : 'reply',
+          parent: i === 0 ? (onPost ? POST.id : null) : `t${t}m${m.parent % i}`,
+          explicitThread,
+        }),
       ),
     )
 
-const setArb = fc.tuple(threadArb(0), threadArb(1), threadArb(2)).map((ts) => ts.flat())
+/** The page's post the comments may sit under; its own thread. */
+const POST: Msg = {
+  id: 'post',
+  thread: 'post',
+  parent: null,
+  explicitThread: false,
+  kind: 'post',
+  byPage: true,
+  minutes: 0,
+  text: 'We now open on Saturdays',
+  auto: false,
+  edits: [],
+  deletedAfter: null,
+}
+
+const setArb = fc.tuple(threadArb(0), threadArb(1), threadArb(2)).map((ts) => [POST, ...ts.flat()])
 
 /** Every delivery a platform could make of the set: each version of each message, and deletions. */
 function deliveries(channelId: string, msgs: readonly Msg[]) {
@@ -59,8 +97,9 @@ function deliveries(channelId: string, msgs: readonly Msg[]) {
     const common = {
       channelId,
       externalId: m.id,
-      kind: m.id === m.thread ? 'comment' : 'reply',
-      threadKey: m.thread,
+      kind: m.kind,
+      ...(m.explicitThread ? { threadKey: m.thread } : {}),
+      ...(m.parent ? { parentExternalId: m.parent } : {}),
       author: m.byPage ? { id: 'page-1' } : { id: `user-${m.id}` },
       createdAt,
       isAutoReply: m.auto,
@@ -99,6 +138,7 @@ for (const database of testDatabases()) {
         .selectFrom('mentions')
         .select([
           'external_id',
+          'thread_key',
           'text',
           'direction',
           'deleted_at',
@@ -148,6 +188,9 @@ for (const database of testDatabases()) {
           const a = await snapshot(inOrder.org.id)
           const b = await snapshot(shuffled.org.id)
           expect(b).toEqual(a)
+          // And the threads are the ones design.md defines, delivered with keys or without.
+          const expected = Object.fromEntries(msgs.map((m) => [m.id, m.thread]))
+          for (const m of b.mentions) expect(m.thread_key).toBe(expected[m.external_id])
         }),
         { numRuns: process.env.CI ? 15 : 8 },
       )

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ingest } from '../src/ingest/ingest.js'
-import { recordOverride } from '../src/repositories/overrides.js'
-import { slaStatusAt } from '../src/sla/evaluate-sla.js'
+import { ingest } from '../src/pipeline/ingest.js'
+import { recordOverride } from '../src/pipeline/record-override.js'
+import { slaStatusAt } from '../src/sla/sla-status.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
 import { comment, keywordEnricher, linkRows, sydneyPractice } from './ingest-fixtures.js'
@@ -342,8 +342,9 @@ for (const database of testDatabases()) {
       expect(
         slaStatusAt(
           {
+            needsReply: l1!.needs_reply,
             exemptReason: l1!.exempt_reason,
-            outcome: l1!.outcome as never,
+            outcome: l1!.outcome,
             dueAt: l1!.due_at,
             atRiskAt: l1!.at_risk_at,
           },
@@ -353,8 +354,9 @@ for (const database of testDatabases()) {
       expect(
         slaStatusAt(
           {
+            needsReply: l2!.needs_reply,
             exemptReason: l2!.exempt_reason,
-            outcome: l2!.outcome as never,
+            outcome: l2!.outcome,
             dueAt: l2!.due_at,
             atRiskAt: l2!.at_risk_at,
           },

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import type { MentionKind, Platform } from '../src/model/vocabulary.js'
 import type { Database } from '../src/storage/database.js'
 
 export interface SeedPractice {
@@ -38,7 +39,7 @@ export async function seedChannel(
   db: Kysely<Database>,
   organisationId: string,
   practiceId: string,
-  c: { name: string; platform?: string; id?: string },
+  c: { name: string; platform?: Platform; id?: string },
 ): Promise<string> {
   const id = c.id ?? `c-${randomUUID()}`
   await db
@@ -60,7 +61,7 @@ export async function seedChannel(
 export interface SeedMention {
   id?: string
   direction?: 'inbound' | 'outbound'
-  kind?: string
+  kind?: MentionKind
   createdAt: Date | string
   text?: string
   category?: string | null
@@ -99,7 +100,7 @@ export async function seedMentions(
   practiceId: string,
   channelId: string,
   mentions: readonly SeedMention[],
-  platform = 'facebook',
+  platform: Platform = 'facebook',
 ): Promise<string[]> {
   const ids = mentions.map((m) => m.id ?? `m-${randomUUID()}`)
   if (mentions.length === 0) return ids

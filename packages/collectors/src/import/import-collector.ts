@@ -6,17 +6,18 @@
  */
 import { stat } from 'node:fs/promises'
 import {
+  addBatchTotals,
+  type BatchTotals,
   type ChannelRow,
   type Collector,
+  commitBatch,
   type Database,
   EarshotError,
+  emptyBatchTotals,
   getChannel,
   type IngestOptions,
-  type IngestResult,
-  ingest,
   type PollBatch,
   type PollContext,
-  quarantineItems,
 } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
@@ -92,14 +93,8 @@ export interface ImportFileOptions {
 }
 
 /** Totals of {@link importFile}. */
-export interface ImportFileResult {
+export interface ImportFileResult extends BatchTotals {
   records: number
-  batches: number
-  inserted: number
-  updated: number
-  unchanged: number
-  deleted: number
-  quarantined: number
 }
 
 /**
@@ -120,15 +115,7 @@ export async function importFile(
   )
   if (!channel) throw new EarshotError('NOT_FOUND', `channel ${options.channelId} not found`)
   const source = `import:${options.format ?? options.path.split('.').pop() ?? 'file'}`
-  const totals: ImportFileResult = {
-    records: 0,
-    batches: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    deleted: 0,
-    quarantined: 0,
-  }
+  const totals: ImportFileResult = { records: 0, ...emptyBatchTotals() }
   for await (const batch of readImportFile(options.path, {
     channelId: channel.id,
     format: options.format,
@@ -136,41 +123,18 @@ export async function importFile(
     onProgress: options.onProgress,
     signal: options.signal,
   })) {
-    const result: IngestResult = await db.transaction().execute(async (trx) => {
-      const r = batch.items.length
-        ? await ingest(trx, batch.items, {
-            ...options.ingest,
-            organisationId: channel.organisation_id,
-            source,
-          })
-        : {
-            inserted: 0,
-            updated: 0,
-            unchanged: 0,
-            quarantined: 0,
-            deleted: 0,
-            rejected: [],
-            threadsRelinked: 0,
-          }
-      await quarantineItems(
-        trx,
-        batch.rejected.map((x) => ({
-          organisationId: channel.organisation_id,
-          channelId: channel.id,
-          source,
-          reason: x.reason,
-          payload: x.payload,
-        })),
-      )
-      return r
-    })
+    addBatchTotals(
+      totals,
+      await commitBatch(db, {
+        ...options.ingest,
+        organisationId: channel.organisation_id,
+        channelId: channel.id,
+        source,
+        items: batch.items,
+        rejected: batch.rejected,
+      }),
+    )
     totals.records = batch.recordsRead
-    totals.batches++
-    totals.inserted += result.inserted
-    totals.updated += result.updated
-    totals.unchanged += result.unchanged
-    totals.deleted += result.deleted
-    totals.quarantined += result.quarantined + batch.rejected.length
   }
   return totals
 }

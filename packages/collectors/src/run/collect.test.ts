@@ -1,4 +1,4 @@
-import { type Database, openDatabase, setChannelStatus } from '@earshot/core'
+import { type Database, openDatabase, type Platform, setChannelStatus } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GOOGLE_TOKEN, LOCATION, reviewsApi } from '../google/__fixtures__/reviews-api.js'
@@ -68,7 +68,8 @@ describe('collectDueChannels', () => {
 describe('collect', () => {
   it('reports an unknown platform as an error result instead of throwing', async () => {
     const channel = await tenant.channel({ platform: 'google', externalAccountId: LOCATION })
-    const result = await collect(db, { ...channel, platform: 'myspace' })
+    // A row written by a newer version (or by hand) may name a platform this build does not know.
+    const result = await collect(db, { ...channel, platform: 'myspace' as Platform })
     expect(result.status).toBe('error')
     expect(result.errorMessage).toMatch(/no collector for platform "myspace"/)
   })

@@ -9,13 +9,15 @@
  * - Duplicates and out-of-order deliveries change nothing: ingestion is an idempotent upsert.
  */
 import {
+  addBatchTotals,
+  type BatchReject,
   type ChannelRow,
+  commitBatch,
   type Database,
+  emptyBatchTotals,
   getChannel,
   type IngestItem,
   type IngestOptions,
-  ingest,
-  quarantineItems,
   type WebhookRequest,
   type WebhookVerification,
 } from '@earshot/core'
@@ -74,12 +76,12 @@ export async function handleWebhook(
   try {
     if (channelId) {
       const row = await getChannel(db, channelId)
-      candidates = row && row.platform === platform ? [row] : []
+      candidates = row && row.platform === collector.platform ? [row] : []
     } else {
       candidates = await db
         .selectFrom('channels')
         .selectAll()
-        .where('platform', '=', platform)
+        .where('platform', '=', collector.platform)
         .execute()
     }
   } catch (error) {
@@ -123,12 +125,12 @@ export async function handleWebhook(
   if (request.method.toUpperCase() !== 'POST') return reply(200, { ok: true })
 
   const source = `webhook:${platform}`
-  const totals = { inserted: 0, updated: 0, unchanged: 0, deleted: 0, quarantined: 0 }
+  const totals = emptyBatchTotals()
   let unparseable = false
   try {
     for (const { row, config } of verified) {
-      let items: IngestItem[]
-      let rejected: { reason: string; payload: unknown }[] = []
+      let items: IngestItem[] = []
+      let rejected: BatchReject[] = []
       try {
         const parsed = await webhook.parse(request.body, toCollectorChannel(row), config)
         if (Array.isArray(parsed)) items = parsed
@@ -137,52 +139,34 @@ export async function handleWebhook(
           rejected = parsed.rejected
         }
       } catch (error) {
+        // A verified body nobody can read is kept whole, with why, and answered 202 so the
+        // platform does not retry it forever.
         unparseable = true
-        await quarantineItems(db, [
+        rejected = [
           {
-            organisationId: row.organisation_id,
-            channelId: row.id,
-            source,
             reason: `unparseable ${platform} webhook body: ${(error as Error).message}`,
             payload: bodyPayload(request.body),
           },
-        ])
-        totals.quarantined++
-        continue
+        ]
       }
-      const result = await db.transaction().execute(async (trx) => {
-        const r =
-          items.length > 0
-            ? await ingest(trx, items, {
-                ...options.ingest,
-                organisationId: row.organisation_id,
-                source,
-              })
-            : undefined
-        if (rejected.length > 0)
-          await quarantineItems(
-            trx,
-            rejected.map((x) => ({
-              organisationId: row.organisation_id,
-              channelId: row.id,
-              source,
-              reason: x.reason,
-              payload: x.payload,
-            })),
-          )
-        return r
-      })
-      totals.inserted += result?.inserted ?? 0
-      totals.updated += result?.updated ?? 0
-      totals.unchanged += result?.unchanged ?? 0
-      totals.deleted += result?.deleted ?? 0
-      totals.quarantined += (result?.quarantined ?? 0) + rejected.length
+      addBatchTotals(
+        totals,
+        await commitBatch(db, {
+          ...options.ingest,
+          organisationId: row.organisation_id,
+          channelId: row.id,
+          source,
+          items,
+          rejected,
+        }),
+      )
     }
   } catch (error) {
     // The database failed, not the sender: a 5xx makes the platform deliver again later.
     return reply(503, { error: `could not store the delivery: ${(error as Error).message}` })
   }
-  return reply(unparseable ? 202 : 200, { received: true, ...totals })
+  const { batches: _batches, ...counts } = totals
+  return reply(unparseable ? 202 : 200, { received: true, ...counts })
 }
 
 function bodyPayload(body: string): unknown {

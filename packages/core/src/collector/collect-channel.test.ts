@@ -135,6 +135,32 @@ describe('collectChannel', () => {
     expect((await reload(channel)).status).toBe('needs_reauth')
   })
 
+  it('marks the channel needs_reauth on an auth error thrown by another copy of core', async () => {
+    const channel = await newChannel()
+    // A collectors build that bundles its own core: another class, the same brand.
+    const foreign = Object.assign(new Error('[x] token revoked'), {
+      code: 'AUTH_EXPIRED',
+      [Symbol.for('earshot.error')]: true,
+    })
+    const result = await collectChannel(
+      db,
+      channel,
+      scripted(() => [], { failWith: foreign }),
+    )
+    expect(result.status).toBe('needs_reauth')
+  })
+
+  it('does not take a plain error that carries an auth code for an auth error', async () => {
+    const channel = await newChannel()
+    const plain = Object.assign(new Error('[x] token revoked'), { code: 'AUTH_EXPIRED' })
+    const result = await collectChannel(
+      db,
+      channel,
+      scripted(() => [], { failWith: plain }),
+    )
+    expect(result.status).toBe('error')
+  })
+
   it('honours a rate limit longer than the poll interval when scheduling the next poll', async () => {
     const channel = await newChannel()
     const now = new Date('2026-01-05T00:00:00Z')

@@ -6,9 +6,14 @@
  */
 import { type Kysely, sql } from 'kysely'
 import { isEarshotError } from '../errors.js'
-import { ingest } from '../ingest/ingest.js'
-import type { IngestOptions, IngestResult } from '../ingest/ingest-types.js'
-import type { Platform } from '../model/vocabulary.js'
+import type { ChannelStatus, Platform } from '../model/vocabulary.js'
+import {
+  addBatchTotals,
+  type BatchTotals,
+  commitBatch,
+  emptyBatchTotals,
+} from '../pipeline/commit-batch.js'
+import type { IngestOptions, IngestResult } from '../pipeline/ingest-types.js'
 import { getChannel, recordChannelError } from '../repositories/channels.js'
 import { quarantineItems } from '../repositories/quarantine.js'
 import type { ChannelRow, Database } from '../storage/database.js'
@@ -37,18 +42,10 @@ export type CollectChannelStatus = 'success' | 'error' | 'needs_reauth' | 'abort
 /**
  * What one run did. Like Kysely's `MigrationResultSet`, errors are reported here, never thrown.
  */
-export interface CollectChannelResult {
+export interface CollectChannelResult extends BatchTotals {
   channelId: string
   platform: Platform
   status: CollectChannelStatus
-  /** Batches committed (each with its checkpoint). */
-  batches: number
-  inserted: number
-  updated: number
-  unchanged: number
-  deleted: number
-  /** Items quarantined by ingest plus items the collector itself rejected. */
-  quarantined: number
   /** The error that ended the run, if any (its message never contains a token). */
   error?: unknown
   errorMessage?: string
@@ -67,11 +64,6 @@ export function toCollectorChannel(row: ChannelRow): CollectorChannel {
     externalAccountId: row.external_account_id,
     ownIdentities: [...new Set([row.external_account_id, ...identities])],
   }
-}
-
-/** Thrown inside a batch transaction when another run moved the checkpoint under us. */
-class CheckpointConflictError extends Error {
-  override readonly name = 'CheckpointConflictError'
 }
 
 /**
@@ -95,12 +87,7 @@ export async function collectChannel(
     channelId: channel.id,
     platform: channel.platform as Platform,
     status: 'success',
-    batches: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    deleted: 0,
-    quarantined: 0,
+    ...emptyBatchTotals(),
   }
 
   // Re-read: the row the caller holds may carry a checkpoint another run has since moved.
@@ -124,7 +111,7 @@ export async function collectChannel(
     return { ...result, status: 'error', errorMessage: message }
   }
 
-  let expected = canonicalJson(row.checkpoint ?? null)
+  let expected: unknown = row.checkpoint ?? null
   const source = `collector:${row.platform}`
   try {
     const batches = collector.poll({
@@ -135,65 +122,22 @@ export async function collectChannel(
       fetch: options.fetch,
     })
     for await (const batch of batches) {
-      const rejected = batch.rejected ?? []
-      const cursorJson = canonicalJson(batch.cursor ?? null)
-      const ingested = await db.transaction().execute(async (trx) => {
-        const current = await trx
-          .selectFrom('channels')
-          .select('checkpoint')
-          .where('organisation_id', '=', row.organisation_id)
-          .where('id', '=', row.id)
-          .forUpdate()
-          .executeTakeFirst()
-        if (!current) throw new CheckpointConflictError('the channel was deleted during collection')
-        if (canonicalJson(current.checkpoint ?? null) !== expected)
-          throw new CheckpointConflictError(
-            'another collection run of this channel moved its checkpoint; this run stops',
-          )
-        const r =
-          batch.items.length > 0
-            ? await ingest(trx, batch.items, {
-                ...options.ingest,
-                now: options.ingest?.now ?? now(),
-                organisationId: row.organisation_id,
-                source,
-              })
-            : emptyIngestResult()
-        if (rejected.length > 0) {
-          await quarantineItems(
-            trx,
-            rejected.map((x) => ({
-              organisationId: row.organisation_id,
-              channelId: row.id,
-              source,
-              reason: x.reason,
-              payload: x.payload,
-            })),
-          )
-        }
-        const collected = r.inserted + r.updated + r.unchanged + r.deleted
-        await trx
-          .updateTable('channels')
-          .set({
-            checkpoint: cursorJson,
-            items_collected: sql<number>`items_collected + ${collected}`,
-          })
-          .where('organisation_id', '=', row.organisation_id)
-          .where('id', '=', row.id)
-          .execute()
-        return r
+      const committed = await commitBatch(db, {
+        ...options.ingest,
+        now: options.ingest?.now ?? now(),
+        organisationId: row.organisation_id,
+        channelId: row.id,
+        source,
+        items: batch.items,
+        rejected: batch.rejected ?? [],
+        checkpoint: { expected, next: batch.cursor ?? null },
       })
-      expected = cursorJson
-      result.batches++
-      result.inserted += ingested.inserted
-      result.updated += ingested.updated
-      result.unchanged += ingested.unchanged
-      result.deleted += ingested.deleted
-      result.quarantined += ingested.quarantined + rejected.length
+      expected = batch.cursor ?? null
+      addBatchTotals(result, committed)
       options.onBatch?.({
         batch: result.batches,
         items: batch.items.length,
-        result: ingested,
+        result: committed,
         cursor: batch.cursor,
       })
       if (options.maxBatches !== undefined && result.batches >= options.maxBatches) break
@@ -209,7 +153,7 @@ export async function collectChannel(
     .updateTable('channels')
     .set({
       // A successful run clears error and needs_reauth, but never un-pauses a paused channel.
-      status: sql<string>`case when status = 'paused' then 'paused' else 'active' end`,
+      status: sql<ChannelStatus>`case when status = 'paused' then 'paused' else 'active' end`,
       last_success_at: finishedAt,
       next_poll_at: new Date(finishedAt.getTime() + interval),
     })
@@ -229,10 +173,8 @@ async function finishWithError(
 ): Promise<CollectChannelResult> {
   if (signal?.aborted) return { ...result, status: 'aborted', error }
   const message = errorMessage(error, row.platform)
-  // Duck-typed too: a bundled copy of EarshotError (a built collectors package) is another class.
-  const needsReauth =
-    isEarshotError(error, 'AUTH_EXPIRED') ||
-    (error as { code?: unknown } | null)?.code === 'AUTH_EXPIRED'
+  // The brand, not the class: a collector bundled with its own copy of core still counts.
+  const needsReauth = isEarshotError(error, 'AUTH_EXPIRED')
   const retryAfter = numberProp(error, 'retryAfter')
   try {
     await recordChannelError(db, row, message, { needsReauth, now: at })
@@ -280,7 +222,6 @@ async function finishWithError(
 }
 
 function errorMessage(error: unknown, platform: string): string {
-  if (error instanceof CheckpointConflictError) return `[${platform}] ${error.message}`
   if (error instanceof Error)
     return error.message.startsWith('[') ? error.message : `[${platform}] ${error.message}`
   return `[${platform}] ${String(error)}`
@@ -290,30 +231,4 @@ function numberProp(value: unknown, key: string): number | undefined {
   if (value === null || typeof value !== 'object') return undefined
   const v = (value as Record<string, unknown>)[key]
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined
-}
-
-function emptyIngestResult(): IngestResult {
-  return {
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    quarantined: 0,
-    deleted: 0,
-    rejected: [],
-    threadsRelinked: 0,
-  }
-}
-
-/** JSON with object keys sorted: jsonb reorders keys, so plain `JSON.stringify` cannot compare checkpoints. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
-          a < b ? -1 : a > b ? 1 : 0,
-        ),
-      )
-    }
-    return v
-  })
 }

@@ -5,6 +5,7 @@
  */
 import { type Kysely, type SqlBool, sql } from 'kysely'
 import type { SlaStatus } from '../model/vocabulary.js'
+import { LINK_EVALUATION_COLUMNS } from '../sla/link-columns.js'
 import type { Database } from '../storage/database.js'
 import { type MentionFilters, mentionFilterSql } from './mention-filters.js'
 import { exactTimestampText } from './query-helpers.js'
@@ -85,17 +86,7 @@ export const MENTION_EXPORT_COLUMNS = [
   'response_source',
   'outbound_id',
   'responded_at',
-  'target_name',
-  'clock',
-  'target_ms',
-  'clock_started_at',
-  'due_at',
-  'at_risk_at',
-  'wall_ms',
-  'business_ms',
-  'outcome',
-  'schedule_version',
-  'promise_version',
+  ...LINK_EVALUATION_COLUMNS,
   'reason',
   'explanation',
 ] as const satisfies readonly (keyof MentionExportRow)[]

@@ -251,7 +251,7 @@ for (const database of testDatabases()) {
                       .filter((q) => q.practice === p)
                       .map((q) => ({
                         direction: 'outbound' as const,
-                        kind: 'post',
+                        kind: 'post' as const,
                         createdAt: at(q.at),
                       })),
                   )

@@ -4,6 +4,7 @@
  */
 import { type Kysely, type SqlBool, sql } from 'kysely'
 import type { Database } from '../storage/database.js'
+import { mentionSummarySelection } from './mention-summary.js'
 import {
   assertDate,
   decodeCursor,
@@ -13,6 +14,7 @@ import {
   pageSize,
   timestampParam,
 } from './query-helpers.js'
+import type { MentionSummary } from './search-mentions.js'
 import { slaStatusSql } from './sla-status.js'
 
 export interface InboxQuery {
@@ -27,31 +29,16 @@ export interface InboxQuery {
   cursor?: string
 }
 
-/** One open inbound mention. */
-export interface InboxItem {
+/** One open inbound mention: a mention as every list shows it, with its countdown. */
+export interface InboxItem extends MentionSummary {
+  /** The same as `id` (kept for callers written before the inbox shared the list shape). */
   mentionId: string
-  practiceId: string
-  practiceName: string
-  channelId: string
-  channelName: string
-  platform: string
-  kind: string
-  category: string | null
   status: 'pending' | 'at_risk' | 'breached'
-  createdAt: Date
-  dueAt: Date | null
   atRiskAt: Date | null
   /** Seconds from `now` to the due time; negative once overdue; `null` without a due time. */
   secondsUntilDue: number | null
-  targetName: string | null
   /** The patient disclosed health details in public: the reply should take it private. */
   privacy: boolean
-  urgent: boolean
-  permalink: string | null
-  authorName: string | null
-  authorHandle: string | null
-  text: string
-  threadKey: string
 }
 
 export interface InboxPage {
@@ -100,26 +87,9 @@ export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promis
   }
   const rows = await q
     .select([
+      ...mentionSummarySelection(now),
       'm.id as mentionId',
-      'm.practice_id as practiceId',
-      'p.name as practiceName',
-      'm.channel_id as channelId',
-      'c.name as channelName',
-      'm.platform',
-      'm.kind',
-      'm.category',
-      'm.created_at as createdAt',
-      'rl.due_at as dueAt',
       'rl.at_risk_at as atRiskAt',
-      'rl.target_name as targetName',
-      'm.privacy',
-      'm.urgent',
-      'm.permalink',
-      'm.author_name as authorName',
-      'm.author_handle as authorHandle',
-      'm.text',
-      'm.thread_key as threadKey',
-      slaStatusSql(now, 'rl').as('status'),
       sql<number | null>`extract(epoch from rl.due_at - ${timestampParam(now)})::float8`.as(
         'secondsUntilDue',
       ),

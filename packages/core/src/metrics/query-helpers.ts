@@ -5,14 +5,7 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
 
-/**
- * A timestamptz parameter. Dates travel as ISO strings with an explicit cast, so PGlite and
- * node-postgres (which would otherwise serialise a Date in the process's local offset) bind
- * the same instant.
- */
-export function timestampParam(value: Date): RawBuilder<Date> {
-  return sql<Date>`cast(${value.toISOString()} as timestamptz)`
-}
+export { timestampParam } from '../util/sql-time.js'
 
 /** `ref in (v1, v2, …)`; an empty list matches nothing (never everything). */
 export function inList(ref: string, values: readonly (string | number)[]): RawBuilder<SqlBool> {

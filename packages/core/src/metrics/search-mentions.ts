@@ -4,9 +4,11 @@
  */
 import { type Kysely, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
-import type { SlaStatus } from '../model/vocabulary.js'
+import type { Direction, MentionKind, Platform, SlaStatus } from '../model/vocabulary.js'
+import { listOverrides } from '../repositories/overrides.js'
 import type { Database, MentionRow, OverrideRow, ResponseLinkRow } from '../storage/database.js'
 import { type MentionFilters, mentionFilterSql } from './mention-filters.js'
+import { mentionSummarySelection } from './mention-summary.js'
 import { decodeCursor, encodeCursor, exactTimestampText, pageSize } from './query-helpers.js'
 import { slaStatusSql } from './sla-status.js'
 
@@ -26,9 +28,9 @@ export interface MentionSummary {
   practiceName: string
   channelId: string
   channelName: string
-  platform: string
-  kind: string
-  direction: string
+  platform: Platform
+  kind: MentionKind
+  direction: Direction
   threadKey: string
   createdAt: Date
   deletedAt: Date | null
@@ -42,10 +44,14 @@ export interface MentionSummary {
   sentimentLabel: string | null
   privacy: boolean
   urgent: boolean
+  /** Star rating, for reviews. */
+  rating: number | null
   /** SLA status at `now`; `null` for outbound mentions and unevaluated inbound ones. */
   status: SlaStatus | null
   dueAt: Date | null
   respondedAt: Date | null
+  /** The promise target that applies, for inbound mentions that need a reply. */
+  targetName: string | null
 }
 
 export interface SearchMentionsResult {
@@ -86,33 +92,7 @@ export async function searchMentions(
     .innerJoin('practices as p', (j) =>
       j.onRef('p.organisation_id', '=', 'm.organisation_id').onRef('p.id', '=', 'm.practice_id'),
     )
-    .select([
-      'm.id',
-      'm.practice_id as practiceId',
-      'p.name as practiceName',
-      'm.channel_id as channelId',
-      'c.name as channelName',
-      'm.platform',
-      'm.kind',
-      'm.direction',
-      'm.thread_key as threadKey',
-      'm.created_at as createdAt',
-      'm.deleted_at as deletedAt',
-      'm.author_name as authorName',
-      'm.author_handle as authorHandle',
-      'm.text',
-      'm.permalink',
-      'm.category',
-      'm.needs_reply as needsReply',
-      'm.sentiment_score as sentimentScore',
-      'm.sentiment_label as sentimentLabel',
-      'm.privacy',
-      'm.urgent',
-      slaStatusSql(now, 'rl').as('status'),
-      'rl.due_at as dueAt',
-      'rl.responded_at as respondedAt',
-      exactTimestampText('m.created_at').as('createdKey'),
-    ])
+    .select([...mentionSummarySelection(now), exactTimestampText('m.created_at').as('createdKey')])
     .orderBy('m.created_at', 'desc')
     .orderBy('m.id', 'desc')
     .limit(limit + 1)
@@ -196,14 +176,7 @@ export async function getMentionDetail(
       .where('rl.organisation_id', '=', organisationId)
       .where('rl.inbound_id', '=', mentionId)
       .executeTakeFirst(),
-    db
-      .selectFrom('overrides')
-      .selectAll()
-      .where('organisation_id', '=', organisationId)
-      .where('mention_id', '=', mentionId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute(),
+    listOverrides(db, organisationId, mentionId),
   ])
   return { mention, thread, link: link ?? null, overrides }
 }

@@ -41,7 +41,7 @@ export const mentionInputSchema = z.object({
    * identities makes the mention outbound; anyone else makes it inbound.
    */
   direction: z.enum(DIRECTIONS).optional(),
-  /** The thread it belongs to (see design: a top-level comment and its replies, a DM conversation…). Defaults to the parent's thread, else to its own external id. */
+  /** The thread it belongs to (a top-level comment and its replies, a DM conversation…). When absent, the parent's thread (docs/concepts.md § Threads when the collector gives no thread key), else its own external id. */
   threadKey: z.string().min(1).max(512).optional(),
   parentExternalId: z.string().min(1).max(512).optional(),
   author: authorSchema.default({}),

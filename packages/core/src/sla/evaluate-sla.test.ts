@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createBusinessCalendar } from '../calendar/create-business-calendar.js'
 import { promiseSpecSchema } from '../promise/promise-spec.js'
-import { evaluateSla, type SlaPolicy, type SlaSubject, slaStatusAt } from './evaluate-sla.js'
+import { evaluateSla, type SlaPolicy, type SlaSubject } from './evaluate-sla.js'
+import { slaStatusAt } from './sla-status.js'
 
 const weekdays = Object.fromEntries(
   ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ start: '08:00', end: '18:00' }]]),

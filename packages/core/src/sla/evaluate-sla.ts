@@ -4,7 +4,7 @@
  * give the same evaluation, which is what makes the audit trail reproducible.
  */
 import type { BusinessCalendar } from '../calendar/business-calendar.js'
-import type { Clock, SlaStatus } from '../model/vocabulary.js'
+import type { Clock } from '../model/vocabulary.js'
 import { type ParsedPromiseSpec, selectTarget } from '../promise/promise-spec.js'
 
 /** What the evaluation needs to know about the inbound mention. */
@@ -37,7 +37,7 @@ export interface SlaPolicy {
   promiseVersion: number
 }
 
-/** The stored result; `status` for unanswered mentions depends on "now", see {@link slaStatusAt}. */
+/** The stored result; `status` for unanswered mentions depends on "now", see `slaStatusAt` (sla-status.ts). */
 export interface SlaEvaluation {
   needsReply: boolean
   exemptReason: string | null
@@ -184,19 +184,6 @@ export function evaluateSla(
       notes,
     },
   }
-}
-
-/** Status at `now`: answered mentions are met/missed; unanswered ones pending → at_risk → breached. */
-export function slaStatusAt(
-  e: Pick<SlaEvaluation, 'exemptReason' | 'outcome' | 'dueAt' | 'atRiskAt'>,
-  now: Date,
-): SlaStatus {
-  if (e.exemptReason !== null) return 'exempt'
-  if (e.outcome !== null) return e.outcome
-  const t = now.getTime()
-  if (e.dueAt && t >= e.dueAt.getTime()) return 'breached'
-  if (e.atRiskAt && t >= e.atRiskAt.getTime()) return 'at_risk'
-  return 'pending'
 }
 
 function iso(ms: number): string {

@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { ParsedScheduleSpec } from '../calendar/schedule-spec.js'
+import type { ChannelStatus, Clock, Direction, MentionKind, Platform } from '../model/vocabulary.js'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>
@@ -52,14 +53,14 @@ export interface ChannelTable {
   organisation_id: string
   practice_id: string
   id: string
-  platform: string
+  platform: Platform
   external_account_id: string
   name: string
   own_identities: Json<string[]>
   /** Collector config (no secrets in clear text in logs; tokens live here or in env references). */
   config: Json<Record<string, unknown>>
   checkpoint: Json<unknown> | null
-  status: Generated<string>
+  status: Generated<ChannelStatus>
   poll_interval_seconds: Generated<number>
   next_poll_at: Timestamp | null
   last_success_at: Timestamp | null
@@ -74,10 +75,10 @@ export interface MentionTable {
   practice_id: string
   channel_id: string
   id: string
-  platform: string
+  platform: Platform
   external_id: string
-  kind: string
-  direction: string
+  kind: MentionKind
+  direction: Direction
   thread_key: string
   parent_external_id: string | null
   author_id: string | null
@@ -107,6 +108,8 @@ export interface MentionTable {
   enricher: string | null
   ingested_at: CreatedAt
   updated_at: Timestamp
+  /** No thread key was delivered: the thread was inherited from the parent chain (and moves with it). */
+  thread_inherited: Generated<boolean>
 }
 
 /**
@@ -121,14 +124,14 @@ export interface ResponseLinkTable {
   inbound_id: string
   outbound_id: string | null
   /** 'reply' (an outbound mention), 'manual' (handled elsewhere), or null (unanswered). */
-  response_source: string | null
+  response_source: 'reply' | 'manual' | null
   responded_at: Timestamp | null
   needs_reply: boolean
   exempt_reason: string | null
   category: string | null
   target_index: number | null
   target_name: string | null
-  clock: string | null
+  clock: Clock | null
   target_ms: number | null
   clock_started_at: Timestamp | null
   due_at: Timestamp | null
@@ -136,7 +139,7 @@ export interface ResponseLinkTable {
   wall_ms: number | null
   business_ms: number | null
   /** 'met' | 'missed' when answered; null otherwise (status then depends on now). */
-  outcome: string | null
+  outcome: 'met' | 'missed' | null
   schedule_version: number | null
   promise_version: number | null
   explanation: Json<unknown>

@@ -5,6 +5,7 @@
  * see; a mention outside them does not exist for the caller.
  */
 import {
+  type MentionDetail as CoreMentionDetail,
   getMentionDetail,
   listInbox,
   type MentionSummary,
@@ -20,33 +21,8 @@ export interface Scope {
   practiceIds: readonly string[]
 }
 
-/** A mention as listed in the inbox and search results. */
-export interface MentionListItem {
-  id: string
-  practiceId: string
-  practiceName: string
-  channelId: string
-  channelName: string
-  platform: string
-  kind: string
-  direction: string
-  authorName: string | null
-  authorHandle: string | null
-  text: string
-  permalink: string | null
-  createdAt: Date
-  deletedAt: Date | null
-  category: string | null
-  sentimentLabel: string | null
-  sentimentScore: number | null
-  privacy: boolean
-  urgent: boolean
-  rating: number | null
-  status: SlaStatus | null
-  dueAt: Date | null
-  respondedAt: Date | null
-  targetName: string | null
-}
+/** A mention as listed in the inbox and search results: core's list shape, as core returns it. */
+export type MentionListItem = MentionSummary
 
 /** Everything that still needs a reply, most urgent (earliest due) first. */
 export async function listInboxItems(
@@ -61,32 +37,7 @@ export async function listInboxItems(
     now,
     limit: options.limit ?? 500,
   })
-  return page.items.map((i) => ({
-    id: i.mentionId,
-    practiceId: i.practiceId,
-    practiceName: i.practiceName,
-    channelId: i.channelId,
-    channelName: i.channelName,
-    platform: i.platform,
-    kind: i.kind,
-    direction: 'inbound',
-    authorName: i.authorName,
-    authorHandle: i.authorHandle,
-    text: i.text,
-    permalink: i.permalink,
-    createdAt: i.createdAt,
-    deletedAt: null,
-    category: i.category,
-    sentimentLabel: null,
-    sentimentScore: null,
-    privacy: i.privacy,
-    urgent: i.urgent,
-    rating: null,
-    status: i.status,
-    dueAt: i.dueAt,
-    respondedAt: null,
-    targetName: i.targetName,
-  }))
+  return page.items
 }
 
 /** Search filters (all optional). Dates bound `created_at`: `from` inclusive, `to` exclusive. */
@@ -101,10 +52,6 @@ export interface MentionFilters {
   to?: Date
   page?: number
   perPage?: number
-}
-
-function fromSummary(m: MentionSummary): MentionListItem {
-  return { ...m, rating: null, targetName: null }
 }
 
 /** One page of mentions matching the filters, newest first, with the total count. */
@@ -131,45 +78,21 @@ export async function searchMentionItems(
     limit: perPage,
     offset: (page - 1) * perPage,
   })
-  return { items: result.rows.map(fromSummary), total: result.total, page, perPage }
+  return { items: result.rows, total: result.total, page, perPage }
 }
 
 /** A mention with its thread, its SLA evaluation (the audit trail) and the overrides recorded on it. */
 export interface MentionDetail {
-  mention: MentionListItem & { triageReasons: string[]; editedAt: Date | null; threadKey: string }
+  mention: MentionListItem & { triageReasons: string[]; editedAt: Date | null }
   thread: MentionListItem[]
-  link: {
-    status: SlaStatus | null
-    needsReply: boolean
-    exemptReason: string | null
-    category: string | null
-    targetIndex: number | null
-    targetName: string | null
-    clock: string | null
-    targetMs: number | null
-    clockStartedAt: Date | null
-    dueAt: Date | null
-    atRiskAt: Date | null
-    respondedAt: Date | null
-    responseSource: string | null
-    outboundId: string | null
-    wallMs: number | null
-    businessMs: number | null
-    outcome: string | null
-    scheduleVersion: number | null
-    promiseVersion: number | null
-    explanation: unknown
-    evaluatedAt: Date
-  } | null
-  overrides: {
-    id: string
-    action: string
-    handledAt: Date | null
-    note: string | null
-    actor: string
-    createdAt: Date
-  }[]
+  link: LinkView | null
+  overrides: OverrideView[]
 }
+
+/** A response link as the pages and the API show it (camel case, numbers as numbers). */
+export type LinkView = ReturnType<typeof toLinkView>
+/** A recorded decision as the pages and the API show it. */
+export type OverrideView = ReturnType<typeof toOverrideView>
 
 const dateOrNull = (v: Date | string | null): Date | null => (v === null ? null : new Date(v))
 const numOrNull = (v: number | string | null): number | null => (v === null ? null : Number(v))
@@ -214,6 +137,8 @@ export async function getMentionDetailInScope(
     dueAt: null,
     respondedAt: null,
     targetName: null,
+    threadKey: row.thread_key,
+    needsReply: row.needs_reply,
   })
   const self = detail.thread.find((t) => t.id === m.id) ?? { ...m, status: link?.status ?? null }
   return {
@@ -227,39 +152,45 @@ export async function getMentionDetailInScope(
       threadKey: m.thread_key,
     },
     thread: detail.thread.filter((t) => !t.is_tombstone).map(item),
-    link: link
-      ? {
-          status: link.status,
-          needsReply: link.needs_reply,
-          exemptReason: link.exempt_reason,
-          category: link.category,
-          targetIndex: link.target_index,
-          targetName: link.target_name,
-          clock: link.clock,
-          targetMs: numOrNull(link.target_ms),
-          clockStartedAt: dateOrNull(link.clock_started_at),
-          dueAt: dateOrNull(link.due_at),
-          atRiskAt: dateOrNull(link.at_risk_at),
-          respondedAt: dateOrNull(link.responded_at),
-          responseSource: link.response_source,
-          outboundId: link.outbound_id,
-          wallMs: numOrNull(link.wall_ms),
-          businessMs: numOrNull(link.business_ms),
-          outcome: link.outcome,
-          scheduleVersion: link.schedule_version,
-          promiseVersion: link.promise_version,
-          explanation: link.explanation,
-          evaluatedAt: new Date(link.evaluated_at),
-        }
-      : null,
+    link: link ? toLinkView(link) : null,
     // Newest decision first: the one in force is on top.
-    overrides: [...detail.overrides].reverse().map((o) => ({
-      id: o.id,
-      action: o.action,
-      handledAt: dateOrNull(o.handled_at),
-      note: o.note,
-      actor: o.actor,
-      createdAt: new Date(o.created_at),
-    })),
+    overrides: [...detail.overrides].reverse().map(toOverrideView),
+  }
+}
+
+function toLinkView(link: NonNullable<CoreMentionDetail['link']>) {
+  return {
+    status: link.status,
+    needsReply: link.needs_reply,
+    exemptReason: link.exempt_reason,
+    category: link.category,
+    targetIndex: link.target_index,
+    targetName: link.target_name,
+    clock: link.clock,
+    targetMs: numOrNull(link.target_ms),
+    clockStartedAt: dateOrNull(link.clock_started_at),
+    dueAt: dateOrNull(link.due_at),
+    atRiskAt: dateOrNull(link.at_risk_at),
+    respondedAt: dateOrNull(link.responded_at),
+    responseSource: link.response_source,
+    outboundId: link.outbound_id,
+    wallMs: numOrNull(link.wall_ms),
+    businessMs: numOrNull(link.business_ms),
+    outcome: link.outcome,
+    scheduleVersion: link.schedule_version,
+    promiseVersion: link.promise_version,
+    explanation: link.explanation,
+    evaluatedAt: new Date(link.evaluated_at),
+  }
+}
+
+function toOverrideView(o: CoreMentionDetail['overrides'][number]) {
+  return {
+    id: o.id,
+    action: o.action,
+    handledAt: dateOrNull(o.handled_at),
+    note: o.note,
+    actor: o.actor,
+    createdAt: new Date(o.created_at),
   }
 }

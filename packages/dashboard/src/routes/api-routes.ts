@@ -16,7 +16,7 @@ import {
   rankingQuerySchema,
 } from '../api/api-schemas.js'
 import { openApiDocument } from '../api/openapi-document.js'
-import { listChannels } from '../core.js'
+import { isEarshotError, listChannels } from '../core.js'
 import {
   getMentionDetailInScope,
   listInboxItems,
@@ -29,6 +29,7 @@ import {
   type Period,
 } from '../data/practice-metrics.js'
 import { currentPromises } from '../data/practice-promises.js'
+import { overrideByUser } from '../data/record-override.js'
 import { getSpikeAlerts } from '../data/spike-alerts.js'
 import {
   assertCanWrite,
@@ -49,6 +50,21 @@ class ApiInputError extends HTTPException {
     })
     this.issues = issues
   }
+}
+
+/** `details` of a core INVALID_INPUT error (zod issues or `{ path, message }`) as API issues. */
+function issuesOf(details: unknown): { path: string; message: string }[] {
+  if (!Array.isArray(details)) return []
+  return details.flatMap((d: { path?: unknown; message?: unknown }) =>
+    typeof d?.message === 'string'
+      ? [
+          {
+            path: Array.isArray(d.path) ? d.path.map(String).join('.') : String(d.path ?? ''),
+            message: d.message,
+          },
+        ]
+      : [],
+  )
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -79,6 +95,14 @@ export function apiRoutes(): Hono<DashboardEnv> {
     if (error instanceof ApiInputError)
       return c.json(
         { error: { code: 'INVALID_INPUT', message: error.message, issues: error.issues } },
+        400,
+      )
+    // Core's own validation (an override, a filter) answers in the same shape, issues included.
+    if (isEarshotError(error, 'INVALID_INPUT'))
+      return c.json(
+        {
+          error: { code: 'INVALID_INPUT', message: error.message, issues: issuesOf(error.details) },
+        },
         400,
       )
     throw error
@@ -266,20 +290,7 @@ export function apiRoutes(): Hono<DashboardEnv> {
           ? new Date(body.handledAt)
           : now
         : undefined
-    if (handledAt && handledAt.getTime() > now.getTime() + 5 * 60_000)
-      throw new ApiInputError([{ path: 'handledAt', message: 'cannot be in the future' }])
-    if (handledAt && handledAt.getTime() < detail.mention.createdAt.getTime())
-      throw new ApiInputError([{ path: 'handledAt', message: 'before the mention was written' }])
-    await recordOverride(db, {
-      organisationId: auth.organisationId,
-      mentionId: detail.mention.id,
-      action: body.action,
-      handledAt,
-      note: body.note?.trim() || undefined,
-      actor: auth.user.email,
-      practiceIds: auth.practices.map((p) => p.id),
-      now,
-    })
+    await recordOverride(db, overrideByUser(auth, detail.mention.id, { ...body, handledAt }, now))
     const after = await getMentionDetailInScope(db, scopeOf(auth), detail.mention.id, now)
     return c.json(after, 201)
   })

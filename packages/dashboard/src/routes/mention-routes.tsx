@@ -6,9 +6,11 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
+import { mentionsQuerySchema } from '../api/api-schemas.js'
 import {
   CATEGORIES,
   type Database,
+  OVERRIDE_ACTIONS,
   type PracticeRow,
   SENTIMENT_LABELS,
   SLA_STATUSES,
@@ -20,6 +22,7 @@ import {
   type Scope,
   searchMentionItems,
 } from '../data/mention-queries.js'
+import { overrideByUser } from '../data/record-override.js'
 import { assertCanWrite, authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
 import {
@@ -148,18 +151,10 @@ function MentionText({ item }: { item: MentionListItem }) {
   )
 }
 
-const searchSchema = z.object({
-  q: z.string().max(200).optional(),
-  practice: z.string().max(100).optional(),
-  channel: z.string().max(100).optional(),
-  category: z.enum(CATEGORIES).optional(),
-  sentiment: z.enum(SENTIMENT_LABELS).optional(),
-  status: z.enum(SLA_STATUSES).optional(),
-  direction: z.enum(['inbound', 'outbound']).optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-  page: z.coerce.number().int().min(1).max(100_000).optional(),
-})
+// The API's filters, with the form's plain dates (the page's date inputs) for the period.
+const searchSchema = mentionsQuerySchema
+  .omit({ from: true, to: true, perPage: true })
+  .extend({ from: z.iso.date().optional(), to: z.iso.date().optional() })
 
 /** Query values with empty strings dropped (empty filter fields mean "any"). */
 function nonEmptyQuery(query: Record<string, string>): Record<string, string> {
@@ -657,21 +652,12 @@ export function mentionRoutes(): Hono<DashboardEnv> {
         throw new HTTPException(400, {
           message: 'handled_at: expected a date and time (YYYY-MM-DDTHH:MM)',
         })
-      if (handledAt.getTime() > now.getTime() + 5 * 60_000)
-        throw new HTTPException(400, { message: 'handled_at: cannot be in the future' })
-      if (handledAt.getTime() < detail.mention.createdAt.getTime())
-        throw new HTTPException(400, { message: 'handled_at: before the mention was written' })
     }
-    await recordOverride(db, {
-      organisationId: auth.organisationId,
-      mentionId: detail.mention.id,
-      action: f.action,
-      handledAt,
-      note: f.note?.trim() || undefined,
-      actor: auth.user.email,
-      practiceIds: auth.practices.map((p) => p.id),
-      now,
-    })
+    // Core answers an invalid decision with INVALID_INPUT, which the app shows as a 400 page.
+    await recordOverride(
+      db,
+      overrideByUser(auth, detail.mention.id, { action: f.action, handledAt, note: f.note }, now),
+    )
     const back = localPath(f.return, '/inbox')
     const notice = f.action.replace(/_/g, '-')
     return c.redirect(`${back}${back.includes('?') ? '&' : '?'}notice=${notice}`, 303)
@@ -681,7 +667,7 @@ export function mentionRoutes(): Hono<DashboardEnv> {
 }
 
 const formOverrideSchema = z.object({
-  action: z.enum(['handled_elsewhere', 'no_reply_needed', 'needs_reply']),
+  action: z.enum(OVERRIDE_ACTIONS),
   handled_at: z.string().max(40).optional(),
   note: z.string().max(500).optional(),
   return: z.string().max(2000).optional(),

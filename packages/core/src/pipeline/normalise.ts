@@ -8,46 +8,10 @@ import {
   mentionInputSchema,
   type ParsedMentionInput,
 } from '../model/mention-input.js'
+import type { MentionKind } from '../model/vocabulary.js'
 import type { ChannelRow } from '../storage/database.js'
 import { formatZodIssues } from '../util/parse-or-throw.js'
-
-/** A mention row as ingestion holds it in memory (the `mentions` columns, dates as Date). */
-export interface MentionState {
-  organisation_id: string
-  practice_id: string
-  channel_id: string
-  id: string
-  platform: string
-  external_id: string
-  kind: string
-  direction: 'inbound' | 'outbound'
-  thread_key: string
-  parent_external_id: string | null
-  author_id: string | null
-  author_name: string | null
-  author_handle: string | null
-  text: string
-  permalink: string | null
-  created_at: Date
-  edited_at: Date | null
-  deleted_at: Date | null
-  rating: number | null
-  is_auto_reply: boolean
-  is_tombstone: boolean
-  language: string | null
-  raw: unknown
-  content_hash: string
-  sentiment_score: number | null
-  sentiment_label: string | null
-  sentiment_confidence: number | null
-  needs_reply: boolean | null
-  category: string | null
-  triage_reasons: string[] | null
-  privacy: boolean
-  urgent: boolean
-  lint: string[] | null
-  enricher: string | null
-}
+import { CONTENT_COLUMNS, columnsKey, type MentionState, NO_ENRICHMENT } from './mention-state.js'
 
 export type ParsedItem =
   | { type: 'mention'; index: number; input: ParsedMentionInput }
@@ -57,7 +21,7 @@ export type ParsedItem =
       channelId: string
       externalId: string
       deletedAt: Date
-      kind?: string
+      kind?: MentionKind
       threadKey?: string
       parentExternalId?: string
       raw?: unknown
@@ -117,8 +81,18 @@ export function cleanJson(value: unknown): unknown {
   }
 }
 
+/** Where a mention's thread comes from: the collector's key, or the parent chain (see threading.ts). */
+export interface ThreadPlacement {
+  threadKey: string
+  inherited: boolean
+}
+
 /** Builds the row for a full mention (enrichment left empty: the thread pass fills it). */
-export function mentionToState(input: ParsedMentionInput, channel: ChannelRow): MentionState {
+export function mentionToState(
+  input: ParsedMentionInput,
+  channel: ChannelRow,
+  thread: ThreadPlacement,
+): MentionState {
   const identities = channel.own_identities as unknown as string[]
   const isOwn =
     (input.author.id !== undefined && identities.includes(input.author.id)) ||
@@ -135,7 +109,8 @@ export function mentionToState(input: ParsedMentionInput, channel: ChannelRow): 
     external_id: input.externalId,
     kind: input.kind,
     direction: input.direction ?? (isOwn ? 'outbound' : 'inbound'),
-    thread_key: input.threadKey ?? input.parentExternalId ?? input.externalId,
+    thread_key: thread.threadKey,
+    thread_inherited: thread.inherited,
     parent_external_id: input.parentExternalId ?? null,
     author_id: input.author.id ?? null,
     author_name: input.author.name !== undefined ? cleanText(input.author.name) : null,
@@ -151,16 +126,7 @@ export function mentionToState(input: ParsedMentionInput, channel: ChannelRow): 
     language: input.language ?? null,
     raw: cleanJson(input.raw),
     content_hash: '',
-    sentiment_score: null,
-    sentiment_label: null,
-    sentiment_confidence: null,
-    needs_reply: null,
-    category: null,
-    triage_reasons: null,
-    privacy: false,
-    urgent: false,
-    lint: null,
-    enricher: null,
+    ...NO_ENRICHMENT,
   }
   state.content_hash = contentHash(state)
   return state
@@ -168,26 +134,11 @@ export function mentionToState(input: ParsedMentionInput, channel: ChannelRow): 
 
 /** Hash of everything a delivery can change; equal hashes mean "unchanged". */
 export function contentHash(m: MentionState): string {
-  return createHash('sha1')
-    .update(
-      JSON.stringify([
-        m.kind,
-        m.direction,
-        m.thread_key,
-        m.parent_external_id,
-        m.author_id,
-        m.author_name,
-        m.author_handle,
-        m.text,
-        m.permalink,
-        m.created_at.getTime(),
-        m.edited_at?.getTime() ?? null,
-        m.deleted_at?.getTime() ?? null,
-        m.rating,
-        m.is_auto_reply,
-        m.is_tombstone,
-        m.language,
-      ]),
-    )
-    .digest('hex')
+  return createHash('sha1').update(columnsKey(m, CONTENT_COLUMNS)).digest('hex')
+}
+
+/** Recomputes the content hash after merging deliveries or moving a mention to another thread. */
+export function rehash(m: MentionState): MentionState {
+  m.content_hash = contentHash(m)
+  return m
 }

@@ -7,24 +7,15 @@ import { type Kysely, sql } from 'kysely'
 import { createDefaultEnricher } from '../enrich/index.js'
 import { quarantineItems } from '../repositories/quarantine.js'
 import type { ChannelRow, Database } from '../storage/database.js'
+import { groupBy } from '../util/collections.js'
 import { jsonList } from '../util/json-list.js'
-import type { IngestOptions, IngestResult } from './ingest-types.js'
-import {
-  type MentionState,
-  mentionId,
-  mentionToState,
-  type ParsedItem,
-  parseItem,
-} from './normalise.js'
-import {
-  groupBy,
-  loadThreadMentions,
-  rehash,
-  rowToState,
-  runThreadPass,
-  type ThreadKey,
-  threadId,
-} from './thread-state.js'
+import { emptyIngestResult, type IngestOptions, type IngestResult } from './ingest-types.js'
+import type { MentionState } from './mention-state.js'
+import { mergeDelivery } from './merge-delivery.js'
+import { mentionId, type ParsedItem, parseItem } from './normalise.js'
+import { runThreadPass } from './thread-pass.js'
+import { loadThreadMentions, rowToState, type ThreadKey, threadId } from './thread-store.js'
+import { createBatchThreadResolver, rethreadChildren, type ThreadNode } from './threading.js'
 
 /**
  * Ingests a batch of mentions and deletion notices. Runs in one transaction (or in the caller's,
@@ -54,15 +45,7 @@ async function ingestInTransaction(
 ): Promise<IngestResult> {
   const now = options.now ?? new Date()
   const source = options.source ?? 'ingest'
-  const result: IngestResult = {
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    quarantined: 0,
-    deleted: 0,
-    rejected: [],
-    threadsRelinked: 0,
-  }
+  const result = emptyIngestResult()
   const rejections: Array<{
     index: number
     reason: string
@@ -78,7 +61,8 @@ async function ingestInTransaction(
         index,
         reason: p.reason,
         channelId: channelIdOf(item),
-        organisationId: null,
+        // The caller's tenant sent it, so the caller's tenant sees it in quarantine.
+        organisationId: options.organisationId ?? null,
       })
     else parsed.push(p)
   }
@@ -96,7 +80,8 @@ async function ingestInTransaction(
         index: p.index,
         reason: `unknown channel ${channelId}`,
         channelId,
-        organisationId: null,
+        // The caller's tenant sent it, so the caller's tenant sees it in quarantine.
+        organisationId: options.organisationId ?? null,
       })
     } else if (
       options.organisationId !== undefined &&
@@ -137,19 +122,32 @@ async function ingestInTransaction(
         threadKey: m.thread_key,
       })
 
+    const threadOf = batchThreadResolvers(accepted, working)
+    // Mentions that may have children waiting for them (new ones, or ones that moved thread).
+    const parents: MentionState[] = []
     for (const { item, channel } of accepted) {
-      const outcome = applyItem(item, channel, working)
-      result[outcome.counter]++
-      if (
-        outcome.counter === 'deleted' ||
-        outcome.counter === 'inserted' ||
-        outcome.counter === 'updated'
-      ) {
+      const externalId = item.type === 'mention' ? item.input.externalId : item.externalId
+      const outcome = mergeDelivery(item, channel, threadOf(channel)(externalId), working)
+      result[outcome.outcome]++
+      if (outcome.outcome !== 'unchanged') {
         changedIds.add(outcome.state.id)
         touch(outcome.state)
         const before = stored.get(outcome.state.id)
         if (before && before.thread_key !== outcome.state.thread_key) touch(before)
+        if (
+          !before ||
+          before.thread_key !== outcome.state.thread_key ||
+          before.kind !== outcome.state.kind
+        )
+          parents.push(outcome.state)
       }
+    }
+    for (const { before, after } of await rethreadChildren(db, parents, working)) {
+      if (!stored.has(before.id)) stored.set(before.id, before)
+      working.set(after.id, after)
+      changedIds.add(after.id)
+      touch(before)
+      touch(after)
     }
 
     if (touched.size > 0) {
@@ -199,88 +197,6 @@ async function ingestInTransaction(
   return result
 }
 
-type Counter = 'inserted' | 'updated' | 'unchanged' | 'deleted'
-
-/** Merges one delivery into the working set; see docs/concepts.md § Edits and deletions. */
-function applyItem(
-  item: ParsedItem,
-  channel: ChannelRow,
-  working: Map<string, MentionState>,
-): { counter: Counter; state: MentionState } {
-  if (item.type === 'deletion') {
-    const id = mentionId(channel.organisation_id, channel.id, channel.platform, item.externalId)
-    const existing = working.get(id)
-    if (existing) {
-      if (existing.deleted_at) return { counter: 'unchanged', state: existing }
-      const next = rehash({ ...existing, deleted_at: item.deletedAt })
-      working.set(id, next)
-      return { counter: 'deleted', state: next }
-    }
-    // A deletion before the mention itself (webhooks arrive out of order): keep a tombstone so
-    // the late original is recorded as deleted rather than resurrected.
-    const tombstone = mentionToState(
-      {
-        channelId: channel.id,
-        externalId: item.externalId,
-        kind: (item.kind ?? 'comment') as never,
-        direction: 'inbound',
-        author: {},
-        text: '',
-        createdAt: item.deletedAt,
-        deletedAt: item.deletedAt,
-        raw: item.raw,
-        ...(item.threadKey ? { threadKey: item.threadKey } : {}),
-        ...(item.parentExternalId ? { parentExternalId: item.parentExternalId } : {}),
-      },
-      channel,
-    )
-    tombstone.is_tombstone = true
-    working.set(id, rehash(tombstone))
-    return { counter: 'deleted', state: tombstone }
-  }
-
-  const incoming = mentionToState(item.input, channel)
-  const existing = working.get(incoming.id)
-  if (!existing) {
-    working.set(incoming.id, incoming)
-    return { counter: 'inserted', state: incoming }
-  }
-  if (
-    !existing.is_tombstone &&
-    existing.edited_at &&
-    (!incoming.edited_at || incoming.edited_at < existing.edited_at)
-  ) {
-    return { counter: 'unchanged', state: existing } // an older version delivered late
-  }
-  const merged = rehash({
-    ...incoming,
-    // A mention was written when it was first written: an edit delivered with a later creation
-    // time (an owner reply's update time, a webhook that only knows its delivery time) must
-    // not move the clock. The earliest wins, whatever the arrival order.
-    created_at:
-      existing.is_tombstone || incoming.created_at < existing.created_at
-        ? incoming.created_at
-        : existing.created_at,
-    // A deletion is final, whichever delivery carried it.
-    deleted_at: incoming.deleted_at ?? existing.deleted_at,
-    // Keep the enrichment until the thread pass decides whether it must change.
-    sentiment_score: existing.sentiment_score,
-    sentiment_label: existing.sentiment_label,
-    sentiment_confidence: existing.sentiment_confidence,
-    needs_reply: existing.needs_reply,
-    category: existing.category,
-    triage_reasons: existing.triage_reasons,
-    privacy: existing.privacy,
-    urgent: existing.urgent,
-    lint: existing.lint,
-    enricher: existing.enricher,
-  })
-  if (merged.content_hash === existing.content_hash)
-    return { counter: 'unchanged', state: existing }
-  working.set(merged.id, merged)
-  return { counter: 'updated', state: merged }
-}
-
 async function loadChannels(
   db: Kysely<Database>,
   ids: readonly string[],
@@ -296,15 +212,16 @@ async function loadIdentities(
   accepted: ReadonlyArray<{ item: ParsedItem; channel: ChannelRow }>,
 ): Promise<Map<string, MentionState>> {
   const stored = new Map<string, MentionState>()
-  const ids = accepted.map(({ item, channel }) => ({
-    org: channel.organisation_id,
-    id: mentionId(
-      channel.organisation_id,
-      channel.id,
-      channel.platform,
-      item.type === 'mention' ? item.input.externalId : item.externalId,
-    ),
-  }))
+  // The batch's mentions, and the parents of those that inherit their thread.
+  const ids = accepted.flatMap(({ item, channel }) => {
+    const own = item.type === 'mention' ? item.input.externalId : item.externalId
+    const parent = item.type === 'mention' ? item.input.parentExternalId : item.parentExternalId
+    const threadKey = item.type === 'mention' ? item.input.threadKey : item.threadKey
+    return [own, ...(parent && !threadKey ? [parent] : [])].map((externalId) => ({
+      org: channel.organisation_id,
+      id: mentionId(channel.organisation_id, channel.id, channel.platform, externalId),
+    }))
+  })
   for (const [org, list] of groupBy(ids, (x) => x.org)) {
     const unique = [...new Set(list.map((x) => x.id))]
     for (let i = 0; i < unique.length; i += 5000) {
@@ -318,6 +235,49 @@ async function loadIdentities(
     }
   }
   return stored
+}
+
+/**
+ * One thread resolver per channel of the batch: the batch's own mentions first (a parent and its
+ * reply delivered together), then what is stored.
+ */
+function batchThreadResolvers(
+  accepted: ReadonlyArray<{ item: ParsedItem; channel: ChannelRow }>,
+  stored: ReadonlyMap<string, MentionState>,
+) {
+  const nodes = new Map<string, Map<string, ThreadNode>>()
+  for (const { item, channel } of accepted) {
+    const byExternalId = nodes.get(channel.id) ?? new Map<string, ThreadNode>()
+    nodes.set(channel.id, byExternalId)
+    const node: ThreadNode =
+      item.type === 'mention'
+        ? {
+            kind: item.input.kind,
+            ...(item.input.threadKey ? { threadKey: item.input.threadKey } : {}),
+            ...(item.input.parentExternalId
+              ? { parentExternalId: item.input.parentExternalId }
+              : {}),
+          }
+        : {
+            kind: item.kind ?? 'comment',
+            ...(item.threadKey ? { threadKey: item.threadKey } : {}),
+            ...(item.parentExternalId ? { parentExternalId: item.parentExternalId } : {}),
+          }
+    const externalId = item.type === 'mention' ? item.input.externalId : item.externalId
+    // A full mention says more about its place than a deletion notice does.
+    if (item.type === 'mention' || !byExternalId.has(externalId)) byExternalId.set(externalId, node)
+  }
+  const resolvers = new Map<string, ReturnType<typeof createBatchThreadResolver>>()
+  return (channel: ChannelRow) => {
+    let resolve = resolvers.get(channel.id)
+    if (!resolve) {
+      resolve = createBatchThreadResolver(channel.platform, nodes.get(channel.id)!, (externalId) =>
+        stored.get(mentionId(channel.organisation_id, channel.id, channel.platform, externalId)),
+      )
+      resolvers.set(channel.id, resolve)
+    }
+    return resolve
+  }
 }
 
 // Two writers on one thread could each link against a view without the other's messages;

@@ -27,3 +27,16 @@ export interface IngestResult {
   /** Threads whose response links were recomputed. */
   threadsRelinked: number
 }
+
+/** The result of a batch in which nothing happened yet. */
+export function emptyIngestResult(): IngestResult {
+  return {
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    quarantined: 0,
+    deleted: 0,
+    rejected: [],
+    threadsRelinked: 0,
+  }
+}
