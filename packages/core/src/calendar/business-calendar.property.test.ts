@@ -77,6 +77,45 @@ const instant = fc.integer({ min: FROM, max: TO })
 const duration = fc.oneof(fc.integer({ min: 0, max: 10 * DAY }), fc.integer({ min: 0, max: 4 * H }))
 const RUNS = { numRuns: 60 }
 
+/**
+ * A public holiday, or a substitute day of one (whatever type date-holidays gives the
+ * substitute), starts on `date`; the original is the nearest holiday with the substitute's
+ * name minus its "(substitute day)" suffix.
+ */
+const instances = new Map<string, Holidays>()
+function holidaysOf(region: string): Holidays {
+  const hd = instances.get(region) ?? new Holidays(...(region.split('-') as [string, string]))
+  instances.set(region, hd)
+  return hd
+}
+const listedCache = new WeakMap<Holidays, Map<number, ReturnType<Holidays['getHolidays']>>>()
+function listed(hd: Holidays, year: number): ReturnType<Holidays['getHolidays']> {
+  const byYear = listedCache.get(hd) ?? new Map()
+  listedCache.set(hd, byYear)
+  const list = byYear.get(year) ?? hd.getHolidays(year) ?? []
+  byYear.set(year, list)
+  return list
+}
+
+function closedForHoliday(hd: Holidays, date: string): boolean {
+  const year = Number(date.slice(0, 4))
+  const nearby = [year - 1, year, year + 1].flatMap((y) => listed(hd, y))
+  return nearby.some((h) => {
+    if (!h.date.startsWith(date)) return false
+    if (h.type === 'public') return true
+    if (!h.substitute || h.type !== 'bank') return false
+    const base = h.name.replace(/\s*\([^)]*\)$/, '')
+    const original = nearby
+      .filter((o) => !o.substitute && o.name === base)
+      .sort(
+        (a, b) =>
+          Math.abs(a.start.getTime() - h.start.getTime()) -
+          Math.abs(b.start.getTime() - h.start.getTime()),
+      )[0]
+    return original?.type === 'public'
+  })
+}
+
 describe('business calendar properties (random schedules in several time zones)', () => {
   it('measures back exactly the business time it added', () => {
     fc.assert(
@@ -194,19 +233,14 @@ describe('business calendar properties (random schedules in several time zones)'
         (spec, [zone, offset], ts) => {
           const cal = createBusinessCalendar({ ...spec, timeZone: zone as string })
           const region = spec.holidayRegion ?? null
-          const hd = region ? new Holidays(...(region.split('-') as [string, string])) : null
+          const hd = region ? holidaysOf(region) : null
           const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3))
           const sessionsOf = (date: string): Array<[number, number]> => {
             let sessions: Session[]
             const override = spec.overrides?.find((o) => o.date === date)
             if (spec.closures?.some((c) => c.from <= date && date <= c.to)) sessions = []
             else if (override) sessions = override.sessions
-            else if (
-              hd
-                ?.getHolidays(Number(date.slice(0, 4)))
-                .some((h) => h.type === 'public' && h.date.startsWith(date))
-            )
-              sessions = []
+            else if (hd && closedForHoliday(hd, date)) sessions = []
             else {
               const weekday = WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7]!
               sessions = spec.weekly?.[weekday] ?? []
