@@ -3,11 +3,17 @@
  * with prefix sums of open time, built lazily per local year, so every question is a binary
  * search plus arithmetic.
  */
-import type { IANAZone } from 'luxon'
 import { EarshotError } from '../errors.js'
 import { formatZodIssues } from '../util/parse-or-throw.js'
 import type { BusinessCalendar } from './business-calendar.js'
-import { loadZone, localToUtc, naiveLocalMs, toNaiveLocal } from './local-time.js'
+import {
+  loadZone,
+  localToUtc,
+  MemoisedZoneOffsets,
+  naiveLocalMs,
+  toNaiveLocal,
+  type ZoneOffsets,
+} from './local-time.js'
 import { assertHolidayRegion, publicHolidayDates } from './public-holidays.js'
 import {
   type ParsedScheduleSpec,
@@ -240,7 +246,7 @@ export function createBusinessCalendar(
     return { iso, weekday, source: 'weekly', sessions: weekly[weekday]! }
   }
 
-  const engine = new IntervalEngine(zone, plan, horizonYears * YEAR)
+  const engine = new IntervalEngine(new MemoisedZoneOffsets(zone), plan, horizonYears * YEAR)
   const toMs = (t: Date | number): number => (typeof t === 'number' ? t : t.getTime())
 
   return {
@@ -327,7 +333,7 @@ class IntervalEngine {
   private nOpen = 0
 
   constructor(
-    private readonly zone: IANAZone,
+    private readonly zone: ZoneOffsets,
     private readonly plan: Planner,
     private readonly horizonMs: number,
   ) {}
