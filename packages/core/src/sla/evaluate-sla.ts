@@ -45,6 +45,7 @@ export interface SlaEvaluation {
   targetIndex: number | null
   targetName: string | null
   clock: Clock | null
+  /** The window's length on its clock; for a business-day target, the open time it holds. */
   targetMs: number | null
   clockStartedAt: Date | null
   dueAt: Date | null
