@@ -155,6 +155,7 @@ function isoOf(naiveMs: number): string {
  *   weekly: { mon: [{ start: '08:00', end: '18:00' }], fri: [{ start: '08:00', end: '18:00' }] },
  * })
  * cal.addBusinessTime(new Date('2027-03-05T06:45:00Z'), 2 * 3_600_000) // Fri 17:45 → Mon 09:45
+ * cal.addBusinessDays(new Date('2027-03-05T06:45:00Z'), 1) // Fri 17:45 → Mon 17:45
  */
 export function createBusinessCalendar(
   spec: ScheduleSpec,
