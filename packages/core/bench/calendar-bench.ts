@@ -1,6 +1,6 @@
 /**
- * @module Benchmark of the business calendar: due-time (addBusinessMs) and business-time
- * (businessTimeBetween) rates on a realistic Sydney clinic schedule, against a plain Date
+ * @module Benchmark of the business calendar: due-time (addBusinessMs for business hours,
+ * addBusinessDaysMs for business days) and business-time (businessTimeBetween) rates on a realistic Sydney clinic schedule, against a plain Date
  * arithmetic loop of the same size as this machine's own reference.
  *
  * Run: cd packages/core && node --conditions=@earshot/source --import tsx bench/calendar-bench.ts
@@ -57,10 +57,13 @@ const windowMs = 2 * 365 * DAY
 const rand = rng(20_271)
 const starts = new Float64Array(N)
 const durations = new Float64Array(N)
+const dayCounts = new Float64Array(N)
 for (let i = 0; i < N; i++) {
   starts[i] = windowStart + Math.floor(rand() * windowMs)
-  // 15 minutes to 3 business days, on whole minutes.
+  // 15 minutes to 72 business hours, on whole minutes.
   durations[i] = (15 + Math.floor(rand() * (3 * 24 * 60 - 15))) * MINUTE
+  // 1 to 5 business days.
+  dayCounts[i] = 1 + Math.floor(rand() * 5)
 }
 
 // Cold cost: a fresh calendar answering its first question builds that year's intervals.
@@ -85,6 +88,11 @@ const dueLoop = (): number => {
   for (let i = 0; i < N; i++) sink += cal.addBusinessMs(starts[i]!, durations[i]!) - starts[i]!
   return sink
 }
+const dueDaysLoop = (): number => {
+  let sink = 0
+  for (let i = 0; i < N; i++) sink += cal.addBusinessDaysMs(starts[i]!, dayCounts[i]!) - starts[i]!
+  return sink
+}
 const dues = new Float64Array(N)
 const betweenLoop = (): number => {
   let sink = 0
@@ -106,20 +114,23 @@ console.error(`warm-up incl. building the calendar: ${(performance.now() - tBuil
 for (let i = 0; i < N; i++) dues[i] = cal.addBusinessMs(starts[i]!, durations[i]!)
 betweenLoop()
 plainLoop()
+dueDaysLoop()
 
 // Interleaved rounds, best of each: the machine is shared, so a single pass mostly measures
 // whoever else is running; the best round is the closest to this code's own speed.
 const ROUNDS = 3
-const best = { due: 0, between: 0, plain: 0 }
+const best = { due: 0, dueDays: 0, between: 0, plain: 0 }
 const sinks: number[] = []
 for (let r = 0; r < ROUNDS; r++) {
   const d = timeIt('addBusinessMs', dueLoop)
+  const dd = timeIt('addBusinessDaysMs', dueDaysLoop)
   const b = timeIt('businessTimeBetween', betweenLoop)
   const p = timeIt('plain Date add', plainLoop)
   best.due = Math.max(best.due, d.perSecond)
+  best.dueDays = Math.max(best.dueDays, dd.perSecond)
   best.between = Math.max(best.between, b.perSecond)
   best.plain = Math.max(best.plain, p.perSecond)
-  sinks.push(d.sink + b.sink + p.sink)
+  sinks.push(d.sink + dd.sink + b.sink + p.sink)
 }
 
 // Sanity: every due time measures back to its duration, so the rate is of correct answers.
@@ -128,9 +139,18 @@ for (let i = 0; i < N; i += 997) {
   if (cal.businessTimeBetween(starts[i]!, dues[i]!) !== durations[i]) mismatches++
 }
 if (mismatches > 0) throw new Error(`calendar bench: ${mismatches} due times did not measure back`)
+// Sanity for business days: every due time is open or a closing time, after its clock start.
+let badDays = 0
+for (let i = 0; i < N; i += 997) {
+  const due = cal.addBusinessDaysMs(starts[i]!, dayCounts[i]!)
+  const start = cal.nextOpening(starts[i]!)!.getTime()
+  if (!(due > start && (cal.isOpen(due) || cal.isOpen(due - 1)))) badDays++
+}
+if (badDays > 0) throw new Error(`calendar bench: ${badDays} business-day due times are not open`)
 if (!sinks.every(Number.isFinite)) throw new Error('calendar bench: bad sink')
 
 console.log(`METRIC calendar.due_per_s ${Math.round(best.due)}`)
+console.log(`METRIC calendar.due_days_per_s ${Math.round(best.dueDays)}`)
 console.log(`METRIC calendar.between_per_s ${Math.round(best.between)}`)
 console.log(`METRIC calendar.plain_add_per_s ${Math.round(best.plain)}`)
 console.log(`METRIC calendar.cold_first_query_ms ${coldMs.toFixed(1)}`)

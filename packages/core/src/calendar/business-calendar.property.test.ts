@@ -77,6 +77,45 @@ const instant = fc.integer({ min: FROM, max: TO })
 const duration = fc.oneof(fc.integer({ min: 0, max: 10 * DAY }), fc.integer({ min: 0, max: 4 * H }))
 const RUNS = { numRuns: 60 }
 
+/**
+ * A public holiday, or a substitute day of one (whatever type date-holidays gives the
+ * substitute), starts on `date`; the original is the nearest holiday with the substitute's
+ * name minus its "(substitute day)" suffix.
+ */
+const instances = new Map<string, Holidays>()
+function holidaysOf(region: string): Holidays {
+  const hd = instances.get(region) ?? new Holidays(...(region.split('-') as [string, string]))
+  instances.set(region, hd)
+  return hd
+}
+const listedCache = new WeakMap<Holidays, Map<number, ReturnType<Holidays['getHolidays']>>>()
+function listed(hd: Holidays, year: number): ReturnType<Holidays['getHolidays']> {
+  const byYear = listedCache.get(hd) ?? new Map()
+  listedCache.set(hd, byYear)
+  const list = byYear.get(year) ?? hd.getHolidays(year) ?? []
+  byYear.set(year, list)
+  return list
+}
+
+function closedForHoliday(hd: Holidays, date: string): boolean {
+  const year = Number(date.slice(0, 4))
+  const nearby = [year - 1, year, year + 1].flatMap((y) => listed(hd, y))
+  return nearby.some((h) => {
+    if (!h.date.startsWith(date)) return false
+    if (h.type === 'public') return true
+    if (!h.substitute || h.type !== 'bank') return false
+    const base = h.name.replace(/\s*\([^)]*\)$/, '')
+    const original = nearby
+      .filter((o) => !o.substitute && o.name === base)
+      .sort(
+        (a, b) =>
+          Math.abs(a.start.getTime() - h.start.getTime()) -
+          Math.abs(b.start.getTime() - h.start.getTime()),
+      )[0]
+    return original?.type === 'public'
+  })
+}
+
 describe('business calendar properties (random schedules in several time zones)', () => {
   it('measures back exactly the business time it added', () => {
     fc.assert(
@@ -194,19 +233,14 @@ describe('business calendar properties (random schedules in several time zones)'
         (spec, [zone, offset], ts) => {
           const cal = createBusinessCalendar({ ...spec, timeZone: zone as string })
           const region = spec.holidayRegion ?? null
-          const hd = region ? new Holidays(...(region.split('-') as [string, string])) : null
+          const hd = region ? holidaysOf(region) : null
           const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3))
           const sessionsOf = (date: string): Array<[number, number]> => {
             let sessions: Session[]
             const override = spec.overrides?.find((o) => o.date === date)
             if (spec.closures?.some((c) => c.from <= date && date <= c.to)) sessions = []
             else if (override) sessions = override.sessions
-            else if (
-              hd
-                ?.getHolidays(Number(date.slice(0, 4)))
-                .some((h) => h.type === 'public' && h.date.startsWith(date))
-            )
-              sessions = []
+            else if (hd && closedForHoliday(hd, date)) sessions = []
             else {
               const weekday = WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7]!
               sessions = spec.weekly?.[weekday] ?? []
@@ -226,6 +260,134 @@ describe('business calendar properties (random schedules in several time zones)'
               sessionsOf(date).some(([a, b]) => a <= m && m < b) ||
               sessionsOf(before).some(([a, b]) => a <= m + 1440 && m + 1440 < b)
             expect(cal.isOpen(t)).toBe(open)
+          }
+        },
+      ),
+      RUNS,
+    )
+  })
+})
+
+/** The same schedules with every past-midnight session cut at midnight. */
+const sameDaySchedule = openingSchedule.map((spec) => {
+  const cut = (sessions: Session[]): Session[] =>
+    sessions.map((x) => (x.end <= x.start ? { start: x.start, end: '24:00' } : x))
+  return {
+    ...spec,
+    weekly: Object.fromEntries(Object.entries(spec.weekly ?? {}).map(([d, s]) => [d, cut(s)])),
+    overrides: (spec.overrides ?? []).map((o) => ({ ...o, sessions: cut(o.sessions) })),
+  }
+})
+const businessDays = fc.integer({ min: 1, max: 10 })
+
+describe('business days properties (random schedules in several time zones)', () => {
+  it('is never before the clock starts, and is an open instant or a closing time', () => {
+    fc.assert(
+      fc.property(
+        openingSchedule,
+        fc.array(fc.tuple(instant, businessDays), { minLength: 1, maxLength: 8 }),
+        (spec, cases) => {
+          const cal = createBusinessCalendar(spec)
+          for (const [t, n] of cases) {
+            const start = cal.nextOpening(t)!.getTime()
+            const due = cal.addBusinessDaysMs(t, n)
+            expect(due).toBeGreaterThanOrEqual(start)
+            expect(cal.isOpen(due) || cal.isOpen(due - 1)).toBe(true)
+            // A clock started while closed runs from the next opening, so both starts agree.
+            expect(cal.addBusinessDaysMs(start, n)).toBe(due)
+          }
+        },
+      ),
+      RUNS,
+    )
+  })
+
+  it('is monotone in the start and in the number of days when sessions end by midnight', () => {
+    fc.assert(
+      fc.property(sameDaySchedule, instant, instant, businessDays, (spec, t1, t2, n) => {
+        const cal = createBusinessCalendar(spec)
+        const [ta, tb] = t1 <= t2 ? [t1, t2] : [t2, t1]
+        expect(cal.addBusinessDaysMs(ta, n)).toBeLessThanOrEqual(cal.addBusinessDaysMs(tb, n))
+        expect(cal.addBusinessDaysMs(ta, n)).toBeLessThanOrEqual(cal.addBusinessDaysMs(ta, n + 1))
+      }),
+      RUNS,
+    )
+  })
+
+  it('gives the same answers whichever year it is asked about first', () => {
+    fc.assert(
+      fc.property(
+        openingSchedule,
+        fc.array(fc.tuple(instant, businessDays), { minLength: 2, maxLength: 6 }),
+        (spec, cases) => {
+          const forward = createBusinessCalendar(spec)
+          const backward = createBusinessCalendar(spec)
+          const a = cases.map(([t, n]) => forward.addBusinessDaysMs(t, n))
+          const b = [...cases]
+            .reverse()
+            .map(([t, n]) => backward.addBusinessDaysMs(t, n))
+            .reverse()
+          expect(b).toEqual(a)
+        },
+      ),
+      { numRuns: 30 },
+    )
+  })
+
+  it('matches a date-by-date reading of dayPlan in zones without DST', () => {
+    // The oracle walks local dates with dayPlan (the explanation path, not the interval
+    // engine) in fixed-offset zones, where wall-clock arithmetic is plain addition.
+    const fixed = fc.constantFrom(
+      ['Asia/Kolkata', 330],
+      ['Asia/Tokyo', 540],
+      ['UTC', 0],
+      ['America/Phoenix', -420],
+    )
+    const MIN = 60_000
+    const isoOf = (naive: number) => new Date(naive).toISOString().slice(0, 10)
+    const midnight = (date: string) => Date.parse(`${date}T00:00:00Z`)
+    fc.assert(
+      fc.property(
+        openingSchedule,
+        fixed,
+        fc.array(fc.tuple(instant, businessDays), { minLength: 1, maxLength: 10 }),
+        (spec, [zone, offset], cases) => {
+          const cal = createBusinessCalendar({ ...spec, timeZone: zone as string })
+          const shift = (offset as number) * MIN
+          const sessionsOf = (date: string): Array<[number, number]> =>
+            cal.dayPlan(date).sessions.map((x) => {
+              const a = Number(x.start.slice(0, 2)) * 60 + Number(x.start.slice(3))
+              const b = Number(x.end.slice(0, 2)) * 60 + Number(x.end.slice(3))
+              return [midnight(date) + a * MIN, midnight(date) + (b <= a ? b + 1440 : b) * MIN]
+            })
+          for (const [t, n] of cases) {
+            const s = cal.nextOpening(t)!.getTime()
+            const local = s + shift
+            // The session the clock starts in: the one that started last, of this date or the one before.
+            let from: string | undefined
+            let latest = Number.NEGATIVE_INFINITY
+            for (const date of [isoOf(local - DAY), isoOf(local)]) {
+              for (const [a, b] of sessionsOf(date)) {
+                if (a <= local && local < b && a >= latest) {
+                  latest = a
+                  from = date
+                }
+              }
+            }
+            expect(from, `no session holds ${new Date(s).toISOString()}`).toBeDefined()
+            let date = from!
+            for (let found = 0; found < n; ) {
+              date = isoOf(midnight(date) + DAY)
+              if (sessionsOf(date).length > 0) found++
+            }
+            const target = midnight(date) + (local - midnight(from!))
+            const sessions = sessionsOf(date).sort((x, y) => x[0] - y[0])
+            let due = sessions[0]![0]
+            for (const [a, b] of sessions) {
+              if (a > target) break
+              due = Math.min(target, b)
+            }
+            expect(cal.addBusinessDaysMs(t, n)).toBe(Math.max(due - shift, s))
           }
         },
       ),

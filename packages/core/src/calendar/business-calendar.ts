@@ -23,6 +23,21 @@ export interface BusinessCalendar {
   /** Number-only variant of addBusinessTime for hot loops (epoch ms in, epoch ms out). */
   addBusinessMs(startMs: number, durationMs: number): number
   /**
+   * The due time of `days` business days from `start`: the same local time on the `days`-th
+   * next open day. The clock starts at the next opening (a question on Saturday counts from
+   * Monday's opening); that moment belongs to the date of the session it is in (a
+   * past-midnight session belongs to the date it starts on). On the target day, a local time in
+   * a break or after the close gives the last open moment before it (the close of the session
+   * before), one before the day's first opening gives that opening, and one the clocks skip
+   * gives the end of the gap. Tuesday 10:00 + 1 → Wednesday 10:00; Friday 17:45 + 1 → Monday
+   * 17:45, or Monday's close when Monday closes earlier. `days = 0` is `nextOpening(start)`.
+   * Throws EarshotError `INVALID_INPUT` unless `days` is a whole number from 0 to 3660, and
+   * `INVALID_CONFIGURATION` ("schedule never opens") when no open day comes within the horizon.
+   */
+  addBusinessDays(start: Date | number, days: number): Date
+  /** Number-only variant of addBusinessDays for hot loops (epoch ms in, epoch ms out). */
+  addBusinessDaysMs(startMs: number, days: number): number
+  /**
    * Open intervals overlapping [from, to), as epoch-ms pairs, in order, clipped to [from, to).
    * Touching or overlapping sessions come back merged.
    */

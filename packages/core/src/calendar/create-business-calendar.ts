@@ -3,11 +3,17 @@
  * with prefix sums of open time, built lazily per local year, so every question is a binary
  * search plus arithmetic.
  */
-import type { IANAZone } from 'luxon'
 import { EarshotError } from '../errors.js'
 import { formatZodIssues } from '../util/parse-or-throw.js'
 import type { BusinessCalendar } from './business-calendar.js'
-import { loadZone, localToUtc, naiveLocalMs, toNaiveLocal } from './local-time.js'
+import {
+  loadZone,
+  localToUtc,
+  MemoisedZoneOffsets,
+  naiveLocalMs,
+  toNaiveLocal,
+  type ZoneOffsets,
+} from './local-time.js'
 import { assertHolidayRegion, publicHolidayDates } from './public-holidays.js'
 import {
   type ParsedScheduleSpec,
@@ -23,6 +29,8 @@ const DAY = 86_400_000
 const YEAR = 365.25 * DAY
 const MIN_YEAR = 1000
 const MAX_YEAR = 9999
+/** The most business days one question may add (about ten years of daily opening). */
+const MAX_BUSINESS_DAYS = 3660
 
 /** Options of {@link createBusinessCalendar}. */
 export interface CreateBusinessCalendarOptions {
@@ -147,6 +155,7 @@ function isoOf(naiveMs: number): string {
  *   weekly: { mon: [{ start: '08:00', end: '18:00' }], fri: [{ start: '08:00', end: '18:00' }] },
  * })
  * cal.addBusinessTime(new Date('2027-03-05T06:45:00Z'), 2 * 3_600_000) // Fri 17:45 → Mon 09:45
+ * cal.addBusinessDays(new Date('2027-03-05T06:45:00Z'), 1) // Fri 17:45 → Mon 17:45
  */
 export function createBusinessCalendar(
   spec: ScheduleSpec,
@@ -238,7 +247,7 @@ export function createBusinessCalendar(
     return { iso, weekday, source: 'weekly', sessions: weekly[weekday]! }
   }
 
-  const engine = new IntervalEngine(zone, plan, horizonYears * YEAR)
+  const engine = new IntervalEngine(new MemoisedZoneOffsets(zone), plan, horizonYears * YEAR)
   const toMs = (t: Date | number): number => (typeof t === 'number' ? t : t.getTime())
 
   return {
@@ -251,6 +260,8 @@ export function createBusinessCalendar(
     },
     addBusinessTime: (start, durationMs) => new Date(engine.add(toMs(start), durationMs)),
     addBusinessMs: (startMs, durationMs) => engine.add(startMs, durationMs),
+    addBusinessDays: (start, days) => new Date(engine.addDays(toMs(start), days)),
+    addBusinessDaysMs: (startMs, days) => engine.addDays(startMs, days),
     businessTimeBetween: (a, b) => engine.between(toMs(a), toMs(b)),
     openIntervals: (from, to) => engine.intervals(toMs(from), toMs(to)),
     dayPlan: (date) => {
@@ -277,11 +288,24 @@ export function createBusinessCalendar(
 
 type Planner = (naiveMidnight: number) => { sessions: MinuteSession[] }
 
+/** The sessions of one local year, by open date (a date with at least one session that happens). */
+interface YearSessions {
+  /** [start, end) instants of every session, in date order (so sorted by start). */
+  pairs: Float64Array
+  /** Naive local midnight of each open date. */
+  dayNaive: Float64Array
+  /** First pair index of each open date; one more entry closes the last date. */
+  dayFirst: Int32Array
+  /** The date's UTC offset in minutes when no clock change touches it, else NaN. */
+  dayOffset: Float64Array
+}
+
 /**
  * Open intervals of local years [y0, y1], merged, with cumulative open time. Exact for instants
  * in [validStart, validEnd): validStart is local Jan 2 of y0 because a past-midnight session
  * starting on Dec 31 of y0-1 (not generated) can run into Jan 1; nothing generated later than
- * y1 can start before local Jan 1 of y1+1 (validEnd).
+ * y1 can start before local Jan 1 of y1+1 (validEnd). Beside the merged intervals it keeps the
+ * sessions by open date, which is what counting business days needs.
  */
 class IntervalEngine {
   private starts = new Float64Array(0)
@@ -298,19 +322,31 @@ class IntervalEngine {
   private y1 = -1
   private validStart = Number.POSITIVE_INFINITY
   private validEnd = Number.NEGATIVE_INFINITY
-  private readonly rawByYear = new Map<number, Float64Array>()
+  private readonly byYear = new Map<number, YearSessions>()
+  /** Unmerged sessions of [y0, y1], sorted by start, and the open date each belongs to. */
+  private rawStarts = new Float64Array(0)
+  private rawEnds = new Float64Array(0)
+  private rawDay = new Int32Array(0)
+  /** Open dates of [y0, y1] in order: naive midnight, first raw session, steady offset. */
+  private openNaive = new Float64Array(0)
+  private openFirst = new Int32Array(1)
+  private openOffset = new Float64Array(0)
+  private nOpen = 0
 
   constructor(
-    private readonly zone: IANAZone,
+    private readonly zone: ZoneOffsets,
     private readonly plan: Planner,
     private readonly horizonMs: number,
   ) {}
 
-  /** Raw (unmerged) [start, end) pairs of sessions starting on local dates of `year`. */
-  private rawYear(year: number): Float64Array {
-    const cached = this.rawByYear.get(year)
+  /** Sessions starting on local dates of `year`, as instants, grouped by open date. */
+  private yearSessions(year: number): YearSessions {
+    const cached = this.byYear.get(year)
     if (cached) return cached
     const pairs: number[] = []
+    const dayNaive: number[] = []
+    const dayFirst: number[] = []
+    const dayOffset: number[] = []
     const first = naiveLocalMs(year, 1, 1)
     const next = naiveLocalMs(year + 1, 1, 1)
     for (let day = first; day < next; day += DAY) {
@@ -321,6 +357,7 @@ class IntervalEngine {
       const o = this.zone.offset(day - 14 * 3_600_000)
       const steady =
         o === this.zone.offset(day + DAY) && o === this.zone.offset(day + 2 * DAY + 14 * 3_600_000)
+      const before = pairs.length
       for (const sess of sessions) {
         const a = steady
           ? day + sess.start * MINUTE - o * MINUTE
@@ -331,10 +368,20 @@ class IntervalEngine {
         // A session wholly inside a spring-forward gap never happens.
         if (b > a) pairs.push(a, b)
       }
+      if (pairs.length === before) continue
+      dayNaive.push(day)
+      dayFirst.push(before / 2)
+      dayOffset.push(steady ? o : Number.NaN)
     }
-    const arr = Float64Array.from(pairs)
-    this.rawByYear.set(year, arr)
-    return arr
+    dayFirst.push(pairs.length / 2)
+    const built: YearSessions = {
+      pairs: Float64Array.from(pairs),
+      dayNaive: Float64Array.from(dayNaive),
+      dayFirst: Int32Array.from(dayFirst),
+      dayOffset: Float64Array.from(dayOffset),
+    }
+    this.byYear.set(year, built)
+    return built
   }
 
   private build(y0: number, y1: number): void {
@@ -344,15 +391,52 @@ class IntervalEngine {
         `business calendar supports local years ${MIN_YEAR}–${MAX_YEAR}; asked for ${y0 < MIN_YEAR ? y0 : y1}`,
       )
     }
-    const raw: Array<[number, number]> = []
+    const years: YearSessions[] = []
+    let rawCount = 0
+    let openCount = 0
     for (let y = y0; y <= y1; y++) {
-      const arr = this.rawYear(y)
-      for (let i = 0; i < arr.length; i += 2) raw.push([arr[i]!, arr[i + 1]!])
+      const ys = this.yearSessions(y)
+      years.push(ys)
+      rawCount += ys.pairs.length / 2
+      openCount += ys.dayNaive.length
     }
-    raw.sort((a, b) => a[0] - b[0])
+    // NOTE: sessions of a date start within that local date and a date's sessions never
+    // overlap, so concatenating the years' sessions in date order is already sorted by start.
+    const rawStarts = new Float64Array(rawCount)
+    const rawEnds = new Float64Array(rawCount)
+    const rawDay = new Int32Array(rawCount)
+    const openNaive = new Float64Array(openCount)
+    const openFirst = new Int32Array(openCount + 1)
+    const openOffset = new Float64Array(openCount)
+    let r = 0
+    let d = 0
+    for (const ys of years) {
+      const days = ys.dayNaive.length
+      for (let i = 0; i < days; i++, d++) {
+        openNaive[d] = ys.dayNaive[i]!
+        openOffset[d] = ys.dayOffset[i]!
+        openFirst[d] = r
+        for (let j = ys.dayFirst[i]!; j < ys.dayFirst[i + 1]!; j++, r++) {
+          rawStarts[r] = ys.pairs[2 * j]!
+          rawEnds[r] = ys.pairs[2 * j + 1]!
+          rawDay[r] = d
+        }
+      }
+    }
+    openFirst[openCount] = r
+    this.rawStarts = rawStarts
+    this.rawEnds = rawEnds
+    this.rawDay = rawDay
+    this.openNaive = openNaive
+    this.openFirst = openFirst
+    this.openOffset = openOffset
+    this.nOpen = openCount
+
     const starts: number[] = []
     const ends: number[] = []
-    for (const [a, b] of raw) {
+    for (let k = 0; k < rawCount; k++) {
+      const a = rawStarts[k]!
+      const b = rawEnds[k]!
       const last = ends.length - 1
       if (last >= 0 && a <= ends[last]!) {
         if (b > ends[last]!) ends[last] = b
@@ -511,6 +595,70 @@ class IntervalEngine {
         )
       }
     }
+  }
+
+  /**
+   * `days` business days from `startMs`: the clock starts at the next opening s; s belongs to
+   * the open date of the session it is in (the session that started last, when sessions of
+   * neighbouring dates overlap); the due time is s's local time (as an offset from that date's
+   * midnight, so a past-midnight session keeps its place) on the `days`-th next open date,
+   * kept within that date's sessions: in a break or after the close it is the last open moment
+   * at or before that time, before the date's first opening it is the opening. Never before s.
+   */
+  addDays(startMs: number, days: number): number {
+    if (!(Number.isInteger(days) && days >= 0 && days <= MAX_BUSINESS_DAYS)) {
+      throw new EarshotError(
+        'INVALID_INPUT',
+        `business days must be a whole number from 0 to ${MAX_BUSINESS_DAYS}, got ${days}`,
+      )
+    }
+    const s = this.nextOpening(startMs)
+    if (s === null) throw this.neverOpens(startMs)
+    if (days === 0) return s
+    for (;;) {
+      const k = this.sessionAt(s)
+      const p = k < 0 ? -1 : this.rawDay[k]!
+      const q = p + days
+      if (k < 0 || q >= this.nOpen) {
+        if (!this.grow(s)) throw this.neverOpens(s)
+        continue
+      }
+      const offP = this.openOffset[p]!
+      const localS = !Number.isNaN(offP) ? s + offP * MINUTE : toNaiveLocal(this.zone, s)
+      const reading = this.openNaive[q]! + (localS - this.openNaive[p]!)
+      const offQ = this.openOffset[q]!
+      const target = !Number.isNaN(offQ) ? reading - offQ * MINUTE : localToUtc(this.zone, reading)
+      const last = this.openFirst[q + 1]!
+      let due = this.rawStarts[this.openFirst[q]!]!
+      for (let j = this.openFirst[q]!; j < last; j++) {
+        if (this.rawStarts[j]! > target) break
+        const end = this.rawEnds[j]!
+        due = Math.min(target, end)
+      }
+      return Math.max(due, s)
+    }
+  }
+
+  /** Index of the latest-starting raw session containing the open instant s; -1 when not built. */
+  private sessionAt(s: number): number {
+    const starts = this.rawStarts
+    let lo = 0
+    let hi = starts.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (starts[mid]! <= s) lo = mid + 1
+      else hi = mid
+    }
+    let k = lo - 1
+    while (k >= 0 && this.rawEnds[k]! <= s) k--
+    return k
+  }
+
+  private neverOpens(from: number): EarshotError {
+    return new EarshotError(
+      'INVALID_CONFIGURATION',
+      `schedule never opens: no open time within ${Math.round(this.horizonMs / YEAR)} years after ${new Date(Math.max(from, this.n > 0 ? this.ends[this.n - 1]! : from)).toISOString()}`,
+    )
   }
 
   between(a: number, b: number): number {

@@ -62,3 +62,54 @@ export function localToUtc(zone: ZoneOffsets, localMs: number): number {
   }
   return hi
 }
+
+/**
+ * A zone's offsets, memoised by UTC day: each day's offset at its start and the transitions
+ * inside it are read from the zone once, then every question is a map lookup. Asking luxon
+ * for an offset formats a date (microseconds); calendars ask for thousands.
+ *
+ * Transitions are found where a day's offset differs at its two ends, by bisection to the
+ * millisecond (several inside one day are followed one by one). It assumes the tz database
+ * never changes a zone's offset and back again within one UTC day, which it does not.
+ */
+export class MemoisedZoneOffsets implements ZoneOffsets {
+  private readonly days = new Map<number, { start: number; at: number[]; after: number[] }>()
+
+  constructor(private readonly zone: ZoneOffsets) {}
+
+  offset(epochMs: number): number {
+    const key = Math.floor(epochMs / DAY)
+    let day = this.days.get(key)
+    if (day === undefined) {
+      day = this.read(key * DAY)
+      this.days.set(key, day)
+    }
+    let o = day.start
+    for (let i = 0; i < day.at.length && day.at[i]! <= epochMs; i++) o = day.after[i]!
+    return o
+  }
+
+  private read(from: number): { start: number; at: number[]; after: number[] } {
+    const start = this.zone.offset(from)
+    const at: number[] = []
+    const after: number[] = []
+    const end = from + DAY
+    let lo = from
+    let current = start
+    while (this.zone.offset(end - 1) !== current && lo < end) {
+      // The first instant in (lo, end) whose offset is not `current`.
+      let a = lo
+      let b = end - 1
+      while (b - a > 1) {
+        const mid = a + Math.floor((b - a) / 2)
+        if (this.zone.offset(mid) === current) a = mid
+        else b = mid
+      }
+      current = this.zone.offset(b)
+      at.push(b)
+      after.push(current)
+      lo = b
+    }
+    return { start, at, after }
+  }
+}

@@ -22,6 +22,11 @@ describe('parseDuration', () => {
     ['2 days, 4 hours', 2 * D + 4 * H, undefined],
     ['45 minutes', 45 * M, undefined],
     ['30s', 30_000, undefined],
+    ['250 milliseconds', 250, undefined],
+    ['1 millisecond', 1, undefined],
+    ['1500ms', 1500, undefined],
+    ['2 msecs', 2, undefined],
+    ['1 second and 500 milliseconds', 1500, undefined],
     ['2 calendar hours', 2 * H, 'calendar'],
     ['1 business day', D, 'business'],
     ['Business 4H', 4 * H, 'business'],
@@ -39,14 +44,31 @@ describe('parseDuration', () => {
   })
 
   it('reads objects, with an optional clock', () => {
-    expect(parseDuration({ hours: 2 })).toEqual({ ms: 2 * H })
+    expect(parseDuration({ hours: 2 })).toEqual({
+      ms: 2 * H,
+      parts: { weeks: 0, days: 0, timeMs: 2 * H },
+    })
     expect(parseDuration({ days: 1, hours: 2, minutes: 3, seconds: 4 })).toEqual({
       ms: D + 2 * H + 3 * M + 4000,
+      parts: { weeks: 0, days: 1, timeMs: 2 * H + 3 * M + 4000 },
     })
     expect(parseDuration({ minutes: 30, clock: 'calendar' })).toEqual({
       ms: 30 * M,
       clock: 'calendar',
+      parts: { weeks: 0, days: 0, timeMs: 30 * M },
     })
+  })
+
+  it.each([
+    ['1 business day', { weeks: 0, days: 1, timeMs: 0 }],
+    ['2 days, 4 hours', { weeks: 0, days: 2, timeMs: 4 * H }],
+    ['P1W', { weeks: 1, days: 0, timeMs: 0 }],
+    ['P1DT4H', { weeks: 0, days: 1, timeMs: 4 * H }],
+    ['1w 2d', { weeks: 1, days: 2, timeMs: 0 }],
+    ['90m', { weeks: 0, days: 0, timeMs: 90 * M }],
+  ])('splits %j into weeks, days and the time below a day', (text, parts) => {
+    // The business clock counts days as open days, so the split as written must survive.
+    expect(parseDuration(text).parts).toEqual(parts)
   })
 
   it.each([

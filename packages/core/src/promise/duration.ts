@@ -31,13 +31,37 @@ export const durationInputSchema = z.union([
 ])
 export type DurationInput = z.input<typeof durationInputSchema>
 
-/** A parsed duration. `clock` is set only when the input named one. */
-export interface ParsedDuration {
-  ms: number
-  clock?: DurationClock
+/** A duration split as it was written. */
+export interface DurationParts {
+  weeks: number
+  days: number
+  /** Everything below a day (hours, minutes, seconds, milliseconds), in milliseconds. */
+  timeMs: number
 }
 
+/** A parsed duration. `clock` is set only when the input named one. */
+export interface ParsedDuration {
+  /**
+   * The length with a day of 24 hours and a week of 7 days: what it means on the calendar
+   * clock. On the business clock, days count open days instead (see {@link targetLength}).
+   */
+  ms: number
+  clock?: DurationClock
+  parts: DurationParts
+}
+
+/**
+ * What a target's duration means on its clock: a fixed length (calendar time, or open time on
+ * the business clock), or a number of business days (the same local time on the N-th next
+ * open day, see BusinessCalendar.addBusinessDays).
+ */
+export type TargetLength = { unit: 'ms'; ms: number } | { unit: 'business_days'; days: number }
+
 const UNIT_MS: Record<string, number> = {
+  millisecond: 1,
+  milliseconds: 1,
+  msec: 1,
+  msecs: 1,
   w: 7 * DAY,
   wk: 7 * DAY,
   wks: 7 * DAY,
@@ -77,25 +101,25 @@ function invalid(input: unknown, why: string): EarshotError {
  * Parses a duration into milliseconds and, when the text names one, its clock.
  *
  * Accepted: unit lists ("2 hours", "90m", "90 min", "1h30m", "1.5h", "1 hour and 30 minutes",
- * "2 days", "30s", "1w"), ISO-8601 durations without years or months ("PT2H", "P1DT4H"),
+ * "2 days", "30s", "250 milliseconds", "1w"), ISO-8601 durations without years or months ("PT2H", "P1DT4H"),
  * and objects (`{ hours: 2 }`, `{ days: 1, clock: 'calendar' }`). The words `business` or
  * `calendar` anywhere in the text set `clock` ("2 business hours", "2 calendar hours").
  *
- * A day is 24 hours of whatever clock it runs on: "1 business day" is 24 hours of open time
- * (about two and a half days of a 10-hour clinic), not "the same time on the next working day".
+ * `ms` counts a day as 24 hours; `parts` keeps weeks, days and the rest as written, because on
+ * the business clock a day is an open day, not 24 open hours ({@link targetLength}).
  *
  * Throws EarshotError `INVALID_INPUT` for garbage, zero or negative durations, and durations
  * over 365 days. Results are rounded to whole milliseconds.
  *
  * @example
- * parseDuration('2 business hours') // { ms: 7_200_000, clock: 'business' }
- * parseDuration({ minutes: 90 })     // { ms: 5_400_000 }
+ * parseDuration('2 business hours') // { ms: 7_200_000, clock: 'business', parts: { weeks: 0, days: 0, timeMs: 7_200_000 } }
+ * parseDuration({ minutes: 90 })     // { ms: 5_400_000, parts: { weeks: 0, days: 0, timeMs: 5_400_000 } }
  */
 export function parseDuration(input: DurationInput): ParsedDuration {
-  let ms: number
+  let parts: DurationParts
   let clock: DurationClock | undefined
   if (typeof input === 'string') {
-    ;({ ms, clock } = parseText(input))
+    ;({ parts, clock } = parseText(input))
   } else {
     const shape = durationInputSchema.safeParse(input)
     if (!shape.success || typeof shape.data === 'string') {
@@ -105,20 +129,63 @@ export function parseDuration(input: DurationInput): ParsedDuration {
       )
     }
     const o = shape.data
-    ms =
-      (o.days ?? 0) * DAY +
-      (o.hours ?? 0) * HOUR +
-      (o.minutes ?? 0) * MINUTE +
-      (o.seconds ?? 0) * SECOND
+    parts = {
+      weeks: 0,
+      days: o.days ?? 0,
+      timeMs: (o.hours ?? 0) * HOUR + (o.minutes ?? 0) * MINUTE + (o.seconds ?? 0) * SECOND,
+    }
     clock = o.clock
   }
-  ms = Math.round(ms)
+  parts.timeMs = Math.round(parts.timeMs)
+  const ms = Math.round(parts.weeks * 7 * DAY + parts.days * DAY + parts.timeMs)
   if (!(ms > 0)) throw invalid(input, 'a duration must be longer than zero')
   if (ms > MAX_DURATION_MS) throw invalid(input, 'a duration cannot exceed 365 days')
-  return clock === undefined ? { ms } : { ms, clock }
+  return clock === undefined ? { ms, parts } : { ms, clock, parts }
 }
 
-function parseText(input: string): { ms: number; clock?: DurationClock } {
+/**
+ * What a parsed duration means on `clock`. Calendar clock: its fixed length. Business clock:
+ * days and weeks count open days, so a duration written in days is that many business days
+ * and one without is that much open time. Throws EarshotError `INVALID_INPUT` for what has no
+ * single meaning on the business clock: weeks (5 or 6 open days?), fractions of a business
+ * day, and days mixed with hours.
+ *
+ * @example
+ * targetLength(parseDuration('1 business day'), 'business') // { unit: 'business_days', days: 1 }
+ * targetLength(parseDuration('1 day'), 'calendar')           // { unit: 'ms', ms: 86_400_000 }
+ */
+export function targetLength(parsed: ParsedDuration, clock: DurationClock): TargetLength {
+  const { weeks, days, timeMs } = parsed.parts
+  if (clock === 'calendar' || (weeks === 0 && days === 0)) return { unit: 'ms', ms: parsed.ms }
+  const shown = formatParts(parsed.parts)
+  if (weeks > 0) {
+    throw new EarshotError(
+      'INVALID_INPUT',
+      `invalid duration '${shown}' on the business clock: a business week has no fixed number of open days; write business days (e.g. "5 business days") or use the calendar clock`,
+    )
+  }
+  if (timeMs > 0) {
+    throw new EarshotError(
+      'INVALID_INPUT',
+      `invalid duration '${shown}' on the business clock: use either business days ("1 business day") or business hours ("10 business hours"), not both`,
+    )
+  }
+  if (!Number.isInteger(days)) {
+    throw new EarshotError(
+      'INVALID_INPUT',
+      `invalid duration '${shown}' on the business clock: a business day target is a whole number of business days; for part of a day, write business hours`,
+    )
+  }
+  return { unit: 'business_days', days }
+}
+
+function formatParts(p: DurationParts): string {
+  const out = [p.weeks ? `${p.weeks}w` : '', p.days ? `${p.days}d` : '']
+  if (p.timeMs) out.push(formatDuration(p.timeMs))
+  return out.filter(Boolean).join(' ')
+}
+
+function parseText(input: string): { parts: DurationParts; clock?: DurationClock } {
   let text = input.trim().toLowerCase()
   if (text.startsWith('-')) throw invalid(input, 'a duration cannot be negative')
   let clock: DurationClock | undefined
@@ -141,18 +208,17 @@ function parseText(input: string): { ms: number; clock?: DurationClock } {
     const m = ISO.exec(text)
     if (!m || text === 'p' || text.endsWith('t')) throw invalid(input, 'not an ISO-8601 duration')
     const num = (s: string | undefined) => (s === undefined ? 0 : Number(s.replace(',', '.')))
-    const ms =
-      num(m[1]) * 7 * DAY +
-      num(m[2]) * DAY +
-      num(m[3]) * HOUR +
-      num(m[4]) * MINUTE +
-      num(m[5]) * SECOND
-    return clock === undefined ? { ms } : { ms, clock }
+    const parts = {
+      weeks: num(m[1]),
+      days: num(m[2]),
+      timeMs: num(m[3]) * HOUR + num(m[4]) * MINUTE + num(m[5]) * SECOND,
+    }
+    return clock === undefined ? { parts } : { parts, clock }
   }
 
   // Unit list: "1h30m", "1 hour and 30 minutes", "2 days, 4 hours".
   const compact = text.replace(/\s*(,|\band\b)\s*/g, ' ').replace(/\s+/g, ' ')
-  let ms = 0
+  const parts: DurationParts = { weeks: 0, days: 0, timeMs: 0 }
   let pos = 0
   const seen = new Set<number>()
   COMPONENT.lastIndex = 0
@@ -174,14 +240,17 @@ function parseText(input: string): { ms: number; clock?: DurationClock } {
     }
     const unit = UNIT_MS[m[2]!]
     if (unit === undefined) {
-      throw invalid(input, `unknown unit '${m[2]}' (use w, d, h, m, s or their names)`)
+      throw invalid(input, `unknown unit '${m[2]}' (use w, d, h, m, s, ms or their names)`)
     }
     if (seen.has(unit)) throw invalid(input, `unit '${m[2]}' appears twice`)
     seen.add(unit)
-    ms += Number(m[1]) * unit
+    const amount = Number(m[1])
+    if (unit === 7 * DAY) parts.weeks += amount
+    else if (unit === DAY) parts.days += amount
+    else parts.timeMs += amount * unit
     pos = COMPONENT.lastIndex
   }
-  return clock === undefined ? { ms } : { ms, clock }
+  return clock === undefined ? { parts } : { parts, clock }
 }
 
 /** Options of {@link formatDuration}. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { CATEGORIES, CLOCKS, MENTION_KINDS, PLATFORMS } from '../model/vocabulary.js'
-import { durationInputSchema, parseDuration } from './duration.js'
+import { durationInputSchema, parseDuration, targetLength } from './duration.js'
 
 export const targetFilterSchema = z
   .object({
@@ -18,7 +18,10 @@ export const promiseTargetSchema = z
   .object({
     name: z.string().min(1).max(100).optional(),
     filter: targetFilterSchema,
-    /** "2 business hours", "90m", "1d", `{ hours: 2 }` … */
+    /**
+     * "2 business hours", "90m", "1 business day", `{ hours: 2 }` … On the business clock, days
+     * are open days ("1 business day": the same local time on the next open day).
+     */
     duration: durationInputSchema,
     /** Overrides a clock named in the duration text; default `business`. */
     clock: z.enum(CLOCKS).optional(),
@@ -27,10 +30,14 @@ export const promiseTargetSchema = z
     try {
       const parsed = parseDuration(t.duration)
       const clock = t.clock ?? parsed.clock ?? 'business'
+      const length = targetLength(parsed, clock)
       return {
         name: t.name ?? describeTarget(t.filter),
         filter: t.filter,
-        durationMs: parsed.ms,
+        /** Fixed length on the clock (calendar time, or open time); null for business days. */
+        durationMs: length.unit === 'ms' ? length.ms : null,
+        /** Number of business days; null for a fixed length. */
+        businessDays: length.unit === 'business_days' ? length.days : null,
         clock,
         duration: t.duration,
       }

@@ -119,6 +119,47 @@ describe('evaluateSla', () => {
   })
 })
 
+describe('evaluateSla with a business-day target', () => {
+  const oneDay = policy({ targets: [{ name: 'Messages', duration: '1 business day' }] })
+  const H = 3_600_000
+
+  it('is due at the same local time on the next open day (Friday 17:45 → Monday 17:45)', () => {
+    const e = evaluateSla(subject(), null, oneDay)
+    // Monday 23 November 2026 17:45 AEDT = 06:45Z; the window holds 15 min + 9 h 45 min open.
+    expect(e.dueAt?.toISOString()).toBe('2026-11-23T06:45:00.000Z')
+    expect(e.targetMs).toBe(10 * H)
+    // At risk after three quarters of that open time (7 h 30 min): Monday 15:15 AEDT.
+    expect(e.atRiskAt?.toISOString()).toBe('2026-11-23T04:15:00.000Z')
+    expect(e.explanation.target).toBe(
+      'target 1 "Messages": 1 business day (the same local time on the next open day)',
+    )
+  })
+
+  it('is met by a reply at or before the due instant and missed after it', () => {
+    const at = (iso: string) => ({ at: new Date(iso), source: 'reply' as const, outboundId: 'r' })
+    expect(evaluateSla(subject(), at('2026-11-23T06:45:00Z'), oneDay).outcome).toBe('met')
+    expect(evaluateSla(subject(), at('2026-11-23T06:46:00Z'), oneDay).outcome).toBe('missed')
+  })
+
+  it('is due at Monday’s close when Monday closes earlier, and a reply after it is missed', () => {
+    const early = createBusinessCalendar({
+      timeZone: 'Australia/Sydney',
+      holidayRegion: 'AU-NSW',
+      weekly: { ...weekdays, mon: [{ start: '08:00', end: '17:00' }] },
+    })
+    const p = { ...oneDay, calendar: early }
+    const e = evaluateSla(subject(), null, p)
+    expect(e.dueAt?.toISOString()).toBe('2026-11-23T06:00:00.000Z') // Monday 17:00 AEDT
+    // Answered at 17:30, after closing: no more open time than the window holds, but late.
+    const late = evaluateSla(
+      subject(),
+      { at: new Date('2026-11-23T06:30:00Z'), source: 'reply', outboundId: 'r' },
+      p,
+    )
+    expect(late).toMatchObject({ outcome: 'missed', businessMs: 9.25 * H, targetMs: 9.25 * H })
+  })
+})
+
 describe('slaStatusAt', () => {
   const e = evaluateSla(subject({ createdAt: new Date('2026-11-23T00:00:00Z') }), null, standard) // Monday 11:00, due 13:00
   it.each([

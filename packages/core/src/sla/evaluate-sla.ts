@@ -5,6 +5,7 @@
  */
 import type { BusinessCalendar } from '../calendar/business-calendar.js'
 import type { Clock } from '../model/vocabulary.js'
+import { describeTargetLength, targetWindow } from '../promise/due-time.js'
 import { type ParsedPromiseSpec, selectTarget } from '../promise/promise-spec.js'
 
 /** What the evaluation needs to know about the inbound mention. */
@@ -44,6 +45,7 @@ export interface SlaEvaluation {
   targetIndex: number | null
   targetName: string | null
   clock: Clock | null
+  /** The window's length on its clock; for a business-day target, the open time it holds. */
   targetMs: number | null
   clockStartedAt: Date | null
   dueAt: Date | null
@@ -115,32 +117,18 @@ export function evaluateSla(
 
   const created = subject.createdAt.getTime()
   const cal = policy.calendar
-  let clockStartedAt: number
-  let clockStart: string
-  let dueAt: number
-  let atRiskAt: number
-  const warningMs = target.durationMs * (1 - policy.promise.atRiskFraction)
-  if (target.clock === 'business') {
-    const opening = cal.nextOpening(created)
-    // A schedule with no opening hours ahead (all closed for years) can never make a business
-    // clock run; saying so beats inventing a due time.
-    if (!opening)
-      return exempt(
-        'the schedule has no opening hours ahead: a business-time target cannot come due',
-      )
-    clockStartedAt = opening.getTime()
-    clockStart =
-      clockStartedAt === created
+  const window = targetWindow(target, cal, created, policy.promise.atRiskFraction)
+  // A schedule with no opening hours ahead (all closed for years) can never make a business
+  // clock run; saying so beats inventing a due time.
+  if (!window)
+    return exempt('the schedule has no opening hours ahead: a business-time target cannot come due')
+  const { clockStartedAt, dueAt, atRiskAt } = window
+  const clockStart =
+    target.clock === 'calendar'
+      ? `${iso(created)}: calendar clock, runs from creation around the clock`
+      : clockStartedAt === created
         ? `${iso(created)}: arrived during opening hours`
         : `${iso(clockStartedAt)}: arrived at ${iso(created)} while closed; the clock starts at the next opening`
-    dueAt = cal.addBusinessMs(created, target.durationMs)
-    atRiskAt = cal.addBusinessMs(created, warningMs)
-  } else {
-    clockStartedAt = created
-    clockStart = `${iso(created)}: calendar clock, runs from creation around the clock`
-    dueAt = created + target.durationMs
-    atRiskAt = created + warningMs
-  }
 
   let outcome: 'met' | 'missed' | null = null
   let wallMs: number | null = null
@@ -166,7 +154,7 @@ export function evaluateSla(
     targetIndex: index,
     targetName: target.name,
     clock: target.clock,
-    targetMs: target.durationMs,
+    targetMs: window.windowMs,
     clockStartedAt: new Date(clockStartedAt),
     dueAt: new Date(dueAt),
     atRiskAt: new Date(atRiskAt),
@@ -176,7 +164,7 @@ export function evaluateSla(
     explanation: {
       included: true,
       reason: 'needs a reply',
-      target: `target ${index + 1} "${target.name}": ${formatMs(target.durationMs)} on the ${target.clock} clock`,
+      target: `target ${index + 1} "${target.name}": ${describeTargetLength(target)}`,
       clockStart,
       clockStop,
       schedule,
@@ -188,11 +176,4 @@ export function evaluateSla(
 
 function iso(ms: number): string {
   return new Date(ms).toISOString()
-}
-
-function formatMs(ms: number): string {
-  const minutes = Math.round(ms / 60_000)
-  const h = Math.floor(minutes / 60)
-  const m = minutes % 60
-  return h && m ? `${h}h ${m}m` : h ? `${h}h` : `${m}m`
 }

@@ -109,11 +109,12 @@ export const DEMO_PRACTICES: readonly DemoPracticeProfile[] = [
           filter: { categories: ['clinical', 'privacy', 'complaint'] },
           duration: '1 business hour',
         },
-        { name: 'Reviews', filter: { kinds: ['review'] }, duration: '8 business hours' },
+        { name: 'Reviews', filter: { kinds: ['review'] }, duration: '1 business day' },
         { name: 'Everything else', duration: '2 business hours' },
       ],
       goal: 0.95,
-      statement: 'We reply to every message within 2 business hours, and to urgent ones within 1.',
+      statement:
+        'We reply to every message within 2 business hours (urgent ones within 1) and to every review within one business day.',
     },
     channels: [
       channel(
@@ -174,7 +175,8 @@ export const DEMO_PRACTICES: readonly DemoPracticeProfile[] = [
         { name: 'Messages and comments', duration: '4 business hours' },
       ],
       goal: 0.9,
-      statement: 'We aim to answer every message within 4 working hours.',
+      statement:
+        'We aim to answer every message within 4 working hours, and every review within one working day.',
     },
     channels: [
       channel(
@@ -230,7 +232,7 @@ export const DEMO_PRACTICES: readonly DemoPracticeProfile[] = [
     promise: {
       targets: [{ name: 'Everything', duration: '4 business hours' }],
       goal: 0.9,
-      statement: 'Questions answered the same business day.',
+      statement: 'We answer every message within 4 business hours.',
     },
     channels: [
       channel(
@@ -284,7 +286,8 @@ export const DEMO_PRACTICES: readonly DemoPracticeProfile[] = [
         { name: 'Messages', duration: '1 business day' },
       ],
       goal: 0.9,
-      statement: 'Every enquiry gets a personal reply within one business day.',
+      statement:
+        'Every enquiry gets a personal reply within one business day, and every review within two.',
       autoReplyPatterns: ['^thanks for (your message|getting in touch)'],
     },
     channels: [
