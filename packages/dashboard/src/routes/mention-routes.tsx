@@ -59,13 +59,17 @@ export async function assertChannelInScope(
   scope: Scope,
   channelId: string,
 ): Promise<void> {
-  const channel = await db
-    .selectFrom('channels')
-    .select('id')
-    .where('organisation_id', '=', scope.organisationId)
-    .where('id', '=', channelId)
-    .where('practice_id', 'in', scope.practiceIds.length ? [...scope.practiceIds] : ['\u0000none'])
-    .executeTakeFirst()
+  // A scope without practices holds no channel; `in ()` is not SQL, so ask nothing at all.
+  const channel =
+    scope.practiceIds.length === 0
+      ? undefined
+      : await db
+          .selectFrom('channels')
+          .select('id')
+          .where('organisation_id', '=', scope.organisationId)
+          .where('id', '=', channelId)
+          .where('practice_id', 'in', [...scope.practiceIds])
+          .executeTakeFirst()
   if (!channel) throw new HTTPException(404, { message: 'no such channel' })
 }
 
@@ -278,17 +282,16 @@ export function mentionRoutes(): Hono<DashboardEnv> {
       page: f.page,
       perPage: 50,
     })
-    const channels = await db
-      .selectFrom('channels')
-      .select(['id', 'name', 'platform', 'practice_id'])
-      .where('organisation_id', '=', auth.organisationId)
-      .where(
-        'practice_id',
-        'in',
-        scope.practiceIds.length ? [...scope.practiceIds] : ['\u0000none'],
-      )
-      .orderBy('name')
-      .execute()
+    const channels =
+      scope.practiceIds.length === 0
+        ? []
+        : await db
+            .selectFrom('channels')
+            .select(['id', 'name', 'platform', 'practice_id'])
+            .where('organisation_id', '=', auth.organisationId)
+            .where('practice_id', 'in', [...scope.practiceIds])
+            .orderBy('name')
+            .execute()
     const pages = Math.max(1, Math.ceil(result.total / result.perPage))
     const pageLink = (page: number) => {
       const params = new URLSearchParams(nonEmptyQuery(c.req.query()))
