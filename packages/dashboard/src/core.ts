@@ -7,6 +7,7 @@ export {
   CATEGORIES,
   type Database,
   EarshotError,
+  type EarshotErrorCode,
   formatZodIssues,
   isEarshotError,
   listChannels,

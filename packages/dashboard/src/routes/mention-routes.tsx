@@ -3,7 +3,6 @@
  * (thread and SLA audit trail) and the override actions ("handled elsewhere", "no reply needed").
  */
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import {
@@ -22,6 +21,7 @@ import {
 } from '../data/mention-queries.js'
 import { assertCanWrite, authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
+import { HttpError } from '../http/http-errors.js'
 import {
   Countdown,
   CsrfField,
@@ -70,7 +70,7 @@ export async function assertChannelInScope(
           .where('id', '=', channelId)
           .where('practice_id', 'in', [...scope.practiceIds])
           .executeTakeFirst()
-  if (!channel) throw new HTTPException(404, { message: 'no such channel' })
+  if (!channel) throw new HttpError('NOT_FOUND', 'no such channel')
 }
 
 function timeZoneOf(auth: AuthState, practiceId: string): string {
@@ -264,9 +264,10 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const now = clock()
     const parsed = searchSchema.safeParse(nonEmptyQuery(c.req.query()))
     if (!parsed.success)
-      throw new HTTPException(400, {
-        message: `invalid filter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      })
+      throw new HttpError(
+        'INVALID_INPUT',
+        `invalid filter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      )
     const f = parsed.data
     const scope = scopeOf(auth, f.practice)
     if (f.channel) await assertChannelInScope(db, scope, f.channel)
@@ -433,7 +434,7 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const { db, now: clock } = c.var.services
     const now = clock()
     const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now)
-    if (!detail) throw new HTTPException(404, { message: 'no such mention' })
+    if (!detail) throw new HttpError('NOT_FOUND', 'no such mention')
     const { mention, thread, link, overrides } = detail
     const tz = timeZoneOf(auth, mention.practiceId)
     const notice = NOTICES[c.req.query('notice') ?? '']
@@ -642,14 +643,14 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const { db, now: clock, recordOverride } = c.var.services
     const now = clock()
     const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now)
-    if (detail?.mention.direction !== 'inbound')
-      throw new HTTPException(404, { message: 'no such mention' })
+    if (detail?.mention.direction !== 'inbound') throw new HttpError('NOT_FOUND', 'no such mention')
     const body = await c.req.parseBody()
     const parsed = formOverrideSchema.safeParse(body)
     if (!parsed.success)
-      throw new HTTPException(400, {
-        message: `invalid override: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      })
+      throw new HttpError(
+        'INVALID_INPUT',
+        `invalid override: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      )
     const f = parsed.data
     let handledAt: Date | undefined
     if (f.action === 'handled_elsewhere') {
@@ -657,13 +658,14 @@ export function mentionRoutes(): Hono<DashboardEnv> {
         ? parseLocalDateTime(f.handled_at, timeZoneOf(auth, detail.mention.practiceId))
         : now
       if (!handledAt)
-        throw new HTTPException(400, {
-          message: 'handled_at: expected a date and time (YYYY-MM-DDTHH:MM)',
-        })
+        throw new HttpError(
+          'INVALID_INPUT',
+          'handled_at: expected a date and time (YYYY-MM-DDTHH:MM)',
+        )
       if (handledAt.getTime() > now.getTime() + 5 * 60_000)
-        throw new HTTPException(400, { message: 'handled_at: cannot be in the future' })
+        throw new HttpError('INVALID_INPUT', 'handled_at: cannot be in the future')
       if (handledAt.getTime() < detail.mention.createdAt.getTime())
-        throw new HTTPException(400, { message: 'handled_at: before the mention was written' })
+        throw new HttpError('INVALID_INPUT', 'handled_at: before the mention was written')
     }
     await recordOverride(db, {
       organisationId: auth.organisationId,
