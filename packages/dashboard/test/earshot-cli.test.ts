@@ -180,9 +180,7 @@ describe('serve with the embedded database', () => {
     it('serves the dashboard until stopped, then exits 0', async () => {
       const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
       const running = runCli(['serve', '--port', '0'], io)
-      const url = await waitFor(
-        () => io.out().match(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//)?.[1],
-      )
+      const [, url] = await io.printed(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, running)
       const health = await fetch(`${url}/healthz`)
       expect(health.status).toBe(200)
       io.stop()
@@ -324,10 +322,7 @@ describe('earshot demo', () => {
     const dir = join(cwd, 'demo')
     const io = testIo({ cwd })
     const running = runCli(['demo', '--data', dir, '--port', '0', '--scale', '0.05'], io)
-    const url = await waitFor(
-      () => io.out().match(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//)?.[1],
-      120_000,
-    )
+    const [, url] = await io.printed(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, running)
     expect(io.err()).toMatch(
       /Generated [\d,]+ mentions for 4 practices on 14 channels in [\d.]+ s\./,
     )
@@ -339,11 +334,11 @@ describe('earshot demo', () => {
 
     const second = testIo({ cwd })
     const again = runCli(['demo', '--data', dir, '--port', '0'], second)
-    await waitFor(() => second.out().match(/Earshot dashboard: /)?.[0], 60_000)
+    await second.printed(/Earshot dashboard: /, again)
     expect(second.err()).toContain('Using the existing demo data')
     second.stop()
     expect(await again).toBe(0)
-  }, 180_000)
+  })
 
   it('refuses a data folder that holds other data, and --reset of a folder that is not a database', async () => {
     const other = testIo({ cwd })
@@ -381,13 +376,3 @@ describe('earshot classify', () => {
     expect(io.out().trim().split('\n')).toHaveLength(1)
   })
 })
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() - started > timeoutMs) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
