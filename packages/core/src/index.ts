@@ -42,7 +42,6 @@ export { mentionId } from './ingest/normalise.js'
 export * from './metrics/index.js'
 export {
   type AuthorInput,
-  authorSchema,
   type IngestItem,
   type MentionDeletion,
   type MentionInput,
@@ -56,7 +55,6 @@ export {
   DURATION_CLOCKS,
   type DurationClock,
   type DurationInput,
-  durationInputSchema,
   type FormatDurationOptions,
   formatDuration,
   MAX_DURATION_MS,
@@ -68,9 +66,7 @@ export {
   type ParsedPromiseTarget,
   type PromiseSpec,
   promiseSpecSchema,
-  promiseTargetSchema,
   selectTarget,
-  targetFilterSchema,
 } from './promise/promise-spec.js'
 export {
   type ChannelInput,
@@ -91,7 +87,6 @@ export {
   getOrganisation,
   getPractice,
   listPractices,
-  slugify,
 } from './repositories/organisations.js'
 export {
   listOverrides,
@@ -106,7 +101,6 @@ export {
   type ScheduleVersion,
   savePromise,
   saveSchedule,
-  versionAt,
 } from './repositories/practice-policy.js'
 export { listQuarantine, type QuarantineEntry, quarantineItems } from './repositories/quarantine.js'
 export {
@@ -139,4 +133,4 @@ export {
   type PGliteDialectConfig,
   type PGliteLike,
 } from './storage/pglite-dialect.js'
-export { formatZodIssues, parseOrThrow } from './util/parse-or-throw.js'
+export { formatZodIssues } from './util/parse-or-throw.js'
