@@ -10,8 +10,6 @@ export default defineConfig({
   test: {
     ...sharedTestConfig.test,
     include: ['e2e/**/*.e2e.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
     // One browser and one database at a time: the machine has two cores.
     fileParallelism: false,
   },

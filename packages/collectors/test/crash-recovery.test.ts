@@ -39,18 +39,27 @@ const expectedIds = Array.from({ length: PAGES * PER_PAGE }, (_, n) => [
   ...(n % 3 === 0 ? [`rev-${n}/reply`] : []),
 ]).flat()
 
+/**
+ * The page the fake API holds back until the first child is dead: the child can never finish
+ * the run before the parent kills it, however fast or slow the machine is.
+ */
+const HELD_PAGE = 5
+let releaseHeldPage: () => void = () => {}
+const heldPageReleased = new Promise<void>((resolve) => {
+  releaseHeldPage = resolve
+})
+
 let server: FakeServer
 let dataDir: string
 let channelId: string
 let organisationId: string
 
 beforeAll(async () => {
-  server = await startFakeServer((req) => {
+  server = await startFakeServer(async (req) => {
     const page = Number(req.query.get('pageToken') ?? '0')
     const reviews = Array.from({ length: PER_PAGE }, (_, i) => review(page * PER_PAGE + i))
-    // Slow pages give the parent time to kill the child between (or inside) batches.
+    if (page === HELD_PAGE) await heldPageReleased
     return {
-      delayMs: 150,
       body: {
         reviews,
         averageRating: 3,
@@ -60,7 +69,7 @@ beforeAll(async () => {
     }
   })
   dataDir = mkdtempSync(join(tmpdir(), 'earshot-crash-'))
-}, 120_000)
+})
 
 afterAll(async () => {
   await server?.close()
@@ -71,6 +80,8 @@ function runChild(args: string[]): {
   child: ChildProcess
   lines: string[]
   exited: Promise<number | null>
+  /** Resolves when a line starting with `prefix` has been printed; rejects if the child exits first. */
+  printed(prefix: string): Promise<void>
 } {
   const child = spawn(
     process.execPath,
@@ -78,10 +89,19 @@ function runChild(args: string[]): {
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   const lines: string[] = []
+  const waiting: { prefix: string; resolve: () => void }[] = []
   let stderr = ''
-  child
-    .stdout!.setEncoding('utf8')
-    .on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)))
+  let partial = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n')
+    partial = parts.pop() ?? ''
+    lines.push(...parts.filter(Boolean))
+    for (const w of [...waiting])
+      if (lines.some((l) => l.startsWith(w.prefix))) {
+        waiting.splice(waiting.indexOf(w), 1)
+        w.resolve()
+      }
+  })
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
   })
@@ -89,26 +109,31 @@ function runChild(args: string[]): {
   exited.then(() => {
     if (stderr.trim()) lines.push(`STDERR ${stderr.trim()}`)
   })
-  return { child, lines, exited }
-}
-
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now()
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the child')
-    await new Promise((r) => setTimeout(r, 20))
-  }
+  const printed = (prefix: string) =>
+    lines.some((l) => l.startsWith(prefix))
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => waiting.push({ prefix, resolve })),
+          exited.then((code) => {
+            if (!lines.some((l) => l.startsWith(prefix)))
+              throw new Error(
+                `child exited (${code}) before printing ${prefix}: ${lines.join(' | ')}`,
+              )
+          }),
+        ])
+  return { child, lines, exited, printed }
 }
 
 it('keeps every mention exactly once when the collector is SIGKILLed mid-run and restarted', async () => {
   // The first run also creates the practice and channel, then collects until it is killed.
   const first = runChild(['--setup', server.url])
-  await waitFor(() => first.lines.some((l) => l.startsWith('BATCH 4 ')), 90_000)
+  await first.printed('BATCH 4 ')
   const created = first.lines.find((l) => l.startsWith('CHANNEL '))!.split(' ')
   channelId = created[1]!
   organisationId = created[2]!
   first.child.kill('SIGKILL')
   expect(await first.exited).toBeNull()
+  releaseHeldPage()
   expect(first.lines.some((l) => l.startsWith('DONE'))).toBe(false)
   const requestsBeforeRestart = server.requests.length
 
@@ -142,4 +167,4 @@ it('keeps every mention exactly once when the collector is SIGKILLed mid-run and
   } finally {
     await close()
   }
-}, 180_000)
+})

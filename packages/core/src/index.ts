@@ -38,7 +38,6 @@ export {
 export * from './metrics/index.js'
 export {
   type AuthorInput,
-  authorSchema,
   type IngestItem,
   type MentionDeletion,
   type MentionInput,
@@ -83,7 +82,6 @@ export {
   DURATION_CLOCKS,
   type DurationClock,
   type DurationInput,
-  durationInputSchema,
   type FormatDurationOptions,
   formatDuration,
   MAX_DURATION_MS,
@@ -95,9 +93,7 @@ export {
   type ParsedPromiseTarget,
   type PromiseSpec,
   promiseSpecSchema,
-  promiseTargetSchema,
   selectTarget,
-  targetFilterSchema,
 } from './promise/promise-spec.js'
 export {
   type ChannelInput,
@@ -118,7 +114,6 @@ export {
   getOrganisation,
   getPractice,
   listPractices,
-  slugify,
 } from './repositories/organisations.js'
 export { listOverrides } from './repositories/overrides.js'
 export {
@@ -128,7 +123,6 @@ export {
   type ScheduleVersion,
   savePromise,
   saveSchedule,
-  versionAt,
 } from './repositories/practice-policy.js'
 export { listQuarantine, type QuarantineEntry, quarantineItems } from './repositories/quarantine.js'
 export {
@@ -160,4 +154,4 @@ export {
   type PGliteDialectConfig,
   type PGliteLike,
 } from './storage/pglite-dialect.js'
-export { formatZodIssues, parseOrThrow } from './util/parse-or-throw.js'
+export { formatZodIssues } from './util/parse-or-throw.js'

@@ -194,7 +194,7 @@ for (const database of testDatabases()) {
         }),
         { numRuns: process.env.CI ? 15 : 8 },
       )
-    }, 240_000)
+    })
   })
 }
 

@@ -49,7 +49,13 @@ export async function launchBrowser(): Promise<TestBrowser> {
     viewport: { width: 1360, height: 900 },
     locale: 'en-AU',
     timezoneId: 'Australia/Sydney',
+    // app.js then draws charts without animation: once a canvas is marked drawn, it is final.
+    reducedMotion: 'reduce',
+    // No time limits: a loaded machine is slow, not broken (CI has its own job limit).
+    timeout: 0,
   })
+  context.setDefaultTimeout(0)
+  context.setDefaultNavigationTimeout(0)
   const page = context.pages()[0] ?? (await context.newPage())
   return {
     context,
@@ -78,31 +84,26 @@ export async function screenshot(
 }
 
 /**
- * Non-transparent pixels of every chart canvas on the page, once Chart.js has drawn them
- * (app.js marks each canvas `data-drawn`) and its animation has settled.
+ * Non-transparent pixels of every chart canvas on the page, once app.js has drawn them all (it
+ * marks each canvas `data-drawn`; with reduced motion Chart.js draws at once, without animation).
  */
 export async function chartPixels(
   page: Page,
 ): Promise<Array<{ id: string; painted: number; total: number }>> {
-  await page.waitForSelector('canvas[data-drawn="true"]')
-  // Chart.js animates for about a second; count once two readings agree.
-  let previous = ''
-  for (let i = 0; i < 20; i++) {
-    const counts = await page.evaluate(() =>
-      [...document.querySelectorAll('canvas')].map((canvas) => {
-        const ctx = canvas.getContext('2d')
-        if (!ctx || canvas.width === 0 || canvas.height === 0)
-          return { id: canvas.id, painted: 0, total: 0 }
-        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
-        let painted = 0
-        for (let p = 3; p < data.length; p += 4) if (data[p]! > 0) painted++
-        return { id: canvas.id, painted, total: canvas.width * canvas.height }
-      }),
-    )
-    const key = JSON.stringify(counts)
-    if (key === previous) return counts
-    previous = key
-    await page.waitForTimeout(300)
-  }
-  return JSON.parse(previous)
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('canvas[data-chart]')].every(
+      (canvas) => (canvas as HTMLCanvasElement).dataset.drawn !== undefined,
+    ),
+  )
+  return page.evaluate(() =>
+    [...document.querySelectorAll('canvas')].map((canvas) => {
+      const ctx = canvas.getContext('2d')
+      if (!ctx || canvas.width === 0 || canvas.height === 0)
+        return { id: canvas.id, painted: 0, total: 0 }
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+      let painted = 0
+      for (let p = 3; p < data.length; p += 4) if (data[p]! > 0) painted++
+      return { id: canvas.id, painted, total: canvas.width * canvas.height }
+    }),
+  )
 }

@@ -6,6 +6,7 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { createLoginRateLimiter, type LoginRateLimitOptions } from './auth/login-rate-limiter.js'
@@ -13,6 +14,15 @@ import { type Database, isEarshotError, recordOverride } from './core.js'
 import type { RecordOverride } from './data/record-override.js'
 import { loadAuth, requireCsrf, requirePageAuth } from './http/auth-middleware.js'
 import type { DashboardEnv, DashboardServices } from './http/dashboard-env.js'
+import {
+  codeForStatus,
+  errorBody,
+  errorJson,
+  HTTP_ERRORS,
+  HttpError,
+  type HttpErrorCode,
+  type HttpErrorIssue,
+} from './http/http-errors.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
@@ -57,19 +67,31 @@ const CSP = {
   formAction: ["'self'"],
 }
 
+/** Code, status and the message a caller may see, of anything a route threw. */
+function describeError(error: unknown): {
+  code: HttpErrorCode
+  status: number
+  message: string
+  issues?: HttpErrorIssue[]
+} {
+  if (error instanceof HttpError)
+    return { code: error.code, status: error.status, message: error.message, issues: error.issues }
+  if (error instanceof HTTPException) {
+    const code = codeForStatus(error.status)
+    return { code, status: error.status, message: error.message || HTTP_ERRORS[code].message }
+  }
+  if (isEarshotError(error)) {
+    const { status, message } = HTTP_ERRORS[error.code]
+    // Server-side failures keep their details in the log, not in the answer.
+    return { code: error.code, status, message: status < 500 ? error.message : message }
+  }
+  return { code: 'INTERNAL', status: 500, message: HTTP_ERRORS.INTERNAL.message }
+}
+
 function defaultClientIp(c: Context<DashboardEnv>): string {
   // @hono/node-server puts the Node request in c.env; other runtimes fall back to one shared bucket.
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
   return env?.incoming?.socket?.remoteAddress ?? 'unknown'
-}
-
-const STATUS_TITLES: Record<number, string> = {
-  400: 'That request is not valid',
-  401: 'Please sign in',
-  403: 'Not allowed',
-  404: 'Not found',
-  413: 'Too large',
-  429: 'Too many requests',
 }
 
 /**
@@ -141,8 +163,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', exportRoutes())
 
   app.notFound((c) => {
-    if (c.req.path.startsWith('/api/'))
-      return c.json({ error: { code: 'NOT_FOUND', message: 'not found' } }, 404)
+    if (c.req.path.startsWith('/api/')) return errorJson(c, 'NOT_FOUND')
     return errorPageResponse(
       c,
       404,
@@ -152,41 +173,11 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   })
 
   app.onError((error, c) => {
-    let status = 500
-    let message = 'Something went wrong on our side. It has been logged; please try again.'
-    let code = 'INTERNAL'
-    if (error instanceof HTTPException) {
-      status = error.status
-      message = error.message || STATUS_TITLES[status] || 'error'
-      code =
-        status === 400
-          ? 'INVALID_INPUT'
-          : status === 401
-            ? 'UNAUTHENTICATED'
-            : status === 403
-              ? 'FORBIDDEN'
-              : status === 404
-                ? 'NOT_FOUND'
-                : status === 429
-                  ? 'RATE_LIMITED'
-                  : 'ERROR'
-    } else if (isEarshotError(error)) {
-      const map: Record<string, number> = {
-        INVALID_INPUT: 400,
-        INVALID_CONFIGURATION: 400,
-        NOT_FOUND: 404,
-        FORBIDDEN: 403,
-        DATABASE_UNAVAILABLE: 503,
-      }
-      status = map[error.code] ?? 500
-      code = error.code
-      if (status < 500) message = error.message
-    }
+    const { code, status, message, issues } = describeError(error)
     if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
-    const s = status as 400
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
-      return c.json({ error: { code, message } }, s)
-    return errorPageResponse(c, status, STATUS_TITLES[status] ?? 'Something went wrong', message)
+      return c.json(errorBody(code, message, issues), status as ContentfulStatusCode)
+    return errorPageResponse(c, status, HTTP_ERRORS[code].message, message)
   })
 
   return app

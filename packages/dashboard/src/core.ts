@@ -7,6 +7,7 @@ export {
   CATEGORIES,
   type Database,
   EarshotError,
+  type EarshotErrorCode,
   formatZodIssues,
   isEarshotError,
   listChannels,
@@ -23,8 +24,8 @@ export {
   SENTIMENT_LABELS,
   SLA_STATUSES,
   type SlaStatus,
-  type UserActionRow,
   savePromise,
   saveSchedule,
+  type UserActionRow,
   WEEKDAYS,
 } from '@earshot/core'

@@ -11,6 +11,11 @@ export interface TestIo extends CliIo {
   err(): string
   /** Stops a running serve/demo/collect. */
   stop(): void
+  /**
+   * Resolves with the first match of `pattern` in stdout, as soon as it is printed (no polling,
+   * no time limit); rejects if `running` (the command) ends before printing it.
+   */
+  printed(pattern: RegExp, running: Promise<number>): Promise<RegExpMatchArray>
 }
 
 /** Builds a test IO; `stdin` is its whole input. */
@@ -30,7 +35,24 @@ export function testIo(options: {
     err += c.toString()
   })
   const controller = new AbortController()
+  const printed = (pattern: RegExp, running: Promise<number>) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = out.match(pattern)
+        if (!match) return
+        stdout.off('data', check)
+        resolve(match)
+      }
+      // Registered after the capturing listener above, so `out` already holds the chunk.
+      stdout.on('data', check)
+      check()
+      running.then(
+        (code) => reject(new Error(`exited ${code} without printing ${pattern}: ${out}${err}`)),
+        reject,
+      )
+    })
   return {
+    printed,
     stdin: Readable.from([options.stdin ?? '']),
     stdout,
     stderr,

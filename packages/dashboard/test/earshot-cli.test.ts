@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/run-cli.js'
@@ -117,12 +119,68 @@ describe('serve with the embedded database', () => {
       expect(io.out()).toContain('is up to date')
     })
 
+    it('refuses import and user add while another process holds the folder, naming it', async () => {
+      const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], {
+        stdio: 'ignore',
+      })
+      await once(holder, 'spawn')
+      const lockFile = join(data, 'earshot.lock')
+      writeFileSync(
+        lockFile,
+        JSON.stringify({
+          pid: holder.pid,
+          hostname: hostname(),
+          command: 'earshot serve',
+          startedAt: '2026-11-20T03:00:00.000Z',
+        }),
+      )
+      const file = join(cwd, 'lock-import.csv')
+      writeFileSync(file, 'external_id,text,created_at\nl1,hello,2026-11-20T03:00:00Z\n')
+      try {
+        for (const args of [
+          ['import', file, '--channel', 'any'],
+          [
+            'user',
+            'add',
+            '--email',
+            'x@y.example',
+            '--name',
+            'X',
+            '--role',
+            'admin',
+            '--create-org',
+          ],
+        ]) {
+          const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+          expect(await runCli(args, io), args.join(' ')).toBe(1)
+          expect(io.err()).toContain(`in use by process ${holder.pid} (earshot serve)`)
+          expect(io.err()).toContain('stop that process first')
+          expect(io.err()).toContain('DATABASE_URL=postgres://')
+          expect(io.out()).not.toMatch(/imported|created/i)
+        }
+      } finally {
+        holder.kill('SIGKILL')
+        await once(holder, 'exit')
+      }
+      // The holder is dead now: its lock is stale and the next command takes it over.
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['migrate'], io)).toBe(0)
+      expect(existsSync(lockFile)).toBe(false)
+    })
+
+    it('collect --help promises concurrent processes only on PostgreSQL', async () => {
+      const io = testIo({ cwd })
+      expect(await runCli(['collect', '--help'], io)).toBe(0)
+      expect(io.out()).toContain(
+        'With DATABASE_URL (a PostgreSQL server), several collect processes',
+      )
+      expect(io.out()).toContain('The embedded database serves one process at a time')
+    })
+
     it('serves the dashboard until stopped, then exits 0', async () => {
       const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
       const running = runCli(['serve', '--port', '0'], io)
-      const url = await waitFor(
-        () => io.out().match(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//)?.[1],
-      )
+      const [, url] = await io.printed(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, running)
       const health = await fetch(`${url}/healthz`)
       expect(health.status).toBe(200)
       io.stop()
@@ -264,10 +322,7 @@ describe('earshot demo', () => {
     const dir = join(cwd, 'demo')
     const io = testIo({ cwd })
     const running = runCli(['demo', '--data', dir, '--port', '0', '--scale', '0.05'], io)
-    const url = await waitFor(
-      () => io.out().match(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//)?.[1],
-      120_000,
-    )
+    const [, url] = await io.printed(/Earshot dashboard: (http:\/\/127\.0\.0\.1:\d+)\//, running)
     expect(io.err()).toMatch(
       /Generated [\d,]+ mentions for 4 practices on 14 channels in [\d.]+ s\./,
     )
@@ -279,11 +334,11 @@ describe('earshot demo', () => {
 
     const second = testIo({ cwd })
     const again = runCli(['demo', '--data', dir, '--port', '0'], second)
-    await waitFor(() => second.out().match(/Earshot dashboard: /)?.[0], 60_000)
+    await second.printed(/Earshot dashboard: /, again)
     expect(second.err()).toContain('Using the existing demo data')
     second.stop()
     expect(await again).toBe(0)
-  }, 180_000)
+  })
 
   it('refuses a data folder that holds other data, and --reset of a folder that is not a database', async () => {
     const other = testIo({ cwd })
@@ -321,13 +376,3 @@ describe('earshot classify', () => {
     expect(io.out().trim().split('\n')).toHaveLength(1)
   })
 })
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() - started > timeoutMs) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}

@@ -390,6 +390,28 @@ describe.runIf(existsSync(REFERENCE))(
       ).toMatchObject({ deleted: true })
     })
 
+    it('dates a removal that carries no time by the injected clock', () => {
+      const body = JSON.stringify({
+        object: 'page',
+        entry: [
+          {
+            id: channel.externalAccountId,
+            changes: [
+              {
+                field: 'feed',
+                value: { item: 'comment', verb: 'remove', comment_id: 'c1', post_id: 'p1' },
+              },
+            ],
+          },
+        ],
+      })
+      const at = new Date('2026-11-20T03:00:00Z')
+      expect(parseFacebookWebhook(body, channel, () => at).items[0]).toMatchObject({
+        deleted: true,
+        deletedAt: at,
+      })
+    })
+
     it('ignores reactions and changes without a value', () => {
       expect(parseFacebookWebhook(read('webhook-feed-reaction-on-reply.json'), channel)).toEqual({
         items: [],

@@ -89,7 +89,7 @@ export function facebookCollector(options: CollectorOptions = {}): Collector<Fac
           appSecret: config.appSecret && resolveSecret(config.appSecret),
           verifyToken: config.verifyToken && resolveSecret(config.verifyToken),
         }),
-      parse: (body: string, channel: CollectorChannel) => parseFacebookWebhook(body, channel),
+      parse: (body: string, channel: CollectorChannel) => parseFacebookWebhook(body, channel, now),
     },
   }
 }
@@ -359,6 +359,7 @@ const POST_ITEMS = new Set(['status', 'post', 'photo', 'video', 'share', 'event'
 export function parseFacebookWebhook(
   body: string,
   channel: CollectorChannel,
+  now: () => Date = () => new Date(),
 ): { items: IngestItem[]; rejected: { reason: string; payload: unknown }[] } {
   const payload = JSON.parse(body) as { object?: unknown; entry?: unknown }
   if (payload.object !== 'page')
@@ -368,12 +369,13 @@ export function parseFacebookWebhook(
   const rejected: { reason: string; payload: unknown }[] = []
   for (const entry of payload.entry as Record<string, unknown>[]) {
     if (!entry || String(entry.id) !== channel.externalAccountId) continue
+    // A removal without a time stamp is dated by the clock: when it was received.
     const entryTime = parseTime(entry.time)
     for (const change of Array.isArray(entry.changes)
       ? (entry.changes as Record<string, unknown>[])
       : []) {
       try {
-        const item = mapFeedChange(change, channel, entryTime)
+        const item = mapFeedChange(change, channel, entryTime, now)
         if (item) items.push(item)
       } catch (error) {
         rejected.push({
@@ -405,6 +407,7 @@ function mapFeedChange(
   change: Record<string, unknown>,
   channel: CollectorChannel,
   entryTime: Date | undefined,
+  now: () => Date,
 ): IngestItem | undefined {
   if (change.field !== 'feed' && change.field !== 'mention') return undefined
   const value = change.value as Record<string, unknown> | undefined
@@ -427,7 +430,7 @@ function mapFeedChange(
       channelId: channel.id,
       externalId,
       deleted: true,
-      deletedAt: entryTime ?? new Date(),
+      deletedAt: entryTime ?? now(),
       kind,
       threadKey,
       ...(isComment ? { parentExternalId: parentId ?? postId } : {}),

@@ -5,7 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { WebhookRequest, WebhookVerification } from '@earshot/core'
-import type { CollectorOptions } from '../collector-options.js'
+import { type CollectorOptions, httpOptionsOf } from '../collector-options.js'
 import { CollectorHttpError } from '../errors.js'
 import {
   createHttpClient,
@@ -64,7 +64,13 @@ export function createGraphClient(
   fetch: typeof globalThis.fetch | undefined,
   signal: AbortSignal | undefined,
 ): HttpClient {
-  return createHttpClient({ ...options.http, platform, fetch, signal, classify: graphClassifier })
+  return createHttpClient({
+    ...httpOptionsOf(options),
+    platform,
+    fetch,
+    signal,
+    classify: graphClassifier,
+  })
 }
 
 /** Builds a Graph URL with the token and parameters. */

@@ -14,7 +14,7 @@ import type {
   PollContext,
 } from '@earshot/core'
 import { z } from 'zod'
-import type { CollectorOptions } from '../collector-options.js'
+import { type CollectorOptions, httpOptionsOf } from '../collector-options.js'
 import { CollectorHttpError, isCollectorHttpError } from '../errors.js'
 import { createHttpClient } from '../http/http-client.js'
 import { parseTime, requireTime } from '../util/parse-time.js'
@@ -61,12 +61,12 @@ async function* pollGoogle(
 ): AsyncGenerator<PollBatch> {
   const { channel, config } = context
   const token = await googleAccessToken(config, 'google', {
-    ...options.http,
+    ...httpOptionsOf(options),
     fetch: context.fetch,
     signal: context.signal,
   })
   const http = createHttpClient({
-    ...options.http,
+    ...httpOptionsOf(options),
     platform: 'google',
     fetch: context.fetch,
     signal: context.signal,

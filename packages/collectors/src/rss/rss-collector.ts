@@ -17,7 +17,7 @@ import type {
 } from '@earshot/core'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { z } from 'zod'
-import type { CollectorOptions } from '../collector-options.js'
+import { type CollectorOptions, httpOptionsOf } from '../collector-options.js'
 import { CollectorHttpError } from '../errors.js'
 import { createHttpClient } from '../http/http-client.js'
 import { decodeEntities, htmlToText } from '../util/html-to-text.js'
@@ -68,7 +68,7 @@ async function* pollFeed(
   const { config, channel } = context
   const cursor = (context.cursor ?? {}) as RssCursor
   const http = createHttpClient({
-    ...options.http,
+    ...httpOptionsOf(options),
     platform: 'rss',
     fetch: context.fetch,
     signal: context.signal,

@@ -2,6 +2,7 @@
  * @module Test helpers for collector authors: the contract suite, a fake platform server, and
  * tenant fixtures. Imports vitest: use it from test files only.
  */
+export { CONTRACT_NOW, minutesBeforeContractNow } from './contract-clock.js'
 export {
   type FakeHandler,
   type FakeRequest,

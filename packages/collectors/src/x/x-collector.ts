@@ -16,7 +16,7 @@ import type {
   PollContext,
 } from '@earshot/core'
 import { z } from 'zod'
-import type { CollectorOptions } from '../collector-options.js'
+import { type CollectorOptions, httpOptionsOf } from '../collector-options.js'
 import { CollectorHttpError, isCollectorHttpError } from '../errors.js'
 import { createHttpClient, errorMessageOf, type ResponseClassifier } from '../http/http-client.js'
 import { parseRetryAfter, xRateLimitWait } from '../http/rate-limit-headers.js'
@@ -97,7 +97,7 @@ async function* pollX(
 ): AsyncGenerator<PollBatch> {
   const { channel, config } = context
   const http = createHttpClient({
-    ...options.http,
+    ...httpOptionsOf(options),
     platform: 'x',
     fetch: context.fetch,
     signal: context.signal,

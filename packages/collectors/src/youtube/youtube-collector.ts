@@ -13,7 +13,7 @@ import type {
   PollContext,
 } from '@earshot/core'
 import { z } from 'zod'
-import type { CollectorOptions } from '../collector-options.js'
+import { type CollectorOptions, httpOptionsOf } from '../collector-options.js'
 import { CollectorHttpError, isCollectorHttpError } from '../errors.js'
 import { googleAccessToken, googleClassifier, googleOAuthFields } from '../google/google-auth.js'
 import {
@@ -90,18 +90,52 @@ export const youtubeClassifier: ResponseClassifier = (response) => {
   return googleClassifier(response)
 }
 
-/** The daily quota resets at midnight Pacific time. */
-export function msUntilPacificMidnight(now: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: 'America/Los_Angeles',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(now))
+/** Google's clock and ours may differ a little: retry this long after the reset. */
+export const QUOTA_RESET_MARGIN_MS = 60_000
+
+const pacific = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/Los_Angeles',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+  hourCycle: 'h23',
+})
+
+/** Pacific wall-clock fields of an instant. */
+function pacificParts(at: number) {
+  const parts = pacific.formatToParts(new Date(at))
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0)
-  const elapsed = (get('hour') * 3600 + get('minute') * 60 + get('second')) * 1000
-  return Math.max(60_000, 86_400_000 - elapsed)
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  }
+}
+
+/** How far Pacific wall-clock time is ahead of UTC at an instant (negative: behind). */
+function pacificOffsetMs(at: number): number {
+  const p = pacificParts(at)
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second)
+  return wall - Math.floor(at / 1000) * 1000
+}
+
+/**
+ * Time until the daily quota resets, at the next midnight Pacific time (found in the time-zone
+ * database, so days of 23 or 25 hours around DST changes are right), plus a margin for clock skew.
+ */
+export function msUntilPacificMidnight(now: number): number {
+  const today = pacificParts(now)
+  const midnightWall = Date.UTC(today.year, today.month - 1, today.day + 1)
+  // Midnight exists on every Pacific day (the clocks change at 02:00): two refinements find it.
+  let reset = midnightWall - pacificOffsetMs(midnightWall)
+  reset = midnightWall - pacificOffsetMs(reset)
+  return reset - now + QUOTA_RESET_MARGIN_MS
 }
 
 /** Creates the YouTube collector. */
@@ -124,13 +158,13 @@ async function* pollYoutube(
   const token =
     config.accessToken || config.refreshToken
       ? await googleAccessToken(config, 'youtube', {
-          ...options.http,
+          ...httpOptionsOf(options),
           fetch: context.fetch,
           signal: context.signal,
         })
       : undefined
   const http = createHttpClient({
-    ...options.http,
+    ...httpOptionsOf(options),
     platform: 'youtube',
     fetch: context.fetch,
     signal: context.signal,

@@ -10,15 +10,12 @@ export {
   type DayPlanSource,
   type ScheduleCalendar,
 } from './create-business-calendar.js'
-export { type PublicHoliday, publicHolidayDates, publicHolidayOn } from './public-holidays.js'
+export type { PublicHoliday } from './public-holidays.js'
 export {
-  closureSchema,
-  overrideSchema,
   type ParsedScheduleSpec,
   type ScheduleSpec,
   type Session,
   scheduleSpecSchema,
-  sessionSchema,
   WEEKDAYS,
   type Weekday,
 } from './schedule-spec.js'

@@ -1,18 +1,45 @@
 /**
  * @module The query layer: metrics computed in SQL, the organisation ranking, the inbox, mention
- * search and detail, row-level export with CSV encoding, and spike detection.
+ * search and detail, row-level export with CSV encoding, and spike detection. Only what
+ * docs/core-api.md documents is exported; the SQL building blocks (metricsSql,
+ * mentionFilterSql, slaStatusSql, cursors, LIKE escaping) stay inside the package.
  */
-export * from './detect-spikes.js'
-export * from './export-mention-rows.js'
-export * from './get-metrics.js'
-export * from './get-organisation-ranking.js'
-export * from './list-inbox.js'
-export * from './mention-filters.js'
+export { type DetectSpikesQuery, detectSpikes, type SpikeResult } from './detect-spikes.js'
 export {
-  decodeCursor,
-  encodeCursor,
-  escapeLike,
-} from './query-helpers.js'
-export * from './search-mentions.js'
-export * from './sla-status.js'
-export * from './to-csv.js'
+  type ExportMentionsQuery,
+  exportMentionRows,
+  exportMentionsCsv,
+  MENTION_EXPORT_COLUMNS,
+  type MentionExportRow,
+} from './export-mention-rows.js'
+export {
+  getMetrics,
+  METRIC_GROUPINGS,
+  type MetricGrouping,
+  type MetricsQuery,
+  type MetricsResult,
+  type MetricsRow,
+  type ResponseTimeBuckets,
+  TIME_GROUPINGS,
+  type TimeGrouping,
+} from './get-metrics.js'
+export {
+  BENCHMARKED_METRICS,
+  type BenchmarkedMetric,
+  getOrganisationRanking,
+  type OrganisationRanking,
+  type OrganisationRankingQuery,
+  type RankedPractice,
+} from './get-organisation-ranking.js'
+export { type InboxItem, type InboxPage, type InboxQuery, listInbox } from './list-inbox.js'
+export type { MentionFilters } from './mention-filters.js'
+export {
+  getMentionDetail,
+  type MentionDetail,
+  type MentionSummary,
+  type SearchMentionsQuery,
+  type SearchMentionsResult,
+  searchMentions,
+  type ThreadMention,
+} from './search-mentions.js'
+export { type CsvValue, csvLine, toCsv } from './to-csv.js'

@@ -4,6 +4,7 @@
  */
 import { Kysely, type KyselyConfig, PostgresDialect } from 'kysely'
 import { EarshotError } from '../errors.js'
+import { type DataFolderLock, lockDataFolder } from './data-folder-lock.js'
 import type { Database } from './database.js'
 import { migrateToLatest } from './migrate.js'
 import { PGliteDialect } from './pglite-dialect.js'
@@ -40,6 +41,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
   const url = options.url?.trim()
   const isServer = url !== undefined && /^postgres(ql)?:\/\//i.test(url)
   let db: Kysely<Database>
+  // Held from before PGlite opens the folder until close: one process per folder.
+  let lock: DataFolderLock | undefined
   if (isServer) {
     const pg = await import('pg')
     const Pool = pg.default?.Pool ?? pg.Pool
@@ -66,12 +69,14 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
       url === undefined || url === '' || url === 'memory://'
         ? undefined
         : url.replace(/^file:\/\//, '')
+    if (dataDir !== undefined) lock = lockDataFolder(dataDir)
     const { PGlite } = await import('@electric-sql/pglite')
     let instance: InstanceType<typeof PGlite>
     try {
       instance = dataDir === undefined ? new PGlite() : new PGlite(dataDir)
       await instance.waitReady
     } catch (cause) {
+      lock?.release()
       throw new EarshotError(
         'DATABASE_UNAVAILABLE',
         `cannot open the embedded database${dataDir ? ` in ${dataDir}` : ''}: ${(cause as Error).message}`,
@@ -87,6 +92,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
     const { error } = await migrateToLatest(db as Kysely<unknown>)
     if (error) {
       await db.destroy()
+      lock?.release()
       throw new EarshotError(
         'DATABASE_UNAVAILABLE',
         `migration failed: ${(error as Error).message ?? String(error)}`,
@@ -94,7 +100,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
       )
     }
   }
-  return { db, kind: isServer ? 'postgres' : 'pglite', close: () => db.destroy() }
+  return {
+    db,
+    kind: isServer ? 'postgres' : 'pglite',
+    close: () => db.destroy().finally(() => lock?.release()),
+  }
 }
 
 /** Hides the password of a connection URL, for messages and logs. */

@@ -3,7 +3,6 @@
  * connection, so the driver hands out one connection at a time and queues the rest: a
  * transaction holds the connection until it commits, exactly as a pooled `pg` client would.
  */
-import type { PGlite } from '@electric-sql/pglite'
 import {
   type CompiledQuery,
   type DatabaseConnection,
@@ -19,8 +18,16 @@ import {
   type QueryResult,
 } from 'kysely'
 
-/** The slice of PGlite the dialect needs, so callers can pass any compatible instance. */
-export type PGliteLike = Pick<PGlite, 'query' | 'close'>
+/**
+ * The slice of PGlite the dialect needs, so callers can pass any compatible instance (a `PGlite`
+ * is one). Declared here rather than picked from PGlite's types: those need
+ * `@types/emscripten`, and naming them in our declarations would break every consumer that
+ * compiles with `skipLibCheck: false`.
+ */
+export interface PGliteLike {
+  query<T>(query: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>
+  close(): Promise<void>
+}
 
 export interface PGliteDialectConfig {
   /** An open PGlite instance (or a promise of one). */

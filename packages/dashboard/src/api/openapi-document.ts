@@ -3,6 +3,7 @@
  * requests (query parameters come from `z.toJSONSchema`).
  */
 import { z } from 'zod'
+import { HTTP_ERROR_CODES } from '../http/http-errors.js'
 import {
   inboxQuerySchema,
   mentionsQuerySchema,
@@ -141,7 +142,7 @@ export function openApiDocument(): JsonObject {
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string' },
+                code: { type: 'string', enum: HTTP_ERROR_CODES },
                 message: { type: 'string' },
                 issues: {
                   type: 'array',

@@ -84,12 +84,15 @@ export async function openCliDatabase(
     })
   } catch (error) {
     if (isEarshotError(error)) {
+      // A folder held by another process: core's message names it and says what to do.
+      if ((error.details as { reason?: string } | undefined)?.reason === 'locked')
+        throw new CliError(error.message)
       throw new CliError(
         `cannot open the ${target.display}: ${stripTarget(error.message)}`,
         undefined,
         target.kind === 'postgres'
           ? 'Check that the server is running and that DATABASE_URL has the right host, port, user, password and database.'
-          : 'Check the folder is readable and writable, and that no other earshot process is using it.',
+          : 'Check the folder is readable and writable.',
       )
     }
     throw error

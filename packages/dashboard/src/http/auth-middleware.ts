@@ -5,13 +5,13 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
-import { HTTPException } from 'hono/http-exception'
 import { resolveApiToken } from '../auth/create-api-token.js'
 import { getUser } from '../auth/create-user.js'
 import { safeEqual } from '../auth/secret-token.js'
 import { loadSession } from '../auth/sessions.js'
 import { listPractices, type PracticeRow } from '../core.js'
 import type { AuthState, DashboardEnv } from './dashboard-env.js'
+import { errorJson, HttpError } from './http-errors.js'
 
 /** Name of the session cookie (`__Host-` prefixed when cookies are Secure, which pins it to this origin). */
 export function sessionCookieName(secure: boolean): string {
@@ -36,7 +36,7 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
       const token = match?.[1]
       const resolved = token ? await resolveApiToken(db, token, now()) : undefined
-      if (!resolved) throw new HTTPException(401, { message: 'invalid API token' })
+      if (!resolved) throw new HttpError('UNAUTHENTICATED', 'invalid API token')
       identity = { ...resolved, csrfToken: null, via: 'token', sessionId: null }
     } else {
       const sessionId = getCookie(c, sessionCookieName(options.secureCookies))
@@ -98,15 +98,7 @@ export const requireApiAuth: MiddlewareHandler<DashboardEnv> = async function re
   next,
 ) {
   if (!c.var.auth)
-    return c.json(
-      {
-        error: {
-          code: 'UNAUTHENTICATED',
-          message: 'sign in or send Authorization: Bearer <token>',
-        },
-      },
-      401,
-    )
+    return errorJson(c, 'UNAUTHENTICATED', 'sign in or send Authorization: Bearer <token>')
   return next()
 }
 
@@ -131,9 +123,7 @@ export const requireCsrf: MiddlewareHandler<DashboardEnv> = async function requi
     }
   }
   if (!sent || !auth.csrfToken || !safeEqual(sent, auth.csrfToken)) {
-    throw new HTTPException(403, {
-      message: 'missing or invalid CSRF token; reload the page and try again',
-    })
+    throw new HttpError('FORBIDDEN', 'missing or invalid CSRF token; reload the page and try again')
   }
   await next()
 }
@@ -141,18 +131,18 @@ export const requireCsrf: MiddlewareHandler<DashboardEnv> = async function requi
 /** The signed-in state; throws 401 when absent (handlers behind the require* middleware). */
 export function authOf(c: Context<DashboardEnv>): AuthState {
   const auth = c.var.auth
-  if (!auth) throw new HTTPException(401, { message: 'not signed in' })
+  if (!auth) throw new HttpError('UNAUTHENTICATED', 'not signed in')
   return auth
 }
 
 /** Throws 403 unless the user may change things (viewers are read-only). */
 export function assertCanWrite(auth: AuthState): void {
-  if (!auth.canWrite) throw new HTTPException(403, { message: 'your role is read-only' })
+  if (!auth.canWrite) throw new HttpError('FORBIDDEN', 'your role is read-only')
 }
 
 /** A practice the user may see, or a 404 (the same answer for another tenant's id and an unknown one). */
 export function permittedPractice(auth: AuthState, practiceId: string | undefined): PracticeRow {
   const practice = practiceId ? auth.practices.find((p) => p.id === practiceId) : undefined
-  if (!practice) throw new HTTPException(404, { message: 'no such practice' })
+  if (!practice) throw new HttpError('NOT_FOUND', 'no such practice')
   return practice
 }

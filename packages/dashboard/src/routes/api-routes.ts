@@ -5,7 +5,6 @@
  */
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { z } from 'zod'
 import {
   inboxQuerySchema,
@@ -39,38 +38,13 @@ import {
   requireCsrf,
 } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
+import { HttpError, invalidInput } from '../http/http-errors.js'
 import { assertChannelInScope, scopeOf } from './mention-routes.js'
-
-/** An API input error: 400 with every issue listed. */
-class ApiInputError extends HTTPException {
-  readonly issues: { path: string; message: string }[]
-  constructor(issues: { path: string; message: string }[]) {
-    super(400, {
-      message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
-    })
-    this.issues = issues
-  }
-}
-
-/** `details` of a core INVALID_INPUT error (zod issues or `{ path, message }`) as API issues. */
-function issuesOf(details: unknown): { path: string; message: string }[] {
-  if (!Array.isArray(details)) return []
-  return details.flatMap((d: { path?: unknown; message?: unknown }) =>
-    typeof d?.message === 'string'
-      ? [
-          {
-            path: Array.isArray(d.path) ? d.path.map(String).join('.') : String(d.path ?? ''),
-            message: d.message,
-          },
-        ]
-      : [],
-  )
-}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value)
   if (!result.success)
-    throw new ApiInputError(
+    throw invalidInput(
       result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
     )
   return result.data
@@ -80,9 +54,9 @@ function periodFrom(q: { from?: string; to?: string }, now: Date): Period {
   const to = q.to ? parseInstant(q.to) : now
   const from = q.from ? parseInstant(q.from) : new Date(to.getTime() - 30 * 86_400_000)
   if (to.getTime() <= from.getTime())
-    throw new ApiInputError([{ path: 'to', message: 'must be after from' }])
+    throw invalidInput([{ path: 'to', message: 'must be after from' }])
   if (to.getTime() - from.getTime() > 400 * 86_400_000)
-    throw new ApiInputError([{ path: 'from', message: 'a period is at most 400 days' }])
+    throw invalidInput([{ path: 'from', message: 'a period is at most 400 days' }])
   return { from, to, now }
 }
 
@@ -90,23 +64,6 @@ function periodFrom(q: { from?: string; to?: string }, now: Date): Period {
 export function apiRoutes(): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>()
   const document = openApiDocument()
-
-  app.onError((error, c) => {
-    if (error instanceof ApiInputError)
-      return c.json(
-        { error: { code: 'INVALID_INPUT', message: error.message, issues: error.issues } },
-        400,
-      )
-    // Core's own validation (an override, a filter) answers in the same shape, issues included.
-    if (isEarshotError(error, 'INVALID_INPUT'))
-      return c.json(
-        {
-          error: { code: 'INVALID_INPUT', message: error.message, issues: issuesOf(error.details) },
-        },
-        400,
-      )
-    throw error
-  })
 
   app.get('/openapi.json', (c) => c.json(document))
   app.use('*', requireApiAuth)
@@ -260,7 +217,7 @@ export function apiRoutes(): Hono<DashboardEnv> {
     const auth = authOf(c)
     const { db, now } = c.var.services
     const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now())
-    if (!detail) throw new HTTPException(404, { message: 'no such mention' })
+    if (!detail) throw new HttpError('NOT_FOUND', 'no such mention')
     return c.json(detail)
   })
 
@@ -274,14 +231,13 @@ export function apiRoutes(): Hono<DashboardEnv> {
       c.req.param('mentionId') ?? '',
       now,
     )
-    if (detail?.mention.direction !== 'inbound')
-      throw new HTTPException(404, { message: 'no such mention' })
+    if (detail?.mention.direction !== 'inbound') throw new HttpError('NOT_FOUND', 'no such mention')
     assertCanWrite(auth)
     let json: unknown
     try {
       json = await c.req.json()
     } catch {
-      throw new ApiInputError([{ path: '', message: 'the body must be JSON' }])
+      throw invalidInput([{ path: '', message: 'the body must be JSON' }])
     }
     const body = parse(overrideBodySchema, json)
     const handledAt =

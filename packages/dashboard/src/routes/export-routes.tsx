@@ -3,7 +3,6 @@
  * and the printable monthly report of a practice.
  */
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import {
   exportAggregateCsv,
   exportMentionLines,
@@ -13,6 +12,7 @@ import { getPracticeCharts, getPracticeSummaries } from '../data/practice-metric
 import { currentPromises, currentSchedule } from '../data/practice-promises.js'
 import { authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
+import { HttpError } from '../http/http-errors.js'
 import { Chart } from '../views/components.js'
 import { formatDate, formatDuration, formatNumber, formatPercent } from '../views/format.js'
 import { parseLocalDateTime } from '../views/zoned-time.js'
@@ -47,7 +47,7 @@ function previousMonth(month: string): string {
 function dateParam(value: string | undefined, name: string): Date | undefined {
   if (!value) return undefined
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-    throw new HTTPException(400, { message: `${name}: expected YYYY-MM-DD` })
+    throw new HttpError('INVALID_INPUT', `${name}: expected YYYY-MM-DD`)
   return new Date(`${value}T00:00:00Z`)
 }
 
@@ -138,9 +138,9 @@ export function exportRoutes(): Hono<DashboardEnv> {
     const toDay = dateParam(c.req.query('to'), 'to')
     const to = toDay ? new Date(toDay.getTime() + 86_400_000) : now
     if (to.getTime() <= from.getTime())
-      throw new HTTPException(400, { message: 'the period ends before it starts' })
+      throw new HttpError('INVALID_INPUT', 'the period ends before it starts')
     if (to.getTime() - from.getTime() > 400 * 86_400_000)
-      throw new HTTPException(400, { message: 'export at most 400 days at a time' })
+      throw new HttpError('INVALID_INPUT', 'export at most 400 days at a time')
     return { from, to, now }
   }
 

@@ -4,10 +4,13 @@
  * text, unparsed). No session and no CSRF here: platforms sign their requests instead.
  */
 import { handleWebhook } from '@earshot/collectors'
+import type { Context } from 'hono'
 import { Hono } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Kysely } from 'kysely'
 import type { Database } from '../core.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
+import { codeForStatus, errorBody, errorJson } from '../http/http-errors.js'
 
 /** What the webhook handler receives besides db, platform and channel. */
 export interface WebhookRequest {
@@ -29,12 +32,42 @@ export type WebhookHandler = (
 /** Webhook bodies above this size are refused (platforms send a few kilobytes). */
 export const MAX_WEBHOOK_BYTES = 1_000_000
 
+/**
+ * A refusal from the handler, re-answered in the dashboard's one error shape with the
+ * handler's status (platforms retry on some statuses and not others, so it is kept) and the
+ * code the table gives that status. The handler's reason becomes the message.
+ */
+function webhookError(
+  c: Context<DashboardEnv>,
+  result: { status: number; body: string },
+): Response {
+  const status = result.status as ContentfulStatusCode
+  let code = codeForStatus(status)
+  if (code === 'UNAUTHENTICATED') code = 'SIGNATURE_INVALID'
+  return c.json(errorBody(code, reasonOf(result.body)), status)
+}
+
+/** The reason in a handler's body: `{ error: "…" }`, `{ error: { message } }` or plain text. */
+function reasonOf(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body)
+    if (parsed && typeof parsed === 'object' && 'error' in parsed) {
+      const error = (parsed as { error: unknown }).error
+      if (typeof error === 'string') return error
+      if (error && typeof error === 'object' && 'message' in error)
+        return String((error as { message: unknown }).message)
+    }
+  } catch {
+    // not JSON: the text itself is the reason
+  }
+  return body.trim().slice(0, 500) || undefined
+}
+
 /** Routes: `ALL /hooks/:platform/:channelId?`. */
 export function hookRoutes(handler: WebhookHandler = handleWebhook): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>()
   app.all('/hooks/:platform/:channelId?', async (c) => {
-    const tooLarge = () =>
-      c.json({ error: { code: 'TOO_LARGE', message: 'payload too large' } }, 413)
+    const tooLarge = () => errorJson(c, 'TOO_LARGE', 'payload too large')
     if (Number(c.req.header('content-length') ?? 0) > MAX_WEBHOOK_BYTES) return tooLarge()
     const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? '' : await c.req.text()
     if (Buffer.byteLength(body) > MAX_WEBHOOK_BYTES) return tooLarge()
@@ -49,6 +82,7 @@ export function hookRoutes(handler: WebhookHandler = handleWebhook): Hono<Dashbo
         body,
       },
     )
+    if (result.status >= 400) return webhookError(c, result)
     return c.body(result.body, result.status as 200, result.headers ?? {})
   })
   return app

@@ -3,7 +3,6 @@
  * (thread and SLA audit trail) and the override actions ("handled elsewhere", "no reply needed").
  */
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { mentionsQuerySchema } from '../api/api-schemas.js'
@@ -25,6 +24,7 @@ import {
 import { overrideByUser } from '../data/record-override.js'
 import { assertCanWrite, authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
+import { HttpError } from '../http/http-errors.js'
 import {
   Countdown,
   CsrfField,
@@ -62,14 +62,18 @@ export async function assertChannelInScope(
   scope: Scope,
   channelId: string,
 ): Promise<void> {
-  const channel = await db
-    .selectFrom('channels')
-    .select('id')
-    .where('organisation_id', '=', scope.organisationId)
-    .where('id', '=', channelId)
-    .where('practice_id', 'in', scope.practiceIds.length ? [...scope.practiceIds] : ['\u0000none'])
-    .executeTakeFirst()
-  if (!channel) throw new HTTPException(404, { message: 'no such channel' })
+  // A scope without practices holds no channel; `in ()` is not SQL, so ask nothing at all.
+  const channel =
+    scope.practiceIds.length === 0
+      ? undefined
+      : await db
+          .selectFrom('channels')
+          .select('id')
+          .where('organisation_id', '=', scope.organisationId)
+          .where('id', '=', channelId)
+          .where('practice_id', 'in', [...scope.practiceIds])
+          .executeTakeFirst()
+  if (!channel) throw new HttpError('NOT_FOUND', 'no such channel')
 }
 
 function timeZoneOf(auth: AuthState, practiceId: string): string {
@@ -255,9 +259,10 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const now = clock()
     const parsed = searchSchema.safeParse(nonEmptyQuery(c.req.query()))
     if (!parsed.success)
-      throw new HTTPException(400, {
-        message: `invalid filter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      })
+      throw new HttpError(
+        'INVALID_INPUT',
+        `invalid filter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      )
     const f = parsed.data
     const scope = scopeOf(auth, f.practice)
     if (f.channel) await assertChannelInScope(db, scope, f.channel)
@@ -273,17 +278,16 @@ export function mentionRoutes(): Hono<DashboardEnv> {
       page: f.page,
       perPage: 50,
     })
-    const channels = await db
-      .selectFrom('channels')
-      .select(['id', 'name', 'platform', 'practice_id'])
-      .where('organisation_id', '=', auth.organisationId)
-      .where(
-        'practice_id',
-        'in',
-        scope.practiceIds.length ? [...scope.practiceIds] : ['\u0000none'],
-      )
-      .orderBy('name')
-      .execute()
+    const channels =
+      scope.practiceIds.length === 0
+        ? []
+        : await db
+            .selectFrom('channels')
+            .select(['id', 'name', 'platform', 'practice_id'])
+            .where('organisation_id', '=', auth.organisationId)
+            .where('practice_id', 'in', [...scope.practiceIds])
+            .orderBy('name')
+            .execute()
     const pages = Math.max(1, Math.ceil(result.total / result.perPage))
     const pageLink = (page: number) => {
       const params = new URLSearchParams(nonEmptyQuery(c.req.query()))
@@ -425,7 +429,7 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const { db, now: clock } = c.var.services
     const now = clock()
     const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now)
-    if (!detail) throw new HTTPException(404, { message: 'no such mention' })
+    if (!detail) throw new HttpError('NOT_FOUND', 'no such mention')
     const { mention, thread, link, overrides } = detail
     const tz = timeZoneOf(auth, mention.practiceId)
     const notice = NOTICES[c.req.query('notice') ?? '']
@@ -634,14 +638,14 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const { db, now: clock, recordOverride } = c.var.services
     const now = clock()
     const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now)
-    if (detail?.mention.direction !== 'inbound')
-      throw new HTTPException(404, { message: 'no such mention' })
+    if (detail?.mention.direction !== 'inbound') throw new HttpError('NOT_FOUND', 'no such mention')
     const body = await c.req.parseBody()
     const parsed = formOverrideSchema.safeParse(body)
     if (!parsed.success)
-      throw new HTTPException(400, {
-        message: `invalid override: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      })
+      throw new HttpError(
+        'INVALID_INPUT',
+        `invalid override: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      )
     const f = parsed.data
     let handledAt: Date | undefined
     if (f.action === 'handled_elsewhere') {
@@ -649,9 +653,10 @@ export function mentionRoutes(): Hono<DashboardEnv> {
         ? parseLocalDateTime(f.handled_at, timeZoneOf(auth, detail.mention.practiceId))
         : now
       if (!handledAt)
-        throw new HTTPException(400, {
-          message: 'handled_at: expected a date and time (YYYY-MM-DDTHH:MM)',
-        })
+        throw new HttpError(
+          'INVALID_INPUT',
+          'handled_at: expected a date and time (YYYY-MM-DDTHH:MM)',
+        )
     }
     // Core answers an invalid decision with INVALID_INPUT, which the app shows as a 400 page.
     await recordOverride(

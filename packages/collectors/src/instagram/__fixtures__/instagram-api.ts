@@ -3,11 +3,12 @@
  * expanded `replies{…}`, the account's own replies under its `username` (its `from.id` is
  * app-scoped, so it does not match the account id), and media it is tagged in. Fake ids.
  */
+import { minutesBeforeContractNow } from '../../testing/contract-clock.js'
 import type { FakeHandler } from '../../testing/fake-server.js'
 
 export const IG_USER_ID = '17841401234567890'
 export const IG_TOKEN = 'ig-token-secret'
-const ts = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString().replace(/\.\d{3}Z$/, '+0000')
+const ts = (minutesAgo: number) => minutesBeforeContractNow(minutesAgo).toISOString().replace(/\.\d{3}Z$/, '+0000')
 
 const media = [
   { id: '17912345678901234', caption: 'Whitening special this month ✨', permalink: 'https://www.instagram.com/p/AbC123/', timestamp: ts(300), comments_count: 2, username: 'smiledental' },

@@ -3,6 +3,7 @@
  * `newest_id`/`next_token`, an empty page as just `{"meta":{"result_count":0}}`, snowflake ids
  * as strings, and edits as new ids linked by `edit_history_tweet_ids`. Fake accounts and ids.
  */
+import { CONTRACT_NOW } from '../../testing/contract-clock.js'
 import type { FakeHandler } from '../../testing/fake-server.js'
 
 export const X_USER_ID = '1480000000000000001'
@@ -41,7 +42,7 @@ export const X_IDS = [T1, T2, T3_ORIGINAL, T4]
 
 export const X_UNAUTHORIZED = { status: 401, body: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' } }
 
-const rateHeaders = { 'x-rate-limit-limit': '450', 'x-rate-limit-remaining': '447', 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 900) }
+const rateHeaders = { 'x-rate-limit-limit': '450', 'x-rate-limit-remaining': '447', 'x-rate-limit-reset': String(Math.floor(CONTRACT_NOW.getTime() / 1000) + 900) }
 
 /** The fake X API: mentions over two pages, the account's own posts, nothing newer than since_id. */
 export const xApi: FakeHandler = (req) => {

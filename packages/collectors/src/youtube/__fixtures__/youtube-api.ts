@@ -3,6 +3,7 @@
  * by `parentId` when a thread has more replies than shown, `nextPageToken` paging, Google error
  * envelopes with `errors[].reason`). Fake channel, videos and comments.
  */
+import { minutesBeforeContractNow } from '../../testing/contract-clock.js'
 import type { FakeHandler } from '../../testing/fake-server.js'
 
 export const CHANNEL_ID = 'UCsmile0001'
@@ -22,7 +23,7 @@ const thread = (id: string, video: string, top: ReturnType<typeof comment>, repl
   ...(replies.length ? { replies: { comments: replies } } : {}),
 })
 
-const recent = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+const recent = (minutesAgo: number) => minutesBeforeContractNow(minutesAgo).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 export const YT_IDS = ['UgzAbC123', 'UgzAbC123.9xY', 'UgzDeF456', 'UgzDeF456.r1', 'UgzDeF456.r2', 'UgzGhI789']
 

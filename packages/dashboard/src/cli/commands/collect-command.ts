@@ -17,7 +17,9 @@ export const collectCommand: CliCommand = {
 Polls every active channel whose next poll is due and ingests what it finds.
 Without --once it keeps running, polling channels as they fall due, until Ctrl+C.
 With --once it does one round and exits: run it from cron or a systemd timer.
-Several collect processes may run at once: each channel is claimed before it is polled.
+With DATABASE_URL (a PostgreSQL server), several collect processes may run at once: each
+channel is claimed before it is polled. The embedded database serves one process at a time:
+while \`earshot serve\` or \`demo\` holds the data folder, collect is refused; stop it first.
 
 Options:
   --once       One round, then exit
