@@ -2,18 +2,10 @@ import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import { isEarshotError } from '../errors.js'
 import { createBusinessCalendar } from './create-business-calendar.js'
-import type { ScheduleSpec, Session } from './schedule-spec.js'
+import type { ScheduleSpec } from './schedule-spec.js'
+import { day, weekdays } from './schedule-test-helpers.js'
 
 const SYDNEY = 'Australia/Sydney'
-
-const day = (start: string, end: string): Session[] => [{ start, end }]
-const weekdays = (sessions: Session[]): ScheduleSpec['weekly'] => ({
-  mon: sessions,
-  tue: sessions,
-  wed: sessions,
-  thu: sessions,
-  fri: sessions,
-})
 
 /** The instant of a local reading ("2027-03-02 10:00"); luxon, independent of the engine. */
 const local = (reading: string, zone = SYDNEY): number =>

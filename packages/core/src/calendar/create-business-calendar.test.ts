@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { isEarshotError } from '../errors.js'
 import { createBusinessCalendar } from './create-business-calendar.js'
-import type { ScheduleSpec, Session } from './schedule-spec.js'
+import type { ScheduleSpec } from './schedule-spec.js'
+import { day, weekdays } from './schedule-test-helpers.js'
 
 const M = 60_000
 const H = 60 * M
 const at = (iso: string): Date => new Date(iso)
 const iso = (d: Date | number | null): string | null =>
   d === null ? null : new Date(d).toISOString().replace('.000Z', 'Z')
-
-const day = (start: string, end: string): Session[] => [{ start, end }]
-const weekdays = (sessions: Session[]): ScheduleSpec['weekly'] => ({
-  mon: sessions,
-  tue: sessions,
-  wed: sessions,
-  thu: sessions,
-  fri: sessions,
-})
 
 // Mon–Fri 08:00–18:00 in Sydney with NSW public holidays: the clinic of the worked examples.
 const sydneyClinic: ScheduleSpec = {

@@ -4,19 +4,13 @@ import { describe, expect, it } from 'vitest'
 import { createBusinessCalendar } from './create-business-calendar.js'
 import { loadZone, localToUtc, naiveLocalMs } from './local-time.js'
 import { publicHolidayDates, publicHolidayOn } from './public-holidays.js'
-import type { ScheduleSpec, Session } from './schedule-spec.js'
+import type { Session } from './schedule-spec.js'
+import { weekdays } from './schedule-test-helpers.js'
 
 const H = 3_600_000
 const DAY = 24 * H
 
 const nineToSix: Session[] = [{ start: '08:00', end: '18:00' }]
-const weekdays = (sessions: Session[]): ScheduleSpec['weekly'] => ({
-  mon: sessions,
-  tue: sessions,
-  wed: sessions,
-  thu: sessions,
-  fri: sessions,
-})
 
 /**
  * The instant the clocks of `zone` first show `YYYY-MM-DDTHH:MM` (a reading inside a
