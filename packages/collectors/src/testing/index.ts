@@ -15,4 +15,11 @@ export {
   type TestCollectorOptions,
   testCollector,
 } from './test-collector.js'
+export {
+  FAKE_SEND_ERRORS,
+  type FakeSentReply,
+  type FakeWriteApiOptions,
+  type FakeWriteApis,
+  startFakeWriteApis,
+} from './fake-write-apis.js'
 export { createTestTenant, type TestTenant } from './test-tenant.js'
