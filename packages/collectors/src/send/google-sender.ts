@@ -33,13 +33,24 @@ export const googleSendClassifier: SendClassifier = ({ status, headers, json, te
   const detail = platformMessage(json, text)
   const code = String((json as { error?: { status?: unknown } } | undefined)?.error?.status ?? '')
   const fail = (kind: ReplySendError['kind'], reason?: string, retryAfter?: number) =>
-    new ReplySendError({ kind, platform: 'google', status, detail, reason, platformCode: code || undefined, retryAfter })
+    new ReplySendError({
+      kind,
+      platform: 'google',
+      status,
+      detail,
+      reason,
+      platformCode: code || undefined,
+      retryAfter,
+    })
   if (status === 401) return fail('reauth')
   if (status === 429 || code === 'RESOURCE_EXHAUSTED')
     return fail('rate_limited', undefined, parseRetryAfter(headers.get('retry-after'), now))
   if (status === 404) return fail('target_gone', 'The review was deleted on Google.')
   if (code === 'FAILED_PRECONDITION')
-    return fail('policy_window', 'Google does not accept replies for this location now (it may not be verified).')
+    return fail(
+      'policy_window',
+      'Google does not accept replies for this location now (it may not be verified).',
+    )
   if (status === 403) return fail('permission')
   if (status === 503) return fail('transient')
   if (status >= 500) return fail('unknown')
@@ -87,7 +98,10 @@ export function googleSender(config: GoogleSenderConfig, options: SenderOptions 
         googleSendClassifier,
       )
       const updated = (res.json as { updateTime?: unknown } | undefined)?.updateTime
-      const sentAt = typeof updated === 'string' && !Number.isNaN(Date.parse(updated)) ? new Date(updated) : now()
+      const sentAt =
+        typeof updated === 'string' && !Number.isNaN(Date.parse(updated))
+          ? new Date(updated)
+          : now()
       return { externalId: `${reviewId}/reply`, kind: 'reply', sentAt }
     },
   }

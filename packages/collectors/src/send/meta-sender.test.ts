@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FAKE_SEND_ERRORS, type FakeWriteApis, startFakeWriteApis } from '../testing/fake-write-apis.js'
+import {
+  FAKE_SEND_ERRORS,
+  type FakeWriteApis,
+  startFakeWriteApis,
+} from '../testing/fake-write-apis.js'
 import { facebookSender, instagramSender } from './meta-sender.js'
 import type { ReplySendError } from './reply-sender.js'
 
@@ -41,14 +45,24 @@ describe('facebookSender', () => {
     expect(sent).toMatchObject({ kind: 'reply', sentAt: NOW })
     expect(sent.externalId).toMatch(new RegExp(`^${PAGE}_\\d+$`))
     const last = api.sent.at(-1)!
-    expect(last).toMatchObject({ platform: 'facebook', target: `${PAGE}_111`, text: 'Thanks, see you soon!', id: sent.externalId })
+    expect(last).toMatchObject({
+      platform: 'facebook',
+      target: `${PAGE}_111`,
+      text: 'Thanks, see you soon!',
+      id: sent.externalId,
+    })
     expect(last.request.path).toBe(`/v23.0/${PAGE}_111/comments`)
     expect(last.request.url).not.toContain('test-token')
   })
 
   it('answers Messenger inside the 24-hour window with the outbox key as metadata', async () => {
     const sent = await fb().send({
-      target: { kind: 'dm', externalId: 'm_in', authorId: '6543210987654321', lastInboundAt: hoursAgo(3) },
+      target: {
+        kind: 'dm',
+        externalId: 'm_in',
+        authorId: '6543210987654321',
+        lastInboundAt: hoursAgo(3),
+      },
       text: 'Yes, Saturday 9-13h.',
       visibility: 'private',
       outboxKey: 'o2',
@@ -84,13 +98,21 @@ describe('facebookSender', () => {
       visibility: 'private',
       outboxKey: 'o4',
     })
-    expect(JSON.parse(api.sent.at(-1)!.request.body)).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' })
+    expect(JSON.parse(api.sent.at(-1)!.request.body)).toMatchObject({
+      messaging_type: 'MESSAGE_TAG',
+      tag: 'HUMAN_AGENT',
+    })
   })
 
   it("maps the platform's own window error to words", async () => {
     api.failNext({ ...FAKE_SEND_ERRORS.messengerOutsideWindow, match: /messages$/ })
     const error = await failure(
-      fb().send({ target: { kind: 'dm', externalId: 'm', authorId: '654', lastInboundAt: hoursAgo(1) }, text: 'x', visibility: 'private', outboxKey: 'o5' }),
+      fb().send({
+        target: { kind: 'dm', externalId: 'm', authorId: '654', lastInboundAt: hoursAgo(1) },
+        text: 'x',
+        visibility: 'private',
+        outboxKey: 'o5',
+      }),
     )
     expect(error).toMatchObject({ kind: 'policy_window', platformCode: 10 })
     expect(error.reason).toMatch(/outside the 24-hour messaging window/)
@@ -105,9 +127,16 @@ describe('facebookSender', () => {
       outboxKey: 'o6',
     })
     expect(sent).toMatchObject({ kind: 'dm' })
-    expect(JSON.parse(api.sent.at(-1)!.request.body).recipient).toEqual({ comment_id: `${PAGE}_222` })
+    expect(JSON.parse(api.sent.at(-1)!.request.body).recipient).toEqual({
+      comment_id: `${PAGE}_222`,
+    })
     const error = await failure(
-      fb().send({ target: { kind: 'comment', externalId: `${PAGE}_223`, createdAt: hoursAgo(24 * 8) }, text: 'x', visibility: 'private', outboxKey: 'o7' }),
+      fb().send({
+        target: { kind: 'comment', externalId: `${PAGE}_223`, createdAt: hoursAgo(24 * 8) },
+        text: 'x',
+        visibility: 'private',
+        outboxKey: 'o7',
+      }),
     )
     expect(error.kind).toBe('policy_window')
     expect(error.reason).toMatch(/within 7 days/)
@@ -117,15 +146,30 @@ describe('facebookSender', () => {
     api.deleteTarget(`${PAGE}_999`)
     const before = api.requests.length
     const gone = await failure(
-      fb().send({ target: { kind: 'comment', externalId: `${PAGE}_999` }, text: 'x', visibility: 'public', outboxKey: 'o8' }),
+      fb().send({
+        target: { kind: 'comment', externalId: `${PAGE}_999` },
+        text: 'x',
+        visibility: 'public',
+        outboxKey: 'o8',
+      }),
     )
     expect(gone).toMatchObject({ kind: 'target_gone', reason: expect.stringMatching(/deleted/) })
     const denied = await failure(
-      fb('no-engagement').send({ target: { kind: 'comment', externalId: `${PAGE}_1` }, text: 'x', visibility: 'public', outboxKey: 'o9' }),
+      fb('no-engagement').send({
+        target: { kind: 'comment', externalId: `${PAGE}_1` },
+        text: 'x',
+        visibility: 'public',
+        outboxKey: 'o9',
+      }),
     )
     expect(denied).toMatchObject({ kind: 'permission', reason: expect.stringMatching(/Reconnect/) })
     const expired = await failure(
-      fb('old-token').send({ target: { kind: 'comment', externalId: `${PAGE}_1` }, text: 'x', visibility: 'public', outboxKey: 'o10' }),
+      fb('old-token').send({
+        target: { kind: 'comment', externalId: `${PAGE}_1` },
+        text: 'x',
+        visibility: 'public',
+        outboxKey: 'o10',
+      }),
     )
     expect(expired).toMatchObject({ kind: 'reauth', code: 'AUTH_EXPIRED' })
     expect(api.requests.length - before).toBe(3)
@@ -137,15 +181,30 @@ describe('facebookSender', () => {
       { ...FAKE_SEND_ERRORS.graphRateLimited, headers: { 'retry-after': '7' }, match: /comments$/ },
       { ...FAKE_SEND_ERRORS.graphTransient, match: /comments$/ },
     )
-    const sent = await fb().send({ target: { kind: 'comment', externalId: `${PAGE}_5` }, text: 'ok', visibility: 'public', outboxKey: 'o11' })
+    const sent = await fb().send({
+      target: { kind: 'comment', externalId: `${PAGE}_5` },
+      text: 'ok',
+      visibility: 'public',
+      outboxKey: 'o11',
+    })
     expect(sent.kind).toBe('reply')
     expect(waits).toEqual([7000, 1500])
   })
 
   it('gives up after the attempts and reports the rate limit in words', async () => {
-    api.failNext(...Array.from({ length: 4 }, () => ({ ...FAKE_SEND_ERRORS.graphRateLimited, match: /comments$/ })))
+    api.failNext(
+      ...Array.from({ length: 4 }, () => ({
+        ...FAKE_SEND_ERRORS.graphRateLimited,
+        match: /comments$/,
+      })),
+    )
     const error = await failure(
-      fb().send({ target: { kind: 'comment', externalId: `${PAGE}_6` }, text: 'ok', visibility: 'public', outboxKey: 'o12' }),
+      fb().send({
+        target: { kind: 'comment', externalId: `${PAGE}_6` },
+        text: 'ok',
+        visibility: 'public',
+        outboxKey: 'o12',
+      }),
     )
     expect(error).toMatchObject({ kind: 'rate_limited', retryable: true })
     expect(error.reason).toMatch(/limiting how fast/)
@@ -153,7 +212,8 @@ describe('facebookSender', () => {
 })
 
 describe('instagramSender', () => {
-  const ig = () => instagramSender({ accessToken: 'test-token', accountId: IG, baseUrl: api.url }, options())
+  const ig = () =>
+    instagramSender({ accessToken: 'test-token', accountId: IG, baseUrl: api.url }, options())
 
   it('replies on the top-level comment of the thread', async () => {
     const sent = await ig().send({
@@ -162,13 +222,22 @@ describe('instagramSender', () => {
       visibility: 'public',
       outboxKey: 'i1',
     })
-    expect(api.sent.at(-1)).toMatchObject({ platform: 'instagram', target: '17890000000000001', id: sent.externalId })
+    expect(api.sent.at(-1)).toMatchObject({
+      platform: 'instagram',
+      target: '17890000000000001',
+      id: sent.externalId,
+    })
     expect(api.sent.at(-1)!.request.path).toBe('/v23.0/17890000000000001/replies')
   })
 
   it('sends a DM inside the window and refuses one outside it', async () => {
     const sent = await ig().send({
-      target: { kind: 'dm', externalId: 'aWdf', authorId: '5566778899', lastInboundAt: hoursAgo(2) },
+      target: {
+        kind: 'dm',
+        externalId: 'aWdf',
+        authorId: '5566778899',
+        lastInboundAt: hoursAgo(2),
+      },
       text: 'We are open on Saturday.',
       visibility: 'private',
       outboxKey: 'i2',
@@ -176,7 +245,17 @@ describe('instagramSender', () => {
     expect(sent.kind).toBe('dm')
     expect(api.sent.at(-1)!.request.path).toBe(`/v23.0/${IG}/messages`)
     const error = await failure(
-      ig().send({ target: { kind: 'dm', externalId: 'aWdf', authorId: '5566778899', lastInboundAt: hoursAgo(25) }, text: 'x', visibility: 'private', outboxKey: 'i3' }),
+      ig().send({
+        target: {
+          kind: 'dm',
+          externalId: 'aWdf',
+          authorId: '5566778899',
+          lastInboundAt: hoursAgo(25),
+        },
+        text: 'x',
+        visibility: 'private',
+        outboxKey: 'i3',
+      }),
     )
     expect(error.reason).toMatch(/Instagram only allows an answer within 24 hours/)
   })

@@ -9,8 +9,8 @@ import { metaUsageWait, parseRetryAfter } from '../http/rate-limit-headers.js'
 import { resolveSecret } from '../util/resolve-secret.js'
 import {
   platformMessage,
-  ReplySendError,
   type ReplyRequest,
+  ReplySendError,
   type ReplySender,
   type ReplyTarget,
   requiredString,
@@ -70,7 +70,10 @@ export function graphSendClassifier(platform: string, call: 'comment' | 'message
         'This person is not available: they blocked the Page or turned messages off.',
       )
     if (POLICY_SUBCODES.has(subcode) || code === 368)
-      return fail('policy_window', 'The platform is temporarily blocking this reply (policy or spam check).')
+      return fail(
+        'policy_window',
+        'The platform is temporarily blocking this reply (policy or spam check).',
+      )
     if (THROTTLE_CODES.has(code) || status === 429)
       return fail(
         'rate_limited',
@@ -79,13 +82,18 @@ export function graphSendClassifier(platform: string, call: 'comment' | 'message
       )
     // On the Send API, #10/#100 mean the private-reply or messaging rules refused it.
     if (call === 'message' && code === 10)
-      return fail('policy_window', 'The platform does not allow a private message here (a private reply is allowed once per comment, within 7 days).')
+      return fail(
+        'policy_window',
+        'The platform does not allow a private message here (a private reply is allowed once per comment, within 7 days).',
+      )
     if (code === 10 || (code >= 200 && code <= 299)) return fail('permission')
-    if (code === 100 && subcode === 2018001) return fail('invalid', 'The platform does not know this person any more.')
+    if (code === 100 && subcode === 2018001)
+      return fail('invalid', 'The platform does not know this person any more.')
     if (code === 100 && (subcode === 33 || /does not exist|cannot be loaded/i.test(detail)))
       return fail('target_gone')
     if (code === 506) return fail('duplicate')
-    if (code === 1 || code === 2 || error.is_transient === true || status === 503) return fail('transient')
+    if (code === 1 || code === 2 || error.is_transient === true || status === 503)
+      return fail('transient')
     if (status >= 500) return fail('unknown')
     return fail('invalid')
   }
@@ -101,7 +109,11 @@ interface MetaCalls {
   privateName: string
 }
 
-function metaSender(calls: MetaCalls, config: MetaSenderConfig, options: SenderOptions): ReplySender {
+function metaSender(
+  calls: MetaCalls,
+  config: MetaSenderConfig,
+  options: SenderOptions,
+): ReplySender {
   const c = metaSenderConfigSchema.parse(config)
   const now = options.now ?? (() => new Date())
   const token = () => resolveSecret(c.accessToken)
@@ -168,7 +180,11 @@ function metaSender(calls: MetaCalls, config: MetaSenderConfig, options: SenderO
     return {
       externalId: requiredString(calls.platform, res.json, 'message_id'),
       kind: 'dm',
-      ...(typeof recipient === 'string' ? { threadKey: `${calls.platform === 'facebook' ? 'messenger' : 'instagram-dm'}:${recipient}` } : {}),
+      ...(typeof recipient === 'string'
+        ? {
+            threadKey: `${calls.platform === 'facebook' ? 'messenger' : 'instagram-dm'}:${recipient}`,
+          }
+        : {}),
       sentAt: now(),
     }
   }
@@ -186,7 +202,11 @@ function metaSender(calls: MetaCalls, config: MetaSenderConfig, options: SenderO
         return sendPrivateReply(target, request)
       }
       const res = await post(calls.commentReplyPath(target), { message: request.text }, 'comment')
-      return { externalId: requiredString(calls.platform, res.json, 'id'), kind: 'reply', sentAt: now() }
+      return {
+        externalId: requiredString(calls.platform, res.json, 'id'),
+        kind: 'reply',
+        sentAt: now(),
+      }
     },
   }
 }
@@ -212,7 +232,10 @@ export function facebookSender(config: MetaSenderConfig, options: SenderOptions 
  * The Instagram sender: comment replies (`POST /{ig-comment-id}/replies`, which lands on the
  * top-level comment), private replies and DMs (`POST /{ig-user-id}/messages`).
  */
-export function instagramSender(config: MetaSenderConfig, options: SenderOptions = {}): ReplySender {
+export function instagramSender(
+  config: MetaSenderConfig,
+  options: SenderOptions = {},
+): ReplySender {
   return metaSender(
     {
       platform: 'instagram',

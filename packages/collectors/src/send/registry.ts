@@ -11,7 +11,14 @@ import { xSender, xSenderConfigSchema } from './x-sender.js'
 import { youtubeSender, youtubeSenderConfigSchema } from './youtube-sender.js'
 
 /** The platforms Earshot can reply on. */
-export const REPLY_PLATFORMS = ['facebook', 'instagram', 'x', 'google', 'youtube', 'webchat'] as const
+export const REPLY_PLATFORMS = [
+  'facebook',
+  'instagram',
+  'x',
+  'google',
+  'youtube',
+  'webchat',
+] as const
 export type ReplyPlatform = (typeof REPLY_PLATFORMS)[number]
 
 /** Whether Earshot can reply on a platform at all (RSS, imports and others cannot). */
@@ -39,6 +46,9 @@ export function replySenderFor(
     case 'webchat':
       return webchatSender(webchatSenderConfigSchema.parse(config), options)
     default:
-      throw new EarshotError('INVALID_INPUT', `[collectors] replying on ${platform} is not supported`)
+      throw new EarshotError(
+        'INVALID_INPUT',
+        `[collectors] replying on ${platform} is not supported`,
+      )
   }
 }

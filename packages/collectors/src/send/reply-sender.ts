@@ -5,7 +5,7 @@
  * retry after a timeout could post the reply twice (platform-write-apis.md § 0).
  */
 import { EarshotError } from '@earshot/core'
-import { backoffDelay, abortableSleep } from '../http/http-client.js'
+import { abortableSleep, backoffDelay } from '../http/http-client.js'
 import { parseRetryAfter } from '../http/rate-limit-headers.js'
 
 /** Why a send failed (platform-write-apis.md § 0, "Error classes"). */
@@ -75,7 +75,9 @@ export class ReplySendError extends EarshotError {
     super(
       options.kind === 'reauth' ? 'AUTH_EXPIRED' : 'UPSTREAM',
       `[collectors] [${options.platform}] reply not sent (${options.kind}): ${reason}${options.detail ? ` — platform said: ${options.detail}` : ''}`,
-      { details: { kind: options.kind, status: options.status, platformCode: options.platformCode } },
+      {
+        details: { kind: options.kind, status: options.status, platformCode: options.platformCode },
+      },
     )
     this.kind = options.kind
     this.platform = options.platform
@@ -204,8 +206,7 @@ export async function sendWithRetries(
     const failure = classify(response, now())
     if (!failure) return response
     if (!RETRIED.has(failure.kind) || attempt + 1 >= maxAttempts) throw failure
-    const hinted =
-      failure.retryAfter ?? parseRetryAfter(response.headers.get('retry-after'), now())
+    const hinted = failure.retryAfter ?? parseRetryAfter(response.headers.get('retry-after'), now())
     const wait = hinted ?? backoffDelay(attempt, options.random)
     if (wait > maxWaitMs) throw failure
     await sleep(wait)

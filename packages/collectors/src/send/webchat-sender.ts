@@ -32,16 +32,25 @@ const webchatClassifier: SendClassifier = ({ status, headers }, now) => {
   const fail = (kind: ReplySendError['kind'], reason?: string, retryAfter?: number) =>
     new ReplySendError({ kind, platform: 'webchat', status, reason, retryAfter })
   if (status === 401 || status === 403)
-    return fail('permission', 'The website refused the signature: check the signing secret on both sides.')
-  if (status === 404 || status === 410) return fail('target_gone', 'The website says this chat no longer exists.')
-  if (status === 429) return fail('rate_limited', undefined, parseRetryAfter(headers.get('retry-after'), now))
+    return fail(
+      'permission',
+      'The website refused the signature: check the signing secret on both sides.',
+    )
+  if (status === 404 || status === 410)
+    return fail('target_gone', 'The website says this chat no longer exists.')
+  if (status === 429)
+    return fail('rate_limited', undefined, parseRetryAfter(headers.get('retry-after'), now))
   // The webhook id is stable, so the site dedupes a repeat: any 5xx may be retried.
-  if (status >= 500) return fail('transient', 'The website did not accept the reply (server error).')
+  if (status >= 500)
+    return fail('transient', 'The website did not accept the reply (server error).')
   return fail('invalid', `The website rejected the reply (HTTP ${status}).`)
 }
 
 /** Creates the web-chat sender. */
-export function webchatSender(config: WebchatSenderConfig, options: SenderOptions = {}): ReplySender {
+export function webchatSender(
+  config: WebchatSenderConfig,
+  options: SenderOptions = {},
+): ReplySender {
   const c = webchatSenderConfigSchema.parse(config)
   const now = options.now ?? (() => new Date())
   return {
@@ -81,7 +90,12 @@ export function webchatSender(config: WebchatSenderConfig, options: SenderOption
               'content-type': 'application/json',
               'webhook-id': webhookId,
               'webhook-timestamp': String(timestamp),
-              'webhook-signature': signStandardWebhook(resolveSecret(c.secret), webhookId, timestamp, body),
+              'webhook-signature': signStandardWebhook(
+                resolveSecret(c.secret),
+                webhookId,
+                timestamp,
+                body,
+              ),
             },
             body,
           },
@@ -90,7 +104,12 @@ export function webchatSender(config: WebchatSenderConfig, options: SenderOption
       } catch (error) {
         // A lost connection is safe to retry here (stable webhook id), so say so.
         if (error instanceof ReplySendError && error.kind === 'unknown')
-          throw new ReplySendError({ kind: 'transient', platform: 'webchat', status: 0, reason: 'The website could not be reached. Try again shortly.' })
+          throw new ReplySendError({
+            kind: 'transient',
+            platform: 'webchat',
+            status: 0,
+            reason: 'The website could not be reached. Try again shortly.',
+          })
         throw error
       }
       return { externalId: messageId, kind: 'reply', threadKey: target.threadKey, sentAt }

@@ -31,13 +31,28 @@ export const xSendClassifier: SendClassifier = ({ status, headers, json, text },
   const detail = platformMessage(json, text)
   const type = String((json as { type?: unknown } | undefined)?.type ?? '')
   const fail = (kind: ReplySendError['kind'], reason?: string, retryAfter?: number) =>
-    new ReplySendError({ kind, platform: 'x', status, detail, reason, platformCode: type || undefined, retryAfter })
+    new ReplySendError({
+      kind,
+      platform: 'x',
+      status,
+      detail,
+      reason,
+      platformCode: type || undefined,
+      retryAfter,
+    })
   if (status === 401) return fail('reauth')
   if (status === 429) return fail('rate_limited', undefined, xRateLimitWait(headers, now, true))
   if (/duplicate/i.test(detail)) return fail('duplicate')
   if (/deleted|does not exist|not found/i.test(detail) || status === 404) return fail('target_gone')
-  if (/restricted who can reply|not allowed to reply|reply_settings|cannot send messages|not accept/i.test(detail))
-    return fail('policy_window', 'The author of this post restricted who can reply, or does not accept messages from this account.')
+  if (
+    /restricted who can reply|not allowed to reply|reply_settings|cannot send messages|not accept/i.test(
+      detail,
+    )
+  )
+    return fail(
+      'policy_window',
+      'The author of this post restricted who can reply, or does not accept messages from this account.',
+    )
   if (status === 403) return fail('permission')
   if (status === 503) return fail('transient')
   if (status >= 500) return fail('unknown')
@@ -66,7 +81,9 @@ export function xSender(config: XSenderConfig, options: SenderOptions = {}): Rep
   return {
     platform: 'x',
     supports: (target, visibility) =>
-      visibility === 'public' ? target.kind !== 'dm' : c.canSendDms && target.authorId !== undefined,
+      visibility === 'public'
+        ? target.kind !== 'dm'
+        : c.canSendDms && target.authorId !== undefined,
     async send(request) {
       const { target } = request
       if (target.kind === 'dm' || request.visibility === 'private') {
@@ -75,11 +92,15 @@ export function xSender(config: XSenderConfig, options: SenderOptions = {}): Rep
             kind: 'permission',
             platform: 'x',
             status: 0,
-            reason: 'This X connection cannot send direct messages (it needs the dm.write permission).',
+            reason:
+              'This X connection cannot send direct messages (it needs the dm.write permission).',
           })
-        const res = await post(`/2/dm_conversations/with/${encodeURIComponent(target.authorId)}/messages`, {
-          text: request.text,
-        })
+        const res = await post(
+          `/2/dm_conversations/with/${encodeURIComponent(target.authorId)}/messages`,
+          {
+            text: request.text,
+          },
+        )
         return {
           externalId: requiredString('x', res.json, 'data', 'dm_event_id'),
           kind: 'dm',
@@ -90,7 +111,11 @@ export function xSender(config: XSenderConfig, options: SenderOptions = {}): Rep
         text: request.text,
         reply: { in_reply_to_tweet_id: target.externalId },
       })
-      return { externalId: requiredString('x', res.json, 'data', 'id'), kind: 'reply', sentAt: now() }
+      return {
+        externalId: requiredString('x', res.json, 'data', 'id'),
+        kind: 'reply',
+        sentAt: now(),
+      }
     },
   }
 }

@@ -27,10 +27,19 @@ export const youtubeSendClassifier: SendClassifier = ({ status, json, text }, no
   if (status >= 200 && status < 300) return undefined
   const detail = platformMessage(json, text)
   const reason = String(
-    (json as { error?: { errors?: { reason?: unknown }[] } } | undefined)?.error?.errors?.[0]?.reason ?? '',
+    (json as { error?: { errors?: { reason?: unknown }[] } } | undefined)?.error?.errors?.[0]
+      ?.reason ?? '',
   )
   const fail = (kind: ReplySendError['kind'], words?: string, retryAfter?: number) =>
-    new ReplySendError({ kind, platform: 'youtube', status, detail, reason: words, platformCode: reason || undefined, retryAfter })
+    new ReplySendError({
+      kind,
+      platform: 'youtube',
+      status,
+      detail,
+      reason: words,
+      platformCode: reason || undefined,
+      retryAfter,
+    })
   if (status === 401) return fail('reauth')
   if (reason === 'quotaExceeded' || reason === 'rateLimitExceeded' || status === 429)
     return fail(
@@ -40,7 +49,10 @@ export const youtubeSendClassifier: SendClassifier = ({ status, json, text }, no
         : undefined,
       reason === 'quotaExceeded' ? msUntilPacificMidnight(now) : undefined,
     )
-  if (['parentCommentIsPrivate', 'parentCommentNotFound', 'commentNotFound'].includes(reason) || status === 404)
+  if (
+    ['parentCommentIsPrivate', 'parentCommentNotFound', 'commentNotFound'].includes(reason) ||
+    status === 404
+  )
     return fail('target_gone')
   if (reason === 'operationNotSupported')
     return fail('policy_window', 'Replies are turned off for this comment thread on YouTube.')
@@ -52,7 +64,10 @@ export const youtubeSendClassifier: SendClassifier = ({ status, json, text }, no
 }
 
 /** Creates the YouTube comment-reply sender. */
-export function youtubeSender(config: YoutubeSenderConfig, options: SenderOptions = {}): ReplySender {
+export function youtubeSender(
+  config: YoutubeSenderConfig,
+  options: SenderOptions = {},
+): ReplySender {
   const c = youtubeSenderConfigSchema.parse(config)
   const now = options.now ?? (() => new Date())
   const base = c.baseUrl.replace(/\/$/, '')
@@ -78,7 +93,10 @@ export function youtubeSender(config: YoutubeSenderConfig, options: SenderOption
             'content-type': 'application/json',
           },
           body: JSON.stringify({
-            snippet: { parentId: target.threadKey ?? target.externalId, textOriginal: request.text },
+            snippet: {
+              parentId: target.threadKey ?? target.externalId,
+              textOriginal: request.text,
+            },
           }),
         },
         youtubeSendClassifier,

@@ -11,15 +11,15 @@ export {
   startFakeServer,
 } from './fake-server.js'
 export {
-  type TestCollectorContext,
-  type TestCollectorOptions,
-  testCollector,
-} from './test-collector.js'
-export {
   FAKE_SEND_ERRORS,
   type FakeSentReply,
   type FakeWriteApiOptions,
   type FakeWriteApis,
   startFakeWriteApis,
 } from './fake-write-apis.js'
+export {
+  type TestCollectorContext,
+  type TestCollectorOptions,
+  testCollector,
+} from './test-collector.js'
 export { createTestTenant, type TestTenant } from './test-tenant.js'
