@@ -1,20 +1,26 @@
 /**
- * @module The one place a sender's credentials come from. Today they are read from the channel's
- * collector config the way the collectors read them (inline or `env:NAME`); when core's
- * encrypted `loadChannelCredentials` lands, this function switches to it and nothing else changes.
+ * @module The one place a sender's credentials come from: core's sealed channel credentials put
+ * back into the channel's config (`configWithCredentials`, the same view the collectors get;
+ * older channels keep inline or `env:NAME` tokens in the config), mapped to each sender's shape.
  */
-import type { ChannelRow } from '@earshot/core'
-import { EarshotError } from '@earshot/core'
+import { type ChannelRow, configWithCredentials, type Database, EarshotError } from '@earshot/core'
+import type { Kysely } from 'kysely'
 import { googleAccessToken } from '../google/google-auth.js'
 import { googleConfigSchema } from '../google/google-collector.js'
 import { youtubeConfigSchema } from '../youtube/youtube-collector.js'
 
 /** Sender config for a channel (the shape `replySenderFor` validates per platform). */
 export async function senderConfigFor(
-  channel: Pick<ChannelRow, 'platform' | 'external_account_id' | 'config'>,
+  db: Kysely<Database>,
+  channel: Pick<ChannelRow, 'organisation_id' | 'id' | 'platform' | 'external_account_id' | 'config'>,
   fetch?: typeof globalThis.fetch,
 ): Promise<Record<string, unknown>> {
-  const config = (channel.config ?? {}) as Record<string, unknown>
+  const config = await configWithCredentials(
+    db,
+    channel.organisation_id,
+    channel.id,
+    (channel.config ?? {}) as Record<string, unknown>,
+  )
   switch (channel.platform) {
     case 'facebook':
     case 'instagram':

@@ -209,7 +209,7 @@ async function deliver(
   try {
     sender = deps.senderFor
       ? await deps.senderFor(channel)
-      : replySenderFor(channel.platform, await senderConfigFor(channel, deps.fetch), deps)
+      : replySenderFor(channel.platform, await senderConfigFor(db, channel, deps.fetch), deps)
   } catch (error) {
     return fail(
       db,

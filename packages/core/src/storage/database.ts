@@ -242,6 +242,17 @@ export interface ReplyOutboxTable {
   sent_at: Timestamp | null
 }
 
+/** A channel's tokens, sealed with the keyring (see `secrets/`); expiry and scopes in clear. */
+export interface ChannelCredentialTable {
+  organisation_id: string
+  channel_id: string
+  key_id: string
+  ciphertext: string
+  expires_at: Timestamp | null
+  scopes: Json<string[]>
+  updated_at: Timestamp
+}
+
 export interface Database {
   organisations: OrganisationTable
   practices: PracticeTable
@@ -257,6 +268,7 @@ export interface Database {
   api_tokens: ApiTokenTable
   user_actions: UserActionTable
   reply_outbox: ReplyOutboxTable
+  channel_credentials: ChannelCredentialTable
 }
 
 export type MentionRow = Selectable<MentionTable>
