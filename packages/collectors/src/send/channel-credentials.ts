@@ -12,7 +12,10 @@ import { youtubeConfigSchema } from '../youtube/youtube-collector.js'
 /** Sender config for a channel (the shape `replySenderFor` validates per platform). */
 export async function senderConfigFor(
   db: Kysely<Database>,
-  channel: Pick<ChannelRow, 'organisation_id' | 'id' | 'platform' | 'external_account_id' | 'config'>,
+  channel: Pick<
+    ChannelRow,
+    'organisation_id' | 'id' | 'platform' | 'external_account_id' | 'config'
+  >,
   fetch?: typeof globalThis.fetch,
 ): Promise<Record<string, unknown>> {
   const config = await configWithCredentials(
