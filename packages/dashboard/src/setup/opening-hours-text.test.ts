@@ -14,7 +14,9 @@ describe('opening hours typed as text', () => {
     expect(formatOpeningHours(weekly)).toBe(
       'mon-tue 08:00-18:00; wed 08:00-18:00 19:00-20:00; thu-fri 08:00-18:00; sat 09:00-12:00',
     )
-    expect(formatOpeningHours(parseOpeningHours('monday,thu 08:00-12:00'))).toBe('mon 08:00-12:00; thu 08:00-12:00')
+    expect(formatOpeningHours(parseOpeningHours('monday,thu 08:00-12:00'))).toBe(
+      'mon 08:00-12:00; thu 08:00-12:00',
+    )
   })
 
   it('says what it cannot read', () => {

@@ -14,7 +14,11 @@ describe('the promise typed as text', () => {
   })
 
   it('reads platforms, several kinds and everyday words (DMs)', () => {
-    expect(parsePromiseText('DMs and comments within 30 minutes; google reviews within 2 business days; 4 hours')).toEqual([
+    expect(
+      parsePromiseText(
+        'DMs and comments within 30 minutes; google reviews within 2 business days; 4 hours',
+      ),
+    ).toEqual([
       { filter: { kinds: ['message', 'comment'] }, duration: '30 minutes' },
       { filter: { kinds: ['review'], platforms: ['google'] }, duration: '2 business days' },
       { duration: '4 hours' },
@@ -22,7 +26,9 @@ describe('the promise typed as text', () => {
   })
 
   it('names the clause it cannot read', () => {
-    expect(() => parsePromiseText('2 business hours, tweets within 1 day')).toThrow(/"tweets" is not a kind/)
+    expect(() => parsePromiseText('2 business hours, tweets within 1 day')).toThrow(
+      /"tweets" is not a kind/,
+    )
     expect(() => parsePromiseText('reviews within soon')).toThrow(/"reviews within soon"/)
     expect(() => parsePromiseText('2 hours, 3 hours')).toThrow(/only one clause may be the default/)
     expect(() => parsePromiseText('  ')).toThrow(/type a promise/)
