@@ -344,7 +344,7 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
   const reasons: string[] = []
   const isPrivate = isPrivateChannel(input)
   const trimmed = raw.trim()
-  const c: TriageContext = {
+  let c: TriageContext = {
     input,
     raw,
     norm,
@@ -359,6 +359,11 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     friendTag:
       (input.platform !== 'x' && LEADING_HANDLES.test(trimmed)) ||
       (input.platform === 'facebook' && FACEBOOK_NAME_TAG.test(trimmed)),
+  }
+  if (c.urgent !== undefined && !isPrivate && !c.privacy) {
+    // An emergency described in public is also a disclosure: the reply moves it to private.
+    reasons.push('urgent health details in public: take the reply private')
+    c = { ...c, privacy: true }
   }
   let category: Category = 'chatter'
   for (const step of ORDERED_STEPS) {
