@@ -205,7 +205,7 @@ export async function deliverAlerts(
     const alert = alertOf.get(`${d.organisation_id}/${d.alert_id}`)!
     const endpointKey = `${d.organisation_id}/${d.endpoint_id}`
     const endpoint = endpointOf.get(endpointKey)
-    if (!endpoint || !endpoint.enabled) {
+    if (!endpoint?.enabled) {
       await record(db, d, {
         status: 'dead',
         nextAttemptAt: now,

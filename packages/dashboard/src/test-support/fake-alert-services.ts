@@ -51,14 +51,12 @@ export async function startFakeAlertServices(): Promise<FakeAlertServices> {
           res.writeHead(202).end()
           return
         case '/chat':
-          res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(
-              JSON.stringify({
-                name: 'spaces/AAAA/messages/BBBB.BBBB',
-                thread: { name: 'spaces/AAAA/threads/CCCC' },
-              }),
-            )
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              name: 'spaces/AAAA/messages/BBBB.BBBB',
+              thread: { name: 'spaces/AAAA/threads/CCCC' },
+            }),
+          )
           return
         case '/hook':
           res.writeHead(204).end()
