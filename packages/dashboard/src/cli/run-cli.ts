@@ -23,6 +23,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Serve the dashboard, API and webhooks (PostgreSQL or an embedded data folder)',
     load: async () => (await import('./commands/serve-command.js')).serveCommand,
   },
+  worker: {
+    summary: 'Run background jobs (polls, webhooks, reports) beside serve, against DATABASE_URL',
+    load: async () => (await import('./commands/worker-command.js')).workerCommand,
+  },
   migrate: {
     summary: 'Create or upgrade the database schema',
     load: async () => (await import('./commands/migrate-command.js')).migrateCommand,
@@ -38,6 +42,10 @@ const COMMANDS: Record<string, CommandEntry> = {
   user: {
     summary: 'Add a dashboard user (earshot user add --help)',
     load: async () => (await import('./commands/user-add-command.js')).userAddCommand,
+  },
+  secrets: {
+    summary: 'Re-encrypt stored channel tokens with the current key (earshot secrets rotate)',
+    load: async () => (await import('./commands/secrets-command.js')).secretsCommand,
   },
   classify: {
     summary: 'Triage and score texts from stdin without a database',
