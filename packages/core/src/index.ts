@@ -153,6 +153,7 @@ export { MIGRATIONS, migrateToLatest } from './storage/migrate.js'
 export {
   type DatabaseEvents,
   type EarshotDatabase,
+  type EmbeddedInstance,
   type OpenDatabaseOptions,
   openDatabase,
   redactUrl,
