@@ -216,6 +216,17 @@ export interface UserActionTable {
   created_at: Timestamp
 }
 
+/** A channel's tokens, sealed with the keyring (see `secrets/`); expiry and scopes in clear. */
+export interface ChannelCredentialTable {
+  organisation_id: string
+  channel_id: string
+  key_id: string
+  ciphertext: string
+  expires_at: Timestamp | null
+  scopes: Json<string[]>
+  updated_at: Timestamp
+}
+
 export interface Database {
   organisations: OrganisationTable
   practices: PracticeTable
@@ -230,6 +241,7 @@ export interface Database {
   sessions: SessionTable
   api_tokens: ApiTokenTable
   user_actions: UserActionTable
+  channel_credentials: ChannelCredentialTable
 }
 
 export type MentionRow = Selectable<MentionTable>
