@@ -99,6 +99,7 @@ describe('collectChannel', () => {
       configSchema: z.object({ ok: z.literal(true), accessToken: z.string() }),
       async *poll(context) {
         seen.push(context.config)
+        yield { items: [], cursor: null }
       },
     }
     const result = await collectChannel(db, channel, collector as Collector<unknown>, { keyring })
