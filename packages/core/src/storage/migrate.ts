@@ -8,6 +8,7 @@ import * as userActions from './migrations/2026-12-02-001-user-actions.js'
 import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads.js'
 import * as channelCredentials from './migrations/2026-12-02-100-channel-credentials.js'
 import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
+import * as webhookDeliveries from './migrations/2026-12-02-400-webhook-deliveries.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
 
 /** Every migration, by name; names sort in the order they run. */
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-010-inherited-threads': inheritedThreads,
   '2026-12-02-100-channel-credentials': channelCredentials,
   '2026-12-02-300-reply-outbox': replyOutbox,
+  '2026-12-02-400-webhook-deliveries': webhookDeliveries,
   '2026-12-02-500-alerts': alerts,
 }
 
@@ -30,6 +32,9 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRes
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
     migrationTableName: 'earshot_migrations',
     migrationLockTableName: 'earshot_migrations_lock',
+    // Features land in parallel with numbered ranges: a database already at 500 must still take
+    // a later-landed 400 rather than refuse to start.
+    allowUnorderedMigrations: true,
   })
   return migrator.migrateToLatest()
 }

@@ -13,8 +13,10 @@
  */
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
+import { webhookIngestJob } from './webhook-deliveries.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelDispatchJob,
   channelPollJob,
+  webhookIngestJob,
 ] as readonly JobDefinition<never>[]

@@ -7,6 +7,8 @@ export const JOB_QUEUES = {
   channelDispatch: 'channel-dispatch',
   /** One poll of one channel (singleton per channel). */
   channelPoll: 'channel-poll',
+  /** Ingests one stored webhook delivery (singleton per delivery). */
+  webhookIngest: 'webhook-ingest',
 } as const
 
 export type JobQueueName = (typeof JOB_QUEUES)[keyof typeof JOB_QUEUES]
