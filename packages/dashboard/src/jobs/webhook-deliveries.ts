@@ -74,7 +74,10 @@ export function durableWebhookHandler(
         .execute()
     } catch (error) {
       // Not stored: a 5xx makes the platform deliver it again.
-      return json(503, { error: `could not store the delivery: ${(error as Error).message}` })
+      void error
+      return json(503, {
+        error: 'could not store the delivery; the database is not available, try again later',
+      })
     }
     // Stored is what counts: if this enqueue fails, the dispatcher picks the delivery up.
     await enqueue(JOB_QUEUES.webhookIngest, { deliveryId: id }, { singletonKey: id }).catch(
