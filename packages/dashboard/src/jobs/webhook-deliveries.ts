@@ -72,9 +72,8 @@ export function durableWebhookHandler(
           processed_at: null,
         })
         .execute()
-    } catch (error) {
-      // Not stored: a 5xx makes the platform deliver it again.
-      void error
+    } catch {
+      // Not stored: a 5xx makes the platform deliver it again (no driver text in the answer).
       return json(503, {
         error: 'could not store the delivery; the database is not available, try again later',
       })
