@@ -11,6 +11,7 @@
  *   async handle(job, { db, now, send, mail }) { … },
  * })
  */
+import { alertEvaluateJob } from '../alerts/alert-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
 import { webhookIngestJob } from './webhook-deliveries.js'
@@ -19,4 +20,5 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelDispatchJob,
   channelPollJob,
   webhookIngestJob,
+  alertEvaluateJob,
 ] as readonly JobDefinition<never>[]

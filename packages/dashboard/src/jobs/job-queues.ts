@@ -9,6 +9,8 @@ export const JOB_QUEUES = {
   channelPoll: 'channel-poll',
   /** Ingests one stored webhook delivery (singleton per delivery). */
   webhookIngest: 'webhook-ingest',
+  /** Every minute: evaluate alert rules, then deliver what is due (alerts/alert-jobs.ts). */
+  alertEvaluate: 'alert-evaluate',
 } as const
 
 export type JobQueueName = (typeof JOB_QUEUES)[keyof typeof JOB_QUEUES]
