@@ -23,6 +23,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Serve the dashboard, API and webhooks (PostgreSQL or an embedded data folder)',
     load: async () => (await import('./commands/serve-command.js')).serveCommand,
   },
+  worker: {
+    summary: 'Run background jobs (polls, webhooks, reports) beside serve, against DATABASE_URL',
+    load: async () => (await import('./commands/worker-command.js')).workerCommand,
+  },
   migrate: {
     summary: 'Create or upgrade the database schema',
     load: async () => (await import('./commands/migrate-command.js')).migrateCommand,
