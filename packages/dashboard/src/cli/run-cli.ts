@@ -43,6 +43,19 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Add a dashboard user (earshot user add --help)',
     load: async () => (await import('./commands/user-add-command.js')).userAddCommand,
   },
+  practice: {
+    summary:
+      'Add or list practices: time zone, holidays, opening hours, promise (earshot practice --help)',
+    load: async () => (await import('./commands/practice-command.js')).practiceCommand,
+  },
+  channel: {
+    summary: 'Add or list channels, with a pasted token stored encrypted (earshot channel --help)',
+    load: async () => (await import('./commands/channel-command.js')).channelCommand,
+  },
+  token: {
+    summary: 'Create, list or revoke API tokens (earshot token --help)',
+    load: async () => (await import('./commands/token-command.js')).tokenCommand,
+  },
   secrets: {
     summary: 'Re-encrypt stored channel tokens with the current key (earshot secrets rotate)',
     load: async () => (await import('./commands/secrets-command.js')).secretsCommand,
