@@ -6,9 +6,11 @@
 export {
   CATEGORIES,
   type Database,
+  databaseFaultOf,
   EarshotError,
   type EarshotErrorCode,
   formatZodIssues,
+  isDatabaseUnavailable,
   isEarshotError,
   listChannels,
   listPractices,
