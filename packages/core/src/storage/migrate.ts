@@ -9,6 +9,7 @@ import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads
 import * as channelCredentials from './migrations/2026-12-02-100-channel-credentials.js'
 import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
+import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
 
 /** Every migration, by name; names sort in the order they run. */
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-100-channel-credentials': channelCredentials,
   '2026-12-02-300-reply-outbox': replyOutbox,
   '2026-12-02-500-alerts': alerts,
+  '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
 }
 
