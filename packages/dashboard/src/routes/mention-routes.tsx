@@ -2,6 +2,8 @@
  * @module The inbox (what needs a reply, earliest due first), mention search, a mention's page
  * (thread and SLA audit trail) and the override actions ("handled elsewhere", "no reply needed").
  */
+
+import { repliesOf } from '@earshot/collectors'
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
@@ -25,6 +27,8 @@ import { overrideByUser } from '../data/record-override.js'
 import { assertCanWrite, authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError } from '../http/http-errors.js'
+import { ReplyComposer, ReplyHistory } from '../replies/reply-composer.js'
+import { replyOptionsFor } from '../replies/reply-options.js'
 import {
   Countdown,
   CsrfField,
@@ -44,6 +48,8 @@ const NOTICES: Record<string, string> = {
   'handled-elsewhere': 'Recorded as handled elsewhere.',
   'no-reply-needed': 'Marked as needing no reply.',
   'needs-reply': 'Marked as needing a reply again.',
+  'reply-sent': 'Reply sent.',
+  'reply-failed': 'The reply was not sent: see the reason below.',
 }
 
 /** The scope of a user, optionally narrowed to one practice (404 if not theirs). */
@@ -444,6 +450,8 @@ export function mentionRoutes(): Hono<DashboardEnv> {
       included?: boolean
     }
     const back = `/mentions/${encodeURIComponent(mention.id)}`
+    const replies = await repliesOf(db, auth.organisationId, mention.id)
+    const userNames = await userNamesOf(db, auth.organisationId, replies)
     return c.render(
       <>
         <p class="breadcrumb">
@@ -497,6 +505,18 @@ export function mentionRoutes(): Hono<DashboardEnv> {
                 </span>
               )}
             </p>
+            {mention.direction === 'inbound' ? (
+              <ReplyComposer
+                target={{
+                  mentionId: mention.id,
+                  platform: mention.platform,
+                  ...replyOptionsFor(mention),
+                }}
+                auth={auth}
+                back={back}
+              />
+            ) : null}
+            <ReplyHistory replies={replies} auth={auth} tz={tz} back={back} userNames={userNames} />
           </section>
           <section aria-labelledby="sla-h">
             <h2 id="sla-h">Why it counts (audit trail)</h2>
@@ -669,6 +689,22 @@ export function mentionRoutes(): Hono<DashboardEnv> {
   })
 
   return app
+}
+
+async function userNamesOf(
+  db: Kysely<Database>,
+  organisationId: string,
+  replies: readonly { user_id: string | null }[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(replies.map((r) => r.user_id).filter((id): id is string => id !== null))]
+  if (ids.length === 0) return new Map()
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'name', 'email'])
+    .where('organisation_id', '=', organisationId)
+    .where('id', 'in', ids)
+    .execute()
+  return new Map(users.map((u) => [u.id, u.name || u.email]))
 }
 
 const formOverrideSchema = z.object({
