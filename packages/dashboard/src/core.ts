@@ -9,6 +9,7 @@ export {
   EarshotError,
   type EarshotErrorCode,
   formatZodIssues,
+  INBOX_ORDERS,
   isEarshotError,
   listChannels,
   listPractices,

@@ -216,6 +216,17 @@ export interface UserActionTable {
   created_at: Timestamp
 }
 
+/** The staff member answering an open mention (one row per mention). */
+export interface InboxAssignmentTable {
+  organisation_id: string
+  mention_id: string
+  practice_id: string
+  user_id: string
+  /** Who assigned it (null from the CLI or the system). */
+  assigned_by: string | null
+  assigned_at: Timestamp
+}
+
 export interface Database {
   organisations: OrganisationTable
   practices: PracticeTable
@@ -230,6 +241,7 @@ export interface Database {
   sessions: SessionTable
   api_tokens: ApiTokenTable
   user_actions: UserActionTable
+  inbox_assignments: InboxAssignmentTable
 }
 
 export type MentionRow = Selectable<MentionTable>

@@ -6,12 +6,14 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import * as initial from './migrations/2026-11-25-001-initial.js'
 import * as userActions from './migrations/2026-12-02-001-user-actions.js'
 import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads.js'
+import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-25-001-initial': initial,
   '2026-12-02-001-user-actions': userActions,
   '2026-12-02-010-inherited-threads': inheritedThreads,
+  '2026-12-02-200-inbox-assignments': inboxAssignments,
 }
 
 /**
