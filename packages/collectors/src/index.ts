@@ -93,6 +93,38 @@ export {
   handleWebhook,
   type WebhookResponse,
 } from './run/handle-webhook.js'
+export {
+  type GoogleSenderConfig,
+  googleSendClassifier,
+  googleSender,
+} from './send/google-sender.js'
+export {
+  facebookSender,
+  graphSendClassifier,
+  HUMAN_AGENT_WINDOW_MS,
+  instagramSender,
+  MESSAGING_WINDOW_MS,
+  type MetaSenderConfig,
+} from './send/meta-sender.js'
+export { canReplyOn, REPLY_PLATFORMS, type ReplyPlatform, replySenderFor } from './send/registry.js'
+export {
+  isReplySendError,
+  type ReplyRequest,
+  ReplySendError,
+  type ReplySender,
+  type ReplyTarget,
+  SEND_FAILURE_KINDS,
+  type SenderOptions,
+  type SendFailureKind,
+  type SentReply,
+} from './send/reply-sender.js'
+export { type WebchatSenderConfig, webchatReplyId, webchatSender } from './send/webchat-sender.js'
+export { type XSenderConfig, xSendClassifier, xSender } from './send/x-sender.js'
+export {
+  type YoutubeSenderConfig,
+  youtubeSendClassifier,
+  youtubeSender,
+} from './send/youtube-sender.js'
 export { parseTime } from './util/parse-time.js'
 export { redactUrl } from './util/redact-url.js'
 export { resolveSecret } from './util/resolve-secret.js'

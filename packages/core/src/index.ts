@@ -125,6 +125,8 @@ export {
   saveSchedule,
 } from './repositories/practice-policy.js'
 export { listQuarantine, type QuarantineEntry, quarantineItems } from './repositories/quarantine.js'
+// Secrets at rest (channel tokens)
+export * from './secrets/index.js'
 export {
   evaluateSla,
   type SlaEvaluation,

@@ -11,6 +11,13 @@ export {
   startFakeServer,
 } from './fake-server.js'
 export {
+  FAKE_SEND_ERRORS,
+  type FakeSentReply,
+  type FakeWriteApiOptions,
+  type FakeWriteApis,
+  startFakeWriteApis,
+} from './fake-write-apis.js'
+export {
   type TestCollectorContext,
   type TestCollectorOptions,
   testCollector,

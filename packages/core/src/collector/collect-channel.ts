@@ -16,6 +16,8 @@ import {
 import type { IngestOptions, IngestResult } from '../pipeline/ingest-types.js'
 import { getChannel, recordChannelError } from '../repositories/channels.js'
 import { quarantineItems } from '../repositories/quarantine.js'
+import { configWithCredentials } from '../secrets/channel-credentials.js'
+import type { Keyring } from '../secrets/keyring.js'
 import type { ChannelRow, Database } from '../storage/database.js'
 import { formatZodIssues } from '../util/parse-or-throw.js'
 import type { Collector, CollectorChannel } from './collector.js'
@@ -32,6 +34,8 @@ export interface CollectChannelOptions {
   ingest?: Omit<IngestOptions, 'organisationId' | 'source'>
   /** Stop after this many batches (the rest is collected by the next run, from the checkpoint). */
   maxBatches?: number
+  /** Opens the channel's sealed credentials (default: the process keyring). */
+  keyring?: Keyring
   /** Told after every committed batch. */
   onBatch?: (event: { batch: number; items: number; result: IngestResult; cursor: unknown }) => void
 }
@@ -104,7 +108,22 @@ export async function collectChannel(
     return { ...result, status: 'skipped' }
   }
 
-  const parsed = collector.configSchema.safeParse(row.config)
+  let config: Record<string, unknown>
+  try {
+    // Sealed tokens (secrets/) go back into the config the collector parses; never logged.
+    config = await configWithCredentials(
+      db,
+      row.organisation_id,
+      row.id,
+      row.config as Record<string, unknown>,
+      options.keyring ? { keyring: options.keyring } : {},
+    )
+  } catch (error) {
+    const message = `[${row.platform}] cannot open the channel's stored credentials: ${(error as Error).message}`
+    await recordChannelError(db, row, message, { now: now() })
+    return { ...result, status: 'error', errorMessage: message }
+  }
+  const parsed = collector.configSchema.safeParse(config)
   if (!parsed.success) {
     const message = `[${row.platform}] invalid channel config: ${formatZodIssues(parsed.error.issues)}`
     await recordChannelError(db, row, message, { now: now() })

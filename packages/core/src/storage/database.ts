@@ -216,6 +216,7 @@ export interface UserActionTable {
   created_at: Timestamp
 }
 
+<<<<<<< HEAD
 /** The staff member answering an open mention (one row per mention). */
 export interface InboxAssignmentTable {
   organisation_id: string
@@ -225,6 +226,17 @@ export interface InboxAssignmentTable {
   /** Who assigned it (null from the CLI or the system). */
   assigned_by: string | null
   assigned_at: Timestamp
+=======
+/** A channel's tokens, sealed with the keyring (see `secrets/`); expiry and scopes in clear. */
+export interface ChannelCredentialTable {
+  organisation_id: string
+  channel_id: string
+  key_id: string
+  ciphertext: string
+  expires_at: Timestamp | null
+  scopes: Json<string[]>
+  updated_at: Timestamp
+>>>>>>> main
 }
 
 export interface Database {
@@ -241,7 +253,11 @@ export interface Database {
   sessions: SessionTable
   api_tokens: ApiTokenTable
   user_actions: UserActionTable
+<<<<<<< HEAD
   inbox_assignments: InboxAssignmentTable
+=======
+  channel_credentials: ChannelCredentialTable
+>>>>>>> main
 }
 
 export type MentionRow = Selectable<MentionTable>

@@ -5,7 +5,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { type EarshotDatabase, isEarshotError, openDatabase, redactUrl } from '@earshot/core'
+import {
+  configureKeyring,
+  type EarshotDatabase,
+  isEarshotError,
+  openDatabase,
+  redactUrl,
+} from '@earshot/core'
 import { CliError } from './cli-error.js'
 import type { CliIo } from './cli-io.js'
 
@@ -49,6 +55,8 @@ export interface OpenCliDatabaseOptions {
   create?: boolean
   /** Run migrations (default true). */
   migrate?: boolean
+  /** Where the secret keys are read (default `process.env`); see core's `configureKeyring`. */
+  env?: Record<string, string | undefined>
 }
 
 /** Opens (and migrates) the database, turning every expected failure into a {@link CliError}. */
@@ -76,6 +84,16 @@ export async function openCliDatabase(
         'Initialise it with `earshot migrate` (same --data / EARSHOT_DATA_DIR), or try `earshot demo`.',
       )
     }
+  }
+  // Channel tokens are sealed with EARSHOT_SECRET_KEY, else (embedded only) the folder's key file.
+  try {
+    configureKeyring({
+      env: options.env ?? process.env,
+      ...(target.kind === 'embedded' ? { dataDir: target.dir } : {}),
+    })
+  } catch (error) {
+    if (isEarshotError(error)) throw new CliError(error.message)
+    throw error
   }
   try {
     return await openDatabase({

@@ -39,6 +39,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Add a dashboard user (earshot user add --help)',
     load: async () => (await import('./commands/user-add-command.js')).userAddCommand,
   },
+  secrets: {
+    summary: 'Re-encrypt stored channel tokens with the current key (earshot secrets rotate)',
+    load: async () => (await import('./commands/secrets-command.js')).secretsCommand,
+  },
   classify: {
     summary: 'Triage and score texts from stdin without a database',
     load: async () => (await import('./commands/classify-command.js')).classifyCommand,
