@@ -216,7 +216,6 @@ export interface UserActionTable {
   created_at: Timestamp
 }
 
-<<<<<<< HEAD
 /** The staff member answering an open mention (one row per mention). */
 export interface InboxAssignmentTable {
   organisation_id: string
@@ -226,7 +225,8 @@ export interface InboxAssignmentTable {
   /** Who assigned it (null from the CLI or the system). */
   assigned_by: string | null
   assigned_at: Timestamp
-=======
+}
+
 /** A channel's tokens, sealed with the keyring (see `secrets/`); expiry and scopes in clear. */
 export interface ChannelCredentialTable {
   organisation_id: string
@@ -236,7 +236,6 @@ export interface ChannelCredentialTable {
   expires_at: Timestamp | null
   scopes: Json<string[]>
   updated_at: Timestamp
->>>>>>> main
 }
 
 export interface Database {
@@ -253,11 +252,8 @@ export interface Database {
   sessions: SessionTable
   api_tokens: ApiTokenTable
   user_actions: UserActionTable
-<<<<<<< HEAD
   inbox_assignments: InboxAssignmentTable
-=======
   channel_credentials: ChannelCredentialTable
->>>>>>> main
 }
 
 export type MentionRow = Selectable<MentionTable>
