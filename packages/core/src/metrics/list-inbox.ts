@@ -247,7 +247,12 @@ export async function countInbox(
  * let page = await listInbox(db, { organisationId, limit: 20 })
  * while (page.nextCursor) page = await listInbox(db, { organisationId, cursor: page.nextCursor })
  */
-export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promise<InboxPage> {
+/** The page query of {@link listInbox} (exported for the bench's EXPLAIN). */
+export function inboxPageSql(db: Kysely<Database>, query: InboxQuery) {
+  return inboxPageQuery(db, query).q.compile()
+}
+
+function inboxPageQuery(db: Kysely<Database>, query: InboxQuery) {
   const cursor = query.cursor === undefined ? undefined : decodeInboxCursor(query.cursor)
   const asOf = cursor ? new Date(cursor.asOf) : (query.now ?? new Date())
   assertDate('now', asOf)
@@ -283,8 +288,13 @@ export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promis
       ...keys.map((k, i) => sql<string>`(${k})::text`.as(`k${i}`)),
     ])
   for (const k of keys) q = q.orderBy(k, desc ? 'desc' : 'asc')
+  return { q: q.limit(limit + 1), keys, asOf, order, limit }
+}
+
+export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promise<InboxPage> {
+  const { q, keys, asOf, order, limit } = inboxPageQuery(db, query)
   const [rows, totals] = await Promise.all([
-    q.limit(limit + 1).execute(),
+    q.execute(),
     query.withTotals === false ? undefined : countInbox(db, query, asOf),
   ])
   const more = rows.length > limit

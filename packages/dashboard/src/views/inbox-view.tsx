@@ -156,7 +156,7 @@ export function InboxTotals({ q, page }: { q: InboxQuery; page: InboxPage }) {
   )
   return (
     <p class="lede inbox-totals" data-total={String(t.total)}>
-      {t.total === 0 ? 'Nothing waiting for a reply here. ' : `${t.total} waiting for a reply`}
+      {t.total === 0 ? 'Nothing waiting for a reply. ' : `${t.total} waiting for a reply`}
       {t.urgent ? ` (${t.urgent} urgent)` : ''}
       {t.total || q.status ? ': ' : ''}
       {badge('at_risk', 'at risk')} {badge('pending', 'pending')} {badge('breached', 'breached')}
