@@ -17,6 +17,12 @@ export const sharedTestConfig: ViteUserConfig = {
     alias: [
       { find: /^@earshot\/core$/, replacement: src('core') },
       { find: /^@earshot\/collectors$/, replacement: src('collectors') },
+      {
+        find: /^@earshot\/collectors\/testing$/,
+        replacement: fileURLToPath(
+          new URL('./packages/collectors/src/testing/index.ts', import.meta.url),
+        ),
+      },
     ],
   },
   test: {

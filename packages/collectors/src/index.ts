@@ -93,6 +93,7 @@ export {
   handleWebhook,
   type WebhookResponse,
 } from './run/handle-webhook.js'
+export { senderConfigFor } from './send/channel-credentials.js'
 export {
   type GoogleSenderConfig,
   googleSendClassifier,
@@ -118,6 +119,17 @@ export {
   type SendFailureKind,
   type SentReply,
 } from './send/reply-sender.js'
+export {
+  blockingLint,
+  repliesOf,
+  replyTargetOf,
+  retryReply,
+  type SendReplyDeps,
+  type SendReplyInput,
+  type SendReplyResult,
+  sendReply,
+  sendReplyInputSchema,
+} from './send/send-reply.js'
 export { type WebchatSenderConfig, webchatReplyId, webchatSender } from './send/webchat-sender.js'
 export { type XSenderConfig, xSendClassifier, xSender } from './send/x-sender.js'
 export {

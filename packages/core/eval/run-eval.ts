@@ -29,6 +29,9 @@ const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = resolve(here, '../../..')
 const TWEETEVAL = resolve(repoRoot, '../shared/data/tweeteval-sentiment-val.tsv')
 const CLINIC = resolve(here, 'clinic-mentions.jsonl')
+const CORPUS = resolve(here, 'corpus/clinic-corpus.jsonl')
+const SAFETY = resolve(here, 'corpus/safety.jsonl')
+const THRESHOLDS = resolve(here, 'thresholds.json')
 const showErrors = process.argv.includes('--errors')
 
 const metric = (name: string, value: number): void => {
@@ -76,7 +79,7 @@ function binary(gold: readonly boolean[], pred: readonly boolean[]) {
 }
 
 // ---------------------------------------------------------------- TweetEval
-function evalTweets(): { texts: string[] } {
+function evalTweets(): { texts: string[]; macro?: number } {
   console.log('\n== TweetEval sentiment (validation split) ==')
   if (!existsSync(TWEETEVAL)) {
     console.log(
@@ -121,7 +124,7 @@ function evalTweets(): { texts: string[] } {
   metric('tweeteval.accuracy', results['earshot-rules']!.acc)
   metric('tweeteval.afinn.macro_recall', results['plain AFINN (sign)']!.macro)
   metric('tweeteval.afinn.accuracy', results['plain AFINN (sign)']!.acc)
-  return { texts: rows.map((r) => r.text) }
+  return { texts: rows.map((r) => r.text), macro: results['earshot-rules']!.macro }
 }
 
 // ---------------------------------------------------------------- clinic data set
@@ -162,7 +165,7 @@ function toInput(row: ClinicRow): EnrichInput {
   }
 }
 
-function evalSplit(split: 'tune' | 'report', rows: ClinicRow[]): void {
+function evalSplit(split: string, rows: ClinicRow[]): Record<string, number> {
   const out: Enrichment[] = rows.map((r) => enrichOne(toInput(r)))
   const nr = binary(
     rows.map((r) => r.needsReply),
@@ -217,8 +220,18 @@ function evalSplit(split: 'tune' | 'report', rows: ClinicRow[]): void {
   metric(`clinic.${split}.sentiment_macro_f1`, sentF1)
   metric(`clinic.${split}.privacy_f1`, priv.f1)
   metric(`clinic.${split}.urgent_f1`, urg.f1)
+  metric(`clinic.${split}.privacy_recall`, priv.recall)
+  metric(`clinic.${split}.privacy_precision`, priv.precision)
 
-  if (showErrors && split === 'tune') {
+  const figures: Record<string, number> = {
+    needs_reply_f1: nr.f1,
+    category_accuracy: catAcc,
+    sentiment_macro_f1: sentF1,
+    privacy_recall: priv.recall,
+    privacy_precision: priv.precision,
+    urgent_recall: urg.recall,
+  }
+  if (showErrors && split.endsWith('tune')) {
     console.log('\ntune-split mistakes:')
     rows.forEach((r, i) => {
       const e = out[i]!
@@ -235,6 +248,58 @@ function evalSplit(split: 'tune' | 'report', rows: ClinicRow[]): void {
         )
     })
   }
+  return figures
+}
+
+function readRows(file: string): ClinicRow[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const parsed = clinicRowSchema.safeParse(JSON.parse(l))
+      if (!parsed.success) throw new Error(`${file} line ${i + 1}: ${parsed.error.message}`)
+      return parsed.data
+    })
+}
+
+// ---------------------------------------------------------------- generated corpus + safety set
+function evalCorpus(): { report: Record<string, number>; inputs: EnrichInput[] } {
+  console.log('\n== Generated clinic corpus (paraphrase families; see eval/corpus/LABELLING.md) ==')
+  console.log('system: earshot-rules (rules and lexicon; no learned model ships yet)')
+  const rows = readRows(CORPUS)
+  evalSplit(
+    'corpus.tune',
+    rows.filter((r) => r.split === 'tune'),
+  )
+  const report = evalSplit(
+    'corpus.report',
+    rows.filter((r) => r.split === 'report'),
+  )
+  return { report, inputs: rows.map(toInput) }
+}
+
+/** Every safety row must pass: urgent rows urgent and answered, privacy rows private and answered. */
+function evalSafety(): string[] {
+  console.log('\n== Safety set (must be 100%) ==')
+  const rows = readRows(SAFETY)
+  const missed: string[] = []
+  for (const r of rows) {
+    const e = enrichOne(toInput(r))
+    const ok =
+      e.needsReply === true &&
+      (!r.urgent || e.urgent === true) &&
+      (!r.privacy || e.privacy === true)
+    // Row text is invented, so it may be printed.
+    if (!ok) missed.push(`${r.platform}/${r.kind} "${r.text}" :: ${e.reasons?.join(' | ')}`)
+  }
+  const urgent = rows.filter((r) => r.urgent).length
+  console.log(
+    `${rows.length} rows (${urgent} urgent, ${rows.length - urgent} identifiers), ${missed.length} missed`,
+  )
+  for (const m of missed) console.log(`  MISSED ${m}`)
+  metric('safety.rows', rows.length)
+  metric('safety.missed', missed.length)
+  return missed
 }
 
 function evalClinic(): EnrichInput[] {
@@ -306,6 +371,34 @@ function evalThroughput(tweets: string[], clinic: EnrichInput[]): void {
   metric('triage.texts_per_s_best_batch', Math.round(BATCH / bestBatch))
 }
 
-const { texts } = evalTweets()
+// ---------------------------------------------------------------- gate
+const thresholdsSchema = z.object({
+  report: z.record(z.string(), z.number().min(0).max(1)),
+  tweeteval_macro_recall: z.number().min(0).max(1),
+})
+
+const tweets = evalTweets()
 const clinic = evalClinic()
-evalThroughput(texts, clinic)
+const corpus = evalCorpus()
+const missed = evalSafety()
+if (!process.argv.includes('--no-throughput'))
+  evalThroughput(tweets.texts, [...clinic, ...corpus.inputs])
+
+const thresholds = thresholdsSchema.parse(JSON.parse(readFileSync(THRESHOLDS, 'utf8')))
+const failures: string[] = []
+for (const [name, min] of Object.entries(thresholds.report)) {
+  const got = corpus.report[name]
+  if (got === undefined) failures.push(`unknown figure ${name} in thresholds.json`)
+  else if (got < min) failures.push(`corpus.report.${name} ${got.toFixed(4)} < ${min}`)
+}
+if (tweets.macro !== undefined && tweets.macro < thresholds.tweeteval_macro_recall) {
+  failures.push(
+    `tweeteval.macro_recall ${tweets.macro.toFixed(4)} < ${thresholds.tweeteval_macro_recall}`,
+  )
+}
+if (missed.length > 0) failures.push(`${missed.length} safety rows missed`)
+console.log('\n== Gate (thresholds.json) ==')
+if (failures.length > 0) {
+  for (const f of failures) console.log(`FAIL ${f}`)
+  process.exitCode = 1
+} else console.log('all figures at or above their thresholds; no safety row missed')

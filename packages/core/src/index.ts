@@ -147,6 +147,7 @@ export type * from './storage/database.js'
 export { MIGRATIONS, migrateToLatest } from './storage/migrate.js'
 export {
   type EarshotDatabase,
+  type EmbeddedInstance,
   type OpenDatabaseOptions,
   openDatabase,
   redactUrl,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CATEGORIES, SENTIMENT_LABELS } from '../model/vocabulary.js'
 import { createDefaultEnricher, DEFAULT_ENRICHER_NAME } from './default-enricher.js'
 import type { EnrichInput } from './enricher.js'
+import { contentVersion, DEFAULT_KNOWLEDGE } from './enricher-version.js'
 
 const inbound = (text: string, extra: Partial<EnrichInput> = {}): EnrichInput => ({
   text,
@@ -16,7 +17,17 @@ describe('createDefaultEnricher', () => {
     const enricher = createDefaultEnricher()
     expect(enricher.name).toBe(DEFAULT_ENRICHER_NAME)
     expect(enricher.name).toBe('earshot-rules')
-    expect(enricher.version).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(enricher.version).toBe(contentVersion(DEFAULT_KNOWLEDGE))
+  })
+
+  it('changes its version when rule or lexicon data changes, and only then', () => {
+    const [rules, lexicon] = DEFAULT_KNOWLEDGE as [{ rules: { cues: string[] }[] }, unknown]
+    const edited = structuredClone(rules)
+    edited.rules[0]?.cues.push('a new cue')
+    const reordered = Object.fromEntries(Object.entries(rules).reverse())
+    expect(contentVersion([edited, lexicon])).not.toBe(createDefaultEnricher().version)
+    expect(contentVersion([reordered, lexicon])).toBe(createDefaultEnricher().version)
+    expect(contentVersion([rules, { entries: [] }])).not.toBe(createDefaultEnricher().version)
   })
 
   it('returns one enrichment per input, in order, with every field ingestion stores', async () => {

@@ -4,13 +4,17 @@
  */
 import { analyzeSentiment, NEGATIVE_THRESHOLD } from './analyze-sentiment.js'
 import type { Enricher, EnrichInput, Enrichment, SentimentResult } from './enricher.js'
+import { contentVersion, DEFAULT_KNOWLEDGE } from './enricher-version.js'
 import { lintReply } from './reply-lint.js'
 import { triage } from './triage.js'
 
 /** Name of the built-in enricher, stored with each enrichment. */
 export const DEFAULT_ENRICHER_NAME = 'earshot-rules'
-/** Bump whenever a rule or the lexicon changes, so stored enrichments are recomputed. */
-export const DEFAULT_ENRICHER_VERSION = '1.0.0'
+/**
+ * Derived from the content of the rules and lexicon data files (see `contentVersion`): editing
+ * either changes it, and stored enrichments of another version are recomputed.
+ */
+export const DEFAULT_ENRICHER_VERSION: string = contentVersion(DEFAULT_KNOWLEDGE)
 
 /** Enriches one mention with the built-in rules. */
 export function enrichOne(input: EnrichInput): Enrichment {

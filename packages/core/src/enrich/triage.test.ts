@@ -164,7 +164,6 @@ describe('triage: privacy', () => {
     ["I'm on 50mg sertraline and my script has expired", /medication/],
     ['please call me on 0412 345 678 about my MRI results', /phone/],
     ['NHS number 485 777 3456, still no letter', /NHS/],
-    ["I'm 8 weeks pregnant and bleeding a little, can I get in today", /diagnosis/],
     ["I'm on methotrexate for my RA, can I still get the shingles vaccine", /medication|diagnosis/],
   ])('flags public disclosure: %s', (text, reason) => {
     const r = triage(mention(text))
@@ -240,10 +239,22 @@ describe('triage: thread context', () => {
     expect(r.reasons.join(' ')).toMatch(/after the practice replied/)
   })
 
-  it('answers "thanks" that opens a private conversation', () => {
-    const r = triage(mention('thanks', { kind: 'message' }))
-    expect(r.needsReply).toBe(true)
-    expect(r.category).toBe('feedback')
+  it.each(['thanks', 'thanks!', '👍', 'cheers mate'])(
+    'needs no reply for a private %s, with or without the answer in the thread',
+    (text) => {
+      expect(triage(mention(text, { kind: 'message' }))).toMatchObject({
+        needsReply: false,
+        category: 'chatter',
+      })
+      expect(triage(mention(text, { kind: 'message', thread })).needsReply).toBe(false)
+    },
+  )
+
+  it.each(['hi', 'hello?', 'Hey there 👋'])('answers a private %s that opens a chat', (text) => {
+    expect(triage(mention(text, { kind: 'message' }))).toMatchObject({
+      needsReply: true,
+      category: 'question',
+    })
   })
 
   it('treats a public first "thanks" as praise', () => {
@@ -271,7 +282,27 @@ describe('triage: reviews', () => {
     expect(r).toMatchObject({ needsReply: true, category: 'review' })
   })
 
-  it('needs a reply even for spam left as a Google review', () => {
+  it('flags a public pregnancy disclosure with bleeding as urgent and private', () => {
+    const r = triage(mention("I'm 8 weeks pregnant and bleeding a little, can I get in today"))
+    expect(r).toMatchObject({ urgent: true, privacy: true, category: 'clinical', needsReply: true })
+  })
+
+  it('does not call a health-fund claim question spam', () => {
+    const r = triage(mention('Can I claim it on my health fund?'))
+    expect(r).toMatchObject({ category: 'question', needsReply: true })
+  })
+
+  it('needs a reply for praise only on a Google review', () => {
+    const text = 'Dr Lee was wonderful with my nervous son, thank you'
+    expect(triage(mention(text, { platform: 'google', kind: 'review', rating: 5 }))).toMatchObject({
+      needsReply: true,
+    })
+    expect(
+      triage(mention(text, { platform: 'facebook', kind: 'review', rating: 5 })),
+    ).toMatchObject({ needsReply: false, category: 'praise' })
+  })
+
+  it('does not answer spam left as a Google review', () => {
     const r = triage(
       mention('Great SEO services, visit our website', {
         platform: 'google',
@@ -279,7 +310,7 @@ describe('triage: reviews', () => {
         rating: 5,
       }),
     )
-    expect(r.needsReply).toBe(true)
+    expect(r).toMatchObject({ needsReply: false, category: 'spam' })
   })
 
   it('files a negative review as a complaint', () => {

@@ -8,6 +8,7 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
 import { allOf, assertDate, assertPeriod, inList, timestampParam } from './query-helpers.js'
+import { rollupMetricsSql, rollupsCoverPeriodSql } from './rollup-metrics-sql.js'
 import { slaStatusSql } from './sla-status.js'
 
 /** The dimensions {@link getMetrics} can group by. */
@@ -56,7 +57,17 @@ export interface MetricsQuery {
   now?: Date
   /** Group rows by this dimension; without it only the `total` row is computed. */
   groupBy?: MetricGrouping
+  /**
+   * Where the figures come from. `raw` (default) aggregates the mention rows; `rollups` reads the
+   * daily rollups (exact counts, median and p90 within 1 % + 0.5 s; see docs/performance.md §
+   * Rollups) and needs `from` and `to` on local midnight of every practice in scope; `auto` uses
+   * the rollups when they cover the period and the raw rows otherwise.
+   */
+  source?: MetricsSource
 }
+
+/** See {@link MetricsQuery.source}. */
+export type MetricsSource = 'raw' | 'rollups' | 'auto'
 
 /** Answered mentions per response-time bucket: [0,1h), [1h,4h), [4h,8h), [8h,24h), [24h,∞). */
 export interface ResponseTimeBuckets {
@@ -214,7 +225,12 @@ export async function getMetrics(
       )
     }
   }
-  const raw = await metricsSql(query, groupBy, now).execute(db)
+  const raw = (await useRollups(db, query))
+    ? await rollupMetricsSql<RawMetricsRow>(query, groupBy, now, {
+        groups: groupSource(query, groupBy, (query.to.getTime() - query.from.getTime()) / DAY_MS),
+        uncategorised: UNCATEGORISED,
+      }).execute(db)
+    : await metricsSql(query, groupBy, now).execute(db)
   const rows: MetricsRow[] = []
   let total: MetricsRow | undefined
   for (const r of raw.rows) {
@@ -224,6 +240,23 @@ export async function getMetrics(
   }
   if (!total) throw new Error('[earshot] metrics query returned no total row')
   return { groupBy, from: query.from, to: query.to, now, rows, total }
+}
+
+async function useRollups(db: Kysely<Database>, query: MetricsQuery): Promise<boolean> {
+  const source = query.source ?? 'raw'
+  if (source !== 'raw' && source !== 'rollups' && source !== 'auto') {
+    throw new EarshotError('INVALID_INPUT', `unknown metrics source ${String(source)}`)
+  }
+  if (source === 'raw') return false
+  const { rows } = await rollupsCoverPeriodSql(query).execute(db)
+  const covered = rows[0]?.covered === true
+  if (source === 'rollups' && !covered) {
+    throw new EarshotError(
+      'INVALID_INPUT',
+      'rollups cover whole local days only: `from` and `to` must be local midnight for every practice in scope',
+    )
+  }
+  return covered
 }
 
 /** Builds the single statement behind {@link getMetrics}; exposed for benchmarks and EXPLAIN. */

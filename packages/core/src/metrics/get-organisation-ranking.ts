@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { Database } from '../storage/database.js'
-import { getMetrics, type MetricsRow } from './get-metrics.js'
+import { getMetrics, type MetricsRow, type MetricsSource } from './get-metrics.js'
 
 /** Metrics that get a benchmark position, and whether a higher value is better. */
 export const BENCHMARKED_METRICS = {
@@ -31,6 +31,8 @@ export interface OrganisationRankingQuery {
   from: Date
   to: Date
   now?: Date
+  /** Where the figures come from (getMetrics' `source`); default `auto`: rollups when they cover the period. */
+  source?: MetricsSource
 }
 
 export interface RankedPractice {
@@ -74,6 +76,8 @@ export async function getOrganisationRanking(
     to: query.to,
     ...(query.now !== undefined ? { now: query.now } : {}),
     groupBy: 'practice',
+    // An agency-wide comparison is what the rollups are for (design § Scale).
+    source: query.source ?? 'auto',
   })
   // The aggregation is done in SQL; this only orders one row per practice.
   const rows = result.rows

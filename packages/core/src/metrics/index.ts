@@ -19,6 +19,7 @@ export {
   type MetricsQuery,
   type MetricsResult,
   type MetricsRow,
+  type MetricsSource,
   type ResponseTimeBuckets,
   TIME_GROUPINGS,
   type TimeGrouping,

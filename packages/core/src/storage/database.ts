@@ -227,6 +227,32 @@ export interface InboxAssignmentTable {
   assigned_at: Timestamp
 }
 
+/** A reply sent (or being sent) from Earshot: written before the platform is called. */
+export interface ReplyOutboxTable {
+  organisation_id: string
+  id: string
+  practice_id: string
+  channel_id: string
+  /** The inbound mention answered. */
+  mention_id: string
+  user_id: string | null
+  text: string
+  visibility: 'public' | 'private'
+  status: 'pending' | 'sent' | 'failed' | 'unknown'
+  failure_kind: string | null
+  /** In words, for the person who sent it. */
+  failure_reason: string | null
+  lint_warnings: Json<string[]>
+  /** Why the sender sent despite a blocking lint warning. */
+  override_reason: string | null
+  outbound_external_id: string | null
+  outbound_mention_id: string | null
+  attempts: number
+  created_at: Timestamp
+  updated_at: Timestamp
+  sent_at: Timestamp | null
+}
+
 /** A channel's tokens, sealed with the keyring (see `secrets/`); expiry and scopes in clear. */
 export interface ChannelCredentialTable {
   organisation_id: string
@@ -253,6 +279,7 @@ export interface Database {
   api_tokens: ApiTokenTable
   user_actions: UserActionTable
   inbox_assignments: InboxAssignmentTable
+  reply_outbox: ReplyOutboxTable
   channel_credentials: ChannelCredentialTable
 }
 
@@ -266,3 +293,4 @@ export type OverrideRow = Selectable<OverrideTable>
 export type QuarantineRow = Selectable<QuarantineTable>
 export type UserRow = Selectable<UserTable>
 export type UserActionRow = Selectable<UserActionTable>
+export type ReplyOutboxRow = Selectable<ReplyOutboxTable>

@@ -8,7 +8,9 @@ import * as userActions from './migrations/2026-12-02-001-user-actions.js'
 import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads.js'
 import * as channelCredentials from './migrations/2026-12-02-100-channel-credentials.js'
 import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
+import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
+import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -17,7 +19,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-010-inherited-threads': inheritedThreads,
   '2026-12-02-100-channel-credentials': channelCredentials,
   '2026-12-02-200-inbox-assignments': inboxAssignments,
+  '2026-12-02-300-reply-outbox': replyOutbox,
   '2026-12-02-500-alerts': alerts,
+  '2026-12-02-700-mention-rollups': mentionRollups,
 }
 
 /**

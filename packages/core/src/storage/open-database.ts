@@ -27,7 +27,22 @@ export interface OpenDatabaseOptions {
 export interface EarshotDatabase {
   db: Kysely<Database>
   kind: 'pglite' | 'postgres'
+  /** The server's connection URL (postgres only): a job queue opens its own pool with it. */
+  url?: string
+  /**
+   * The embedded instance itself (pglite only), for a job queue that must share PGlite's one
+   * connection. Use it only while holding a Kysely connection (`db.connection().execute`), so
+   * its statements never land inside someone else's open transaction.
+   */
+  embedded?: EmbeddedInstance
   close(): Promise<void>
+}
+
+/** The slice of a PGlite instance a job queue needs (see {@link EarshotDatabase.embedded}). */
+export interface EmbeddedInstance {
+  query<T>(query: string, params?: unknown[]): Promise<{ rows: T[] }>
+  exec(query: string): Promise<Array<{ rows: unknown[] }>>
+  listen?(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>
 }
 
 /**
@@ -41,6 +56,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
   const url = options.url?.trim()
   const isServer = url !== undefined && /^postgres(ql)?:\/\//i.test(url)
   let db: Kysely<Database>
+  let embedded: EmbeddedInstance | undefined
   // Held from before PGlite opens the folder until close: one process per folder.
   let lock: DataFolderLock | undefined
   if (isServer) {
@@ -83,6 +99,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
         { cause },
       )
     }
+    embedded = instance as unknown as EmbeddedInstance
     db = new Kysely<Database>({
       dialect: new PGliteDialect({ database: instance }),
       ...(options.log ? { log: options.log } : {}),
@@ -103,6 +120,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
   return {
     db,
     kind: isServer ? 'postgres' : 'pglite',
+    ...(isServer && url ? { url } : {}),
+    ...(embedded ? { embedded } : {}),
     close: () => db.destroy().finally(() => lock?.release()),
   }
 }

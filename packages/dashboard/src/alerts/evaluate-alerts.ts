@@ -5,7 +5,7 @@
  * at once, inserts each alert exactly once. Patient text is never copied into an alert.
  */
 import { createHash } from 'node:crypto'
-import { type Database, detectSpikes } from '@earshot/core'
+import { type Database, detectSpikes, loadPracticePolicy } from '@earshot/core'
 import { type Kysely, sql } from 'kysely'
 import {
   ALERT_RULES,
@@ -174,7 +174,13 @@ function mentionFlagEvaluator(rule: 'urgent' | 'privacy' | 'low_rating'): Evalua
       if (rule === 'urgent') q = q.where('m.urgent', '=', true)
       else if (rule === 'privacy') q = q.where('m.privacy', '=', true)
       else q = q.where('m.rating', 'is not', null).where('m.rating', '<=', params.maxStars ?? 2)
-      for (const r of await q.execute())
+      const rows = await q.execute()
+      // Urgent posts out of opening hours go to the on-call contact too: decided once, when fired.
+      const outOfHours =
+        rule === 'urgent' && rows.length > 0
+          ? !(await isOpenAt(db, organisationId, p.id, now))
+          : undefined
+      for (const r of rows)
         out.push({
           organisationId,
           practiceId: p.id,
@@ -187,12 +193,30 @@ function mentionFlagEvaluator(rule: 'urgent' | 'privacy' | 'low_rating'): Evalua
             platform: r.platform,
             kind: r.kind,
             ...(r.rating !== null ? { rating: r.rating } : {}),
+            ...(outOfHours !== undefined ? { outOfHours } : {}),
             mentionCreatedAt: new Date(r.created_at).toISOString(),
           },
         })
     }
     return out
   }
+}
+
+/** Whether the practice is open at `at` by the schedule version in force then. */
+async function isOpenAt(
+  db: AlertsDb,
+  organisationId: string,
+  practiceId: string,
+  at: Date,
+): Promise<boolean> {
+  const policy = await loadPracticePolicy(
+    db as unknown as Kysely<Database>,
+    organisationId,
+    practiceId,
+  )
+  let chosen = policy.schedules[0]!
+  for (const s of policy.schedules) if (s.effectiveFrom.getTime() <= at.getTime()) chosen = s
+  return chosen.calendar.isOpen(at)
 }
 
 /** The start of the throttle bucket `now` falls in: one alert per practice per bucket. */

@@ -23,6 +23,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Serve the dashboard, API and webhooks (PostgreSQL or an embedded data folder)',
     load: async () => (await import('./commands/serve-command.js')).serveCommand,
   },
+  worker: {
+    summary: 'Run background jobs (polls, webhooks, reports) beside serve, against DATABASE_URL',
+    load: async () => (await import('./commands/worker-command.js')).workerCommand,
+  },
   migrate: {
     summary: 'Create or upgrade the database schema',
     load: async () => (await import('./commands/migrate-command.js')).migrateCommand,
@@ -38,6 +42,19 @@ const COMMANDS: Record<string, CommandEntry> = {
   user: {
     summary: 'Add a dashboard user (earshot user add --help)',
     load: async () => (await import('./commands/user-add-command.js')).userAddCommand,
+  },
+  practice: {
+    summary:
+      'Add or list practices: time zone, holidays, opening hours, promise (earshot practice --help)',
+    load: async () => (await import('./commands/practice-command.js')).practiceCommand,
+  },
+  channel: {
+    summary: 'Add or list channels, with a pasted token stored encrypted (earshot channel --help)',
+    load: async () => (await import('./commands/channel-command.js')).channelCommand,
+  },
+  token: {
+    summary: 'Create, list or revoke API tokens (earshot token --help)',
+    load: async () => (await import('./commands/token-command.js')).tokenCommand,
   },
   secrets: {
     summary: 'Re-encrypt stored channel tokens with the current key (earshot secrets rotate)',

@@ -6,6 +6,7 @@ import type { EarshotDatabase } from '@earshot/core'
 import type { Context } from 'hono'
 import { createDashboard } from '../app.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
+import { type JobSystem, startJobSystem } from '../jobs/job-system.js'
 import { ServerStartError, startServer } from '../server.js'
 import { CliError } from './cli-error.js'
 import { type CliIo, println } from './cli-io.js'
@@ -23,6 +24,11 @@ export interface ServeDashboardOptions {
   trustProxy?: boolean
   /** Lines printed under the URL (logins, hints). */
   banner?: string[]
+  /**
+   * Run the background job workers in this process (default true). The embedded database must:
+   * nothing else can open it. With PostgreSQL, `false` leaves the work to `earshot worker`s.
+   */
+  worker?: boolean
 }
 
 /**
@@ -36,12 +42,18 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     ...(options.trustProxy ? { clientIp: forwardedClientIp } : {}),
   })
   let server: Awaited<ReturnType<typeof startServer>>
+  let jobs: Promise<JobSystem | undefined> = Promise.resolve(undefined)
   try {
     server = await startServer({
       app,
       port: options.port,
       host: options.host,
-      onClose: () => options.database.close(),
+      // Running jobs finish (or are handed back to the queue) before the database closes.
+      onClose: async () => {
+        const running = await jobs.catch(() => undefined)
+        await running?.stop().catch(() => {})
+        await options.database.close()
+      },
       handleSignals: io.stopSignal === undefined,
     })
   } catch (error) {
@@ -62,6 +74,19 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     if (io.stopSignal.aborted) void server.close()
     else io.stopSignal.addEventListener('abort', () => void server.close(), { once: true })
   }
+  if (options.worker !== false) {
+    jobs = startJobSystem({
+      database: options.database,
+      instanceName: 'serve',
+      onError: (error) => println(io.stderr, `jobs: ${error.message}`),
+    })
+    try {
+      await jobs
+    } catch (error) {
+      await server.close()
+      throw new CliError(`could not start the background jobs: ${(error as Error).message}`)
+    }
+  }
   println(io.stdout, '')
   // 0.0.0.0 and :: are where it listens, not addresses a browser can open.
   const wildcard = server.host === '0.0.0.0' || server.host === '::'
@@ -70,6 +95,12 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     : `${server.url}/`
   println(io.stdout, `  Earshot dashboard: ${shown}`)
   for (const line of options.banner ?? []) println(io.stdout, `  ${line}`)
+  println(
+    io.stdout,
+    options.worker !== false
+      ? '  Jobs:      background work runs in this process'
+      : '  Jobs:      no worker here (run `earshot worker` against the same DATABASE_URL)',
+  )
   println(io.stdout, '')
   println(io.stdout, '  Press Ctrl+C to stop.')
   await server.closed

@@ -105,6 +105,8 @@ export async function getPracticeSummaries(
     to: period.to,
     now: period.now,
     groupBy: 'practice',
+    // Daily rollups when the period is whole local days (design § Scale), raw rows otherwise.
+    source: 'auto',
   })
   const byPractice = new Map(result.rows.map((r) => [r.key, r]))
   return practiceIds.map((id) => toSummary(id, byPractice.get(id), period.now))
@@ -146,6 +148,7 @@ export async function getPracticeCharts(
     from: period.from,
     to: period.to,
     now: period.now,
+    source: 'auto' as const,
   }
   const [weeks, channels] = await Promise.all([
     getMetrics(db, { ...query, groupBy: 'week' }),

@@ -3,6 +3,7 @@
  * data folder; migrations run first.
  */
 import type { CliCommand } from '../cli-command.js'
+import { CliError, EXIT_USAGE } from '../cli-error.js'
 import { type CliIo, println } from '../cli-io.js'
 import { openCliDatabase, resolveDatabaseTarget } from '../open-cli-database.js'
 import { parseCommandArgs, parsePort } from '../parse-command-args.js'
@@ -22,6 +23,7 @@ Options:
   --port N         Port to listen on (default: $PORT or ${DEFAULT_PORT})
   --host ADDRESS   Interface to listen on (default: $HOST or 127.0.0.1; use 0.0.0.0 behind a proxy)
   --data DIR       Embedded data folder (default: $EARSHOT_DATA_DIR or ./.earshot/data)
+  --no-worker      Leave background jobs to \`earshot worker\` processes (PostgreSQL only)
   -h, --help       Show this help
 
 Environment:
@@ -35,6 +37,7 @@ Environment:
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      'no-worker': { type: 'boolean' },
     })
     if (values.help) return printUsage(io, this.usage)
     const port = parsePort(
@@ -44,6 +47,12 @@ Environment:
     )
     const host = values.host ?? io.env.HOST ?? '127.0.0.1'
     const target = resolveDatabaseTarget(io, values.data)
+    if (values['no-worker'] && target.kind === 'embedded') {
+      throw new CliError(
+        '--no-worker needs DATABASE_URL: the embedded database serves one process, so serve runs the jobs',
+        EXIT_USAGE,
+      )
+    }
     println(io.stderr, `Opening the ${target.display} …`)
     const database = await openCliDatabase(target)
     return serveDashboard(io, {
@@ -53,6 +62,7 @@ Environment:
       secureCookies: isTrue(io.env.EARSHOT_SECURE_COOKIES),
       trustProxy: isTrue(io.env.EARSHOT_TRUST_PROXY),
       banner: [`Data: ${target.display}`],
+      worker: !values['no-worker'],
     })
   },
 }

@@ -116,7 +116,7 @@ Example:
   },
 }
 
-async function findOrganisation(
+export async function findOrganisation(
   db: Kysely<Database>,
   org: string | undefined,
   create: boolean,
@@ -149,7 +149,7 @@ async function findOrganisation(
   return (await createOrganisation(db, { name: org })).id
 }
 
-async function findPractices(
+export async function findPractices(
   db: Kysely<Database>,
   organisationId: string,
   wanted: string[],

@@ -1,0 +1,299 @@
+/**
+ * @module The rollup-backed twin of `metricsSql`: the same result rows, read from
+ * `mention_rollups` (counts, exact response-time buckets, sentiment, outbound figures) and
+ * `mention_rollup_histograms` (median and p90), plus the few raw rows whose figure depends on the
+ * instant — the open backlog (pending / at risk / breached, oldest age) through the partial
+ * index on unanswered links, and posts of the current local day for "last post".
+ *
+ * Only valid when `from` and `to` fall on local midnight for every practice in scope (the
+ * rollups are by local day); {@link rollupsCoverPeriod} decides, and getMetrics falls back to the
+ * raw statement otherwise. Counts are exact; median and p90 are within the bound documented in
+ * docs/performance.md § Rollups (1 % of the value plus 0.5 s).
+ */
+import { type RawBuilder, type SqlBool, sql } from 'kysely'
+import { allOf, inList, timestampParam } from './query-helpers.js'
+import { bucketRepresentativeSql } from './rollup-histogram.js'
+import { slaStatusSql } from './sla-status.js'
+
+/** The part of a metrics query the rollups read (getMetrics' `MetricsQuery`). */
+export interface RollupMetricsQuery {
+  organisationId: string
+  practiceIds?: readonly string[]
+  channelIds?: readonly string[]
+  categories?: readonly string[]
+  platforms?: readonly string[]
+  from: Date
+  to: Date
+}
+
+/** getMetrics' groupings (its `MetricGrouping`); kept here so the two files don't import each other. */
+export type RollupGrouping =
+  | 'practice'
+  | 'channel'
+  | 'category'
+  | 'platform'
+  | 'day'
+  | 'week'
+  | 'month'
+
+/** What getMetrics supplies: its group rows (`groupSource`) and the uncategorised label. */
+export interface RollupShape {
+  groups: RawBuilder<unknown>
+  uncategorised: string
+}
+
+const DAY_MS = 86_400_000
+
+/** Rollup rows' group key for `groupBy` (alias `r` is a rollup row joined to `sp`). */
+function rollupKey(
+  groupBy: RollupGrouping | null,
+  outbound: boolean,
+  UNCATEGORISED: string,
+): RawBuilder<string | null> {
+  switch (groupBy) {
+    case null:
+      return sql<null>`null::text`
+    case 'practice':
+      return sql<string>`r.practice_id`
+    case 'channel':
+      return sql<string>`r.channel_id`
+    case 'platform':
+      return sql<string>`r.platform`
+    case 'category':
+      return outbound
+        ? sql<null>`null::text`
+        : sql<string>`coalesce(nullif(r.category, ''), ${UNCATEGORISED})`
+    case 'day':
+    case 'week':
+    case 'month':
+      return sql<string>`to_char(date_trunc(${sql.lit(groupBy)}, r.day::timestamp), 'YYYY-MM-DD')`
+  }
+}
+
+/** The same key for a raw mention `m` (for the open backlog and today's posts). */
+function rawKey(
+  groupBy: RollupGrouping | null,
+  outbound: boolean,
+  UNCATEGORISED: string,
+): RawBuilder<string | null> {
+  switch (groupBy) {
+    case null:
+      return sql<null>`null::text`
+    case 'practice':
+      return sql<string>`m.practice_id`
+    case 'channel':
+      return sql<string>`m.channel_id`
+    case 'platform':
+      return sql<string>`m.platform`
+    case 'category':
+      return outbound ? sql<null>`null::text` : sql<string>`coalesce(m.category, ${UNCATEGORISED})`
+    case 'day':
+    case 'week':
+    case 'month':
+      return sql<string>`to_char(date_trunc(${sql.lit(groupBy)}, m.created_at at time zone sp.time_zone), 'YYYY-MM-DD')`
+  }
+}
+
+/** Builds the rollup statement; same columns as `metricsSql`. */
+export function rollupMetricsSql<Row>(
+  query: RollupMetricsQuery,
+  groupBy: RollupGrouping | null,
+  now: Date,
+  shape: RollupShape,
+): RawBuilder<Row> {
+  const UNCATEGORISED = shape.uncategorised
+  const org = query.organisationId
+  const from = timestampParam(query.from)
+  const to = timestampParam(query.to)
+  const at = timestampParam(now)
+  const periodDays = (query.to.getTime() - query.from.getTime()) / DAY_MS
+  const lastPostGroup =
+    groupBy === 'practice' || groupBy === 'channel' || groupBy === 'platform' ? groupBy : null
+  const practiceScope =
+    query.practiceIds === undefined ? sql<SqlBool>`true` : inList('p.id', query.practiceIds)
+  const rollupChannel: RawBuilder<SqlBool>[] = []
+  const rawChannel: RawBuilder<SqlBool>[] = []
+  if (query.channelIds?.length) {
+    rollupChannel.push(inList('r.channel_id', query.channelIds))
+    rawChannel.push(inList('m.channel_id', query.channelIds))
+  }
+  if (query.platforms?.length) {
+    rollupChannel.push(inList('r.platform', query.platforms))
+    rawChannel.push(inList('m.platform', query.platforms))
+  }
+  const hasCategories = Boolean(query.categories?.length)
+  const rollupCategory = hasCategories
+    ? inList('r.category', query.categories ?? [])
+    : sql<SqlBool>`true`
+  const rawCategory = hasCategories
+    ? inList('m.category', query.categories ?? [])
+    : sql<SqlBool>`true`
+  const inKey = rollupKey(groupBy, false, UNCATEGORISED)
+  const outKey = rollupKey(groupBy, true, UNCATEGORISED)
+  const days = sql`r.day >= (${from} at time zone sp.time_zone)::date and r.day < (${to} at time zone sp.time_zone)::date`
+  const rep = bucketRepresentativeSql(sql`h.bucket`)
+
+  return sql<Row>`
+with sp as not materialized (
+  select p.id, p.name, p.time_zone
+  from practices p
+  where p.organisation_id = ${org} and ${practiceScope}
+),
+r as materialized (
+  select r.*, ${inKey} as gi, ${outKey} as go
+  from mention_rollups r join sp on sp.id = r.practice_id
+  where r.organisation_id = ${org} and ${days} and ${allOf(rollupChannel)}
+),
+inb as (
+  select gi as g from r where r.inbound > 0 and ${rollupCategory}
+),
+inb_agg as (
+  select gi as g, grouping(gi)::int as is_total,
+    sum(inbound)::int as inbound,
+    sum(inbound - unlinked - exempt)::int as needing_reply,
+    sum(met + missed)::int as answered,
+    sum(exempt)::int as exempt, sum(met)::int as met, sum(missed)::int as missed,
+    sum(wall_b1)::int as wall_b1, sum(wall_b2)::int as wall_b2, sum(wall_b3)::int as wall_b3,
+    sum(wall_b4)::int as wall_b4, sum(wall_b5)::int as wall_b5,
+    sum(business_b1)::int as business_b1, sum(business_b2)::int as business_b2,
+    sum(business_b3)::int as business_b3, sum(business_b4)::int as business_b4,
+    sum(business_b5)::int as business_b5,
+    (sum(sentiment_sum) / nullif(sum(sentiment_scored), 0))::float8 as sentiment_mean,
+    sum(negative + neutral + positive)::int as sentiment_labelled,
+    sum(negative)::int as negative, sum(neutral)::int as neutral, sum(positive)::int as positive
+  from r where ${rollupCategory}
+  group by grouping sets ((gi), ())
+),
+open_rows as (
+  select ${rawKey(groupBy, false, UNCATEGORISED)} as g, m.created_at, ${slaStatusSql(now, 'rl')} as status
+  from response_links rl
+  join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
+  join sp on sp.id = rl.practice_id
+  where rl.organisation_id = ${org} and rl.outcome is null
+    and rl.needs_reply and rl.exempt_reason is null and not m.is_tombstone
+    and m.created_at >= ${from} and m.created_at < ${to}
+    and ${allOf(rawChannel)} and ${rawCategory}
+  offset 0
+),
+open_agg as (
+  select g, grouping(g)::int as is_total,
+    count(*) filter (where status = 'breached')::int as breached,
+    count(*) filter (where status = 'at_risk')::int as at_risk,
+    count(*) filter (where status = 'pending')::int as pending,
+    count(*)::int as open_count,
+    extract(epoch from ${at} - min(created_at))::float8 as oldest_open_age_s
+  from open_rows
+  group by grouping sets ((g), ())
+),
+hist as (
+  select r.gi as g, grouping(r.gi)::int as is_total, h.clock, h.bucket, ${rep} as v, sum(h.n)::float8 as n
+  from mention_rollup_histograms h
+  join r on r.practice_id = h.practice_id and r.day = h.day and r.channel_id = h.channel_id
+    and r.category = h.category
+  where h.organisation_id = ${org} and ${rollupCategory}
+  group by grouping sets ((r.gi, h.clock, h.bucket), (h.clock, h.bucket))
+),
+cum as (
+  select g, is_total, clock, v, n,
+    sum(n) over (partition by is_total, g, clock order by v rows between unbounded preceding and current row) - n as before,
+    sum(n) over (partition by is_total, g, clock) as total
+  from hist
+),
+pct as (
+  select is_total, g, clock, q.p,
+    max(v) filter (where floor(q.p * (total - 1)) >= before and floor(q.p * (total - 1)) < before + n) as v_lo,
+    max(v) filter (where ceil(q.p * (total - 1)) >= before and ceil(q.p * (total - 1)) < before + n) as v_hi,
+    max(q.p * (total - 1) - floor(q.p * (total - 1))) as frac
+  from cum cross join (values (0.5::float8), (0.9::float8)) as q(p)
+  group by is_total, g, clock, q.p
+),
+pct_agg as (
+  select is_total, g,
+    max(v_lo + frac * (v_hi - v_lo)) filter (where clock = 'wall' and p = 0.5) as median_wall_ms,
+    max(v_lo + frac * (v_hi - v_lo)) filter (where clock = 'wall' and p = 0.9) as p90_wall_ms,
+    max(v_lo + frac * (v_hi - v_lo)) filter (where clock = 'business' and p = 0.5) as median_business_ms,
+    max(v_lo + frac * (v_hi - v_lo)) filter (where clock = 'business' and p = 0.9) as p90_business_ms
+  from pct group by is_total, g
+),
+outb_agg as (
+  select go as g, grouping(go)::int as is_total,
+    sum(outbound)::int as outbound, sum(replies_sent)::int as replies_sent, sum(posts)::int as posts
+  from r
+  group by grouping sets ((go), ())
+),
+last_post_src as (
+  select ${rollupKey(lastPostGroup, true, UNCATEGORISED)} as g,
+    r.last_post_at
+  from mention_rollups r join sp on sp.id = r.practice_id
+  where r.organisation_id = ${org} and r.posts > 0 and r.day < (${at} at time zone sp.time_zone)::date
+    and ${allOf(rollupChannel)}
+  union all
+  select ${rawKey(lastPostGroup, true, UNCATEGORISED)} as g,
+    m.created_at
+  from mentions m join sp on sp.id = m.practice_id
+  where m.organisation_id = ${org} and m.direction = 'outbound' and m.kind = 'post' and not m.is_tombstone
+    and m.created_at >= ((${at} at time zone sp.time_zone)::date)::timestamp at time zone sp.time_zone
+    and m.created_at <= ${at} and ${allOf(rawChannel)}
+),
+last_post as (
+  select g, grouping(g)::int as is_total, max(last_post_at) as last_post_at
+  from last_post_src group by grouping sets ((g), ())
+),
+grp as (
+  ${shape.groups}
+  union all
+  select null::text, null::text, ${periodDays}::float8, 1
+)
+select grp.g, grp.label, grp.is_total,
+  coalesce(a.inbound, 0) as inbound,
+  coalesce(o.outbound, 0) as outbound,
+  coalesce(o.replies_sent, 0) as replies_sent,
+  coalesce(a.needing_reply, 0) as needing_reply,
+  coalesce(a.answered, 0) as answered,
+  coalesce(a.exempt, 0) as exempt,
+  coalesce(a.met, 0) as met,
+  coalesce(a.missed, 0) as missed,
+  coalesce(op.breached, 0) as breached,
+  coalesce(op.at_risk, 0) as at_risk,
+  coalesce(op.pending, 0) as pending,
+  (a.answered::float8 / nullif(a.needing_reply, 0)) as response_rate,
+  (a.met::float8 / nullif(a.met + a.missed + coalesce(op.breached, 0), 0)) as compliance,
+  coalesce(op.open_count, 0) as open_count,
+  op.oldest_open_age_s,
+  pa.median_wall_ms, pa.p90_wall_ms, pa.median_business_ms, pa.p90_business_ms,
+  coalesce(a.wall_b1, 0) as wall_b1, coalesce(a.wall_b2, 0) as wall_b2,
+  coalesce(a.wall_b3, 0) as wall_b3, coalesce(a.wall_b4, 0) as wall_b4,
+  coalesce(a.wall_b5, 0) as wall_b5,
+  coalesce(a.business_b1, 0) as business_b1, coalesce(a.business_b2, 0) as business_b2,
+  coalesce(a.business_b3, 0) as business_b3, coalesce(a.business_b4, 0) as business_b4,
+  coalesce(a.business_b5, 0) as business_b5,
+  a.sentiment_mean,
+  coalesce(a.sentiment_labelled, 0) as sentiment_labelled,
+  (a.negative::float8 / nullif(a.sentiment_labelled, 0)) as negative_share,
+  (a.neutral::float8 / nullif(a.sentiment_labelled, 0)) as neutral_share,
+  (a.positive::float8 / nullif(a.sentiment_labelled, 0)) as positive_share,
+  coalesce(o.posts, 0) as posts,
+  (coalesce(o.posts, 0) * 7.0 / nullif(grp.days, 0))::float8 as posts_per_week,
+  lp.last_post_at,
+  (extract(epoch from ${at} - lp.last_post_at) / 86400)::float8 as days_since_last_post
+from grp
+left join inb_agg a on a.is_total = grp.is_total and (grp.is_total = 1 or a.g = grp.g)
+left join open_agg op on op.is_total = grp.is_total and (grp.is_total = 1 or op.g = grp.g)
+left join pct_agg pa on pa.is_total = grp.is_total and (grp.is_total = 1 or pa.g = grp.g)
+left join outb_agg o on o.is_total = grp.is_total and (grp.is_total = 1 or o.g = grp.g)
+left join last_post lp on lp.is_total = grp.is_total and (grp.is_total = 1 or lp.g = grp.g)
+order by grp.is_total, grp.label, grp.g`
+}
+
+/** True when `from` and `to` are local midnights for every practice in scope. */
+export function rollupsCoverPeriodSql(query: RollupMetricsQuery): RawBuilder<{ covered: boolean }> {
+  const practiceScope =
+    query.practiceIds === undefined ? sql<SqlBool>`true` : inList('p.id', query.practiceIds)
+  const from = timestampParam(query.from)
+  const to = timestampParam(query.to)
+  return sql<{ covered: boolean }>`
+select coalesce(bool_and(
+  (${from} at time zone p.time_zone)::time = '00:00' and (${to} at time zone p.time_zone)::time = '00:00'
+), true) as covered
+from practices p where p.organisation_id = ${query.organisationId} and ${practiceScope}`
+}

@@ -1,0 +1,20 @@
+/**
+ * @module Every job the workers run. To add background work: name its queue in `JOB_QUEUES`
+ * (job-queues.ts), write it with `defineJob` in its own module, and list it here.
+ *
+ * @example
+ * // alerts/alert-jobs.ts
+ * export const alertEvaluateJob = defineJob<{ practiceId: string }>({
+ *   queue: JOB_QUEUES.alertEvaluate,
+ *   options: { policy: 'exclusive' },
+ *   schedule: { cron: '* * * * *' },
+ *   async handle(job, { db, now, send, mail }) { … },
+ * })
+ */
+import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
+import type { JobDefinition } from './job-definition.js'
+
+export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
+  channelDispatchJob,
+  channelPollJob,
+] as readonly JobDefinition<never>[]

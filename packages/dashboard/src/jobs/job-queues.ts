@@ -1,0 +1,12 @@
+/**
+ * @module The names of every queue, in one table. Another part of Earshot adds a queue by adding
+ * a name here and its `defineJob(…)` to `JOB_HANDLERS` (job-handlers.ts): two lines.
+ */
+export const JOB_QUEUES = {
+  /** Every minute: enqueue a poll for each due channel. */
+  channelDispatch: 'channel-dispatch',
+  /** One poll of one channel (singleton per channel). */
+  channelPoll: 'channel-poll',
+} as const
+
+export type JobQueueName = (typeof JOB_QUEUES)[keyof typeof JOB_QUEUES]
