@@ -144,8 +144,14 @@ export {
 export { type SlaStatusFields, slaStatusAt } from './sla/sla-status.js'
 // Storage
 export type * from './storage/database.js'
+export {
+  type DatabaseFault,
+  databaseFaultOf,
+  isDatabaseUnavailable,
+} from './storage/database-fault.js'
 export { MIGRATIONS, migrateToLatest } from './storage/migrate.js'
 export {
+  type DatabaseEvents,
   type EarshotDatabase,
   type EmbeddedInstance,
   type OpenDatabaseOptions,

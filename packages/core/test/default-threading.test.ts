@@ -122,6 +122,30 @@ for (const database of testDatabases()) {
       expect(c2b).toMatchObject({ outbound: 'r2', outcome: 'met' })
     })
 
+    it("keeps a stored reply's thread when its deletion arrives in one batch with a reply to it", async () => {
+      const { org, channel } = await sydneyPractice(handle.db)
+      const m = facebookConversation(channel.id)
+      await ingest(handle.db, [m.post, m.c2, m.c2a], { enricher: keywordEnricher })
+      // A deletion notice carries no parent: it must not make the stored c2a look like a root.
+      const deletion = {
+        channelId: channel.id,
+        externalId: 'c2a',
+        deleted: true,
+        deletedAt: '2026-11-23T23:20:00.000Z',
+      }
+      await ingest(handle.db, [deletion, m.c2b], { enricher: keywordEnricher })
+      expect(await threads(org.id)).toMatchObject({ c2a: 'c2', c2b: 'c2' })
+    })
+
+    it('re-threads a reply whose parent arrives in the same batch as its grandparent', async () => {
+      const { org, channel } = await sydneyPractice(handle.db)
+      const m = facebookConversation(channel.id)
+      // c2b waits in c2a's id; then c2a and c2 arrive together and both are placed at once.
+      await ingest(handle.db, [m.c2b], { enricher: keywordEnricher })
+      await ingest(handle.db, [m.c2a, m.c2, m.post], { enricher: keywordEnricher })
+      expect(await threads(org.id)).toMatchObject({ c2: 'c2', c2a: 'c2', c2b: 'c2' })
+    })
+
     it('never moves a thread key the collector delivered', async () => {
       const { org, channel } = await sydneyPractice(handle.db)
       const m = facebookConversation(channel.id)

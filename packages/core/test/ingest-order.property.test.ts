@@ -192,11 +192,15 @@ for (const database of testDatabases()) {
           const expected = Object.fromEntries(msgs.map((m) => [m.id, m.thread]))
           for (const m of b.mentions) expect(m.thread_key).toBe(expected[m.external_id])
         }),
-        // Fixed seed: a rare arrival order of reply chains with deletions and edits still differs
-        // (seed 20261202 finds it at 15 runs: a reply under a post that is deleted, then answered by
-        // the post in one order and exempt in another; not yet diagnosed). CI must not fail by
-        // chance while it is open: the next session fixes the re-threading and removes this seed.
-        { numRuns: process.env.CI ? 15 : 8, seed: 7 },
+        // A random seed each run (fast-check prints it on failure); PROP_SEED=<seed> replays one
+        // without shrinking, which takes long on this property. Seed 20261202 once found a
+        // deletion notice arriving with a reply to the deleted reply (default-threading.test.ts).
+        {
+          numRuns: process.env.CI ? 15 : 8,
+          ...(process.env.PROP_SEED
+            ? { seed: Number(process.env.PROP_SEED), endOnFailure: true }
+            : {}),
+        },
       )
     })
   })

@@ -4,14 +4,21 @@
  */
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Kysely } from 'kysely'
-import { sql } from 'kysely'
 import { createLoginRateLimiter, type LoginRateLimitOptions } from './auth/login-rate-limiter.js'
-import { type Database, isEarshotError, recordOverride } from './core.js'
+import {
+  type Database,
+  databaseFaultOf,
+  isDatabaseUnavailable,
+  isEarshotError,
+  recordOverride,
+} from './core.js'
 import type { RecordOverride } from './data/record-override.js'
+import { checkDatabaseHealth } from './health/database-health.js'
 import { loadAuth, requireCsrf, requirePageAuth } from './http/auth-middleware.js'
 import type { DashboardEnv, DashboardServices } from './http/dashboard-env.js'
 import {
@@ -34,6 +41,9 @@ import { overviewRoutes } from './routes/overview-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
+
+/** No request body may be larger (webhooks, forms, API calls): platforms send a few kilobytes. */
+export const MAX_REQUEST_BYTES = 1_000_000
 
 /** Options of {@link createDashboard}. */
 export interface DashboardOptions {
@@ -81,6 +91,11 @@ function describeError(error: unknown): {
     const code = codeForStatus(error.status)
     return { code, status: error.status, message: error.message || HTTP_ERRORS[code].message }
   }
+  // A lost, slow, full or read-only database is the operator's to fix and the caller's to retry.
+  if (isDatabaseUnavailable(error)) {
+    const { status, message } = HTTP_ERRORS.DATABASE_UNAVAILABLE
+    return { code: 'DATABASE_UNAVAILABLE', status, message }
+  }
   if (isEarshotError(error)) {
     const { status, message } = HTTP_ERRORS[error.code]
     // Server-side failures keep their details in the log, not in the answer.
@@ -127,13 +142,33 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     }),
   )
 
+  // Every body is counted while it streams in (chunked ones too) and cut off at the limit, so
+  // an oversized request never sits whole in memory.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      onError: (c) => {
+        if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
+          return errorJson(
+            c,
+            'TOO_LARGE',
+            `request bodies are limited to ${MAX_REQUEST_BYTES} bytes`,
+          )
+        return errorPageResponse(
+          c,
+          413,
+          HTTP_ERRORS.TOO_LARGE.message,
+          'That request was too large.',
+        )
+      },
+    }),
+  )
+
   app.get('/healthz', async (c) => {
-    try {
-      await sql`select 1`.execute(services.db)
-      return c.json({ ok: true, database: 'up' })
-    } catch {
-      return c.json({ ok: false, database: 'down' }, 503)
-    }
+    const database = await checkDatabaseHealth(services.db)
+    c.header('Cache-Control', 'no-store')
+    return c.json({ ok: database === 'up', database }, database === 'up' ? 200 : 503)
   })
   // Registered before the auth middleware: webhooks and assets need no session.
   app.route('/', hookRoutes(options.webhookHandler))
@@ -176,7 +211,17 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
 
   app.onError((error, c) => {
     const { code, status, message, issues } = describeError(error)
-    if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
+    if (code === 'DATABASE_UNAVAILABLE') {
+      // Name the fault, not the error: its message can hold the server's address or a value.
+      console.error(
+        '[dashboard]',
+        c.req.method,
+        c.req.path,
+        'database unavailable:',
+        databaseFaultOf(error),
+      )
+      c.header('Retry-After', '5')
+    } else if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
       return c.json(errorBody(code, message, issues), status as ContentfulStatusCode)
     return errorPageResponse(c, status, HTTP_ERRORS[code].message, message)

@@ -6,10 +6,12 @@
 export {
   CATEGORIES,
   type Database,
+  databaseFaultOf,
   EarshotError,
   type EarshotErrorCode,
   formatZodIssues,
   INBOX_ORDERS,
+  isDatabaseUnavailable,
   isEarshotError,
   listChannels,
   listPractices,

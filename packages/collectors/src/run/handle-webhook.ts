@@ -14,6 +14,7 @@ import {
   type ChannelRow,
   commitBatch,
   type Database,
+  databaseFaultOf,
   emptyBatchTotals,
   getChannel,
   type IngestItem,
@@ -85,7 +86,7 @@ export async function handleWebhook(
         .execute()
     }
   } catch (error) {
-    return reply(503, { error: `could not look the channel up: ${(error as Error).message}` })
+    return databaseFailure('could not look the channel up', error)
   }
   if (candidates.length === 0) return reply(404, { error: 'no such channel' })
 
@@ -163,10 +164,20 @@ export async function handleWebhook(
     }
   } catch (error) {
     // The database failed, not the sender: a 5xx makes the platform deliver again later.
-    return reply(503, { error: `could not store the delivery: ${(error as Error).message}` })
+    return databaseFailure('could not store the delivery', error)
   }
   const { batches: _batches, ...counts } = totals
   return reply(unparseable ? 202 : 200, { received: true, ...counts })
+}
+
+/**
+ * A 503 (platforms deliver again later) that names what failed but not the error's text: a
+ * driver message can hold the database's address, a file path or a value from the body.
+ */
+function databaseFailure(what: string, error: unknown): WebhookResponse {
+  const fault = databaseFaultOf(error) ?? `error (${(error as Error)?.name ?? typeof error})`
+  console.error(`[webhook] ${what}: database ${fault}`)
+  return reply(503, { error: `${what}; the database is not available, try again later` })
 }
 
 function bodyPayload(body: string): unknown {

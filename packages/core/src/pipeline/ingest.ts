@@ -264,8 +264,15 @@ function batchThreadResolvers(
             ...(item.parentExternalId ? { parentExternalId: item.parentExternalId } : {}),
           }
     const externalId = item.type === 'mention' ? item.input.externalId : item.externalId
-    // A full mention says more about its place than a deletion notice does.
-    if (item.type === 'mention' || !byExternalId.has(externalId)) byExternalId.set(externalId, node)
+    // A full mention says more about its place than a deletion notice does, and so does the
+    // stored mention a deletion refers to: a notice carries no parent, so letting it stand for a
+    // stored reply would make that reply look like a root to its children in this batch.
+    if (
+      item.type === 'mention' ||
+      (!byExternalId.has(externalId) &&
+        !stored.has(mentionId(channel.organisation_id, channel.id, channel.platform, externalId)))
+    )
+      byExternalId.set(externalId, node)
   }
   const resolvers = new Map<string, ReturnType<typeof createBatchThreadResolver>>()
   return (channel: ChannelRow) => {

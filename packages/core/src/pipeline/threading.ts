@@ -126,7 +126,9 @@ export async function rethreadChildren(
     if (list) list.push(m.id)
     else batchChildren.set(key, [m.id])
   }
-  const seen = new Set<string>(parents.map((p) => p.id))
+  // A parent can itself be the child of another parent of the batch, so it is not marked seen
+  // up front: it is re-placed like any child (and left alone when its place holds).
+  const seen = new Set<string>()
   let frontier = [...parents]
   while (frontier.length > 0) {
     const next: MentionState[] = []

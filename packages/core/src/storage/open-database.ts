@@ -2,6 +2,7 @@
  * @module One factory for both databases Earshot runs on: PGlite (embedded, the default) and a
  * real PostgreSQL server through a `pg` pool. It is Postgres either way, so the SQL is the same.
  */
+import { EventEmitter } from 'node:events'
 import { Kysely, type KyselyConfig, PostgresDialect } from 'kysely'
 import { EarshotError } from '../errors.js'
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.js'
@@ -21,12 +22,31 @@ export interface OpenDatabaseOptions {
   poolSize?: number
   /** Kysely's query log (levels or a function), e.g. to time queries. */
   log?: KyselyConfig['log']
+  /**
+   * A server's per-statement limit in milliseconds (default 30 000; 0 turns it off): a locked
+   * table or a runaway query fails with a 503-able error instead of holding a request forever.
+   */
+  statementTimeoutMs?: number
+  /**
+   * How long a caller waits for a pooled connection, in milliseconds (default 10 000), so a
+   * saturated or unreachable server fails fast instead of queueing requests without bound.
+   */
+  acquireTimeoutMs?: number
 }
+
+/**
+ * Events of an open database: `connection-error` (with the error) each time a server
+ * connection is lost, idle or in use. The process keeps running; the pool drops the broken
+ * connection and the next query opens a fresh one.
+ */
+export type DatabaseEvents = EventEmitter<{ 'connection-error': [error: Error] }>
 
 /** An open database: the Kysely instance plus what it runs on. */
 export interface EarshotDatabase {
   db: Kysely<Database>
   kind: 'pglite' | 'postgres'
+  /** Connection losses, as they are survived (see {@link DatabaseEvents}). */
+  events: DatabaseEvents
   /** The server's connection URL (postgres only): a job queue opens its own pool with it. */
   url?: string
   /**
@@ -59,12 +79,28 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
   let embedded: EmbeddedInstance | undefined
   // Held from before PGlite opens the folder until close: one process per folder.
   let lock: DataFolderLock | undefined
+  const events: DatabaseEvents = new EventEmitter()
   if (isServer) {
     const pg = await import('pg')
     const Pool = pg.default?.Pool ?? pg.Pool
-    const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 })
-    // An idle client that loses its server must not crash the process.
-    pool.on('error', () => {})
+    const statementTimeout = options.statementTimeoutMs ?? 30_000
+    const pool = new Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? 10_000,
+      ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
+    })
+    // A connection that loses its server, idle in the pool or checked out by a query, emits
+    // 'error'; unhandled, that event kills the process (the server then stays down). Handle
+    // it on the pool (idle clients) and on every client (in use): the query in flight fails
+    // with its own error, the pool discards the client, and the next query reconnects.
+    const lost = (error: Error) => {
+      events.emit('connection-error', error)
+    }
+    pool.on('error', lost)
+    pool.on('connect', (client) => {
+      client.on('error', lost)
+    })
     try {
       const client = await pool.connect()
       client.release()
@@ -120,6 +156,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
   return {
     db,
     kind: isServer ? 'postgres' : 'pglite',
+    events,
     ...(isServer && url ? { url } : {}),
     ...(embedded ? { embedded } : {}),
     close: () => db.destroy().finally(() => lock?.release()),
