@@ -23,6 +23,7 @@ import { getOrganisationRanking } from '../src/metrics/get-organisation-ranking.
 import { listInbox } from '../src/metrics/list-inbox.js'
 import { PERCENTILE_ERROR_BOUND } from '../src/metrics/rollup-histogram.js'
 import { ingest } from '../src/pipeline/ingest.js'
+import { savePromise, saveSchedule } from '../src/repositories/practice-policy.js'
 import { openDatabase } from '../src/storage/open-database.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
@@ -366,6 +367,30 @@ try {
     text: i % 2 ? 'thanks!' : 'are you open on saturday?',
     createdAt: new Date(END.getTime() - DAY + i * 10_000).toISOString(),
   }))
+  // Ingestion evaluates SLAs, so this practice needs a schedule and a promise.
+  await saveSchedule(
+    db,
+    ingestPractice.org,
+    ingestPractice.id,
+    {
+      timeZone: 'UTC',
+      weekly: Object.fromEntries(
+        ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ start: '08:00', end: '18:00' }]]),
+      ),
+    },
+    { effectiveFrom: START },
+  )
+  await savePromise(
+    db,
+    ingestPractice.org,
+    ingestPractice.id,
+    {
+      targets: [{ duration: '4 business hours' }],
+      goal: 0.9,
+      statement: 'We reply within 4 business hours',
+    },
+    { effectiveFrom: START },
+  )
   const ingestStart = performance.now()
   for (let i = 0; i < INGEST; i += 500) await ingest(db, items.slice(i, i + 500), { now: NOW })
   const ingestS = (performance.now() - ingestStart) / 1000

@@ -375,4 +375,30 @@ describe('earshot classify', () => {
     expect(io.err()).toContain('line 1: not valid JSON')
     expect(io.out().trim().split('\n')).toHaveLength(1)
   })
+
+  it('classifies with a plugged-in enricher module given by --enricher', async () => {
+    writeFileSync(
+      join(cwd, 'shouty-enricher.mjs'),
+      `export default () => ({ name: 'shouty', version: '1', enrich: (inputs) => inputs.map((m) => ({ needsReply: m.text === m.text.toUpperCase(), category: 'question', reasons: ['shouting'] })) })\n`,
+    )
+    const stdin = `${JSON.stringify({ text: 'HELLO' })}\n${JSON.stringify({ text: 'hello' })}\n`
+    const io = testIo({ cwd, stdin })
+    expect(await runCli(['classify', '--enricher', './shouty-enricher.mjs'], io)).toBe(0)
+    const lines = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines).toMatchObject([
+      { needsReply: true, reasons: ['shouting'] },
+      { needsReply: false, reasons: ['shouting'] },
+    ])
+  })
+
+  it('refuses a module that exports no enricher, with a usage error', async () => {
+    writeFileSync(join(cwd, 'not-an-enricher.mjs'), 'export const x = 1\n')
+    const io = testIo({ cwd, stdin: '' })
+    expect(await runCli(['classify', '--enricher', './not-an-enricher.mjs'], io)).toBe(2)
+    expect(io.err()).toContain('does not export an enricher')
+  })
 })

@@ -9,12 +9,15 @@ import type { Writable } from 'node:stream'
 import { z } from 'zod'
 import { DIRECTIONS, MENTION_KINDS, PLATFORMS } from '../model/vocabulary.js'
 import { enrichOne } from './default-enricher.js'
+import type { Enricher, EnrichInput, Enrichment } from './enricher.js'
 
 /** The streams {@link runClassifyCli} reads and writes. */
 export interface ClassifyCliIo {
   stdin: NodeJS.ReadableStream
   stdout: Writable
   stderr: Writable
+  /** Classify with this enricher instead of the built-in rules (`earshot classify --enricher`). */
+  enricher?: Enricher
 }
 
 /** One input line. Unknown fields are kept and written back untouched. */
@@ -69,14 +72,18 @@ export async function runClassifyCli(io: ClassifyCliIo): Promise<number> {
     }
     const input = parsed.data
     const platform = input.platform ?? 'import'
-    const e = enrichOne({
+    const mention: EnrichInput = {
       text: input.text,
       platform,
       // A rating or a Google listing means a review unless the line says otherwise.
       kind: input.kind ?? (input.rating != null || platform === 'google' ? 'review' : 'comment'),
       direction: input.direction ?? 'inbound',
       rating: input.rating ?? null,
-    })
+    }
+    const e: Enrichment =
+      io.enricher === undefined
+        ? enrichOne(mention)
+        : ((await io.enricher.enrich([mention]))[0] ?? {})
     const out = {
       ...input,
       sentiment: { label: e.sentiment?.label, score: e.sentiment?.score },
