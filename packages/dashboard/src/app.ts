@@ -9,7 +9,8 @@ import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Kysely } from 'kysely'
-import { createLoginRateLimiter, type LoginRateLimitOptions } from './auth/login-rate-limiter.js'
+import { createDatabaseLoginLimiter } from './auth/database-login-limiter.js'
+import type { LoginRateLimitOptions } from './auth/login-rate-limiter.js'
 import {
   type Database,
   databaseFaultOf,
@@ -52,7 +53,10 @@ export interface DashboardOptions {
   now?: () => Date
   /** Mark cookies Secure (and `__Host-` prefixed). Turn on behind HTTPS. Default false. */
   secureCookies?: boolean
-  /** Failed sign-ins allowed per IP and e-mail per window. Default 5 per 15 minutes. */
+  /**
+   * Sign-in attempts allowed per account (`max`) per window, counted in the database before
+   * hashing. Default 5 per 15 minutes; each client address gets 30 per window as well.
+   */
   loginRateLimit?: LoginRateLimitOptions
   /** Records inbox decisions. Default: core's `recordOverride` (which re-links the thread). */
   recordOverride?: RecordOverride
@@ -188,7 +192,14 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     '/',
     authRoutes({
       secureCookies,
-      limiter: createLoginRateLimiter(options.loginRateLimit),
+      limiter: createDatabaseLoginLimiter(options.db, {
+        ...(options.loginRateLimit?.max === undefined
+          ? {}
+          : { perAccount: options.loginRateLimit.max }),
+        ...(options.loginRateLimit?.windowMs === undefined
+          ? {}
+          : { windowMs: options.loginRateLimit.windowMs }),
+      }),
       clientIp: options.clientIp ?? defaultClientIp,
     }),
   )

@@ -2,7 +2,7 @@
  * @module Sign-in and sign-out, sessions, roles, CSRF, login rate limiting, API tokens, secure
  * headers, health check and error handling of the dashboard app.
  */
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDashboard } from './app.js'
@@ -205,6 +205,8 @@ describe('login rate limiting', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await blocked.text()).toContain('Too many sign-in attempts')
     expect((await attempt('manager@a.example', PASSWORD)).status).toBe(303)
+    // The counters live in the shared database: later tests sign the viewer in again.
+    await sql`delete from login_attempts`.execute(w.db)
   })
 })
 

@@ -10,6 +10,7 @@ import * as channelCredentials from './migrations/2026-12-02-100-channel-credent
 import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
 import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
+import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
 
 /** Every migration, by name; names sort in the order they run. */
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-200-inbox-assignments': inboxAssignments,
   '2026-12-02-300-reply-outbox': replyOutbox,
   '2026-12-02-500-alerts': alerts,
+  '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
 }
 

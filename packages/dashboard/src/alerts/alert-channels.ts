@@ -89,7 +89,12 @@ async function postJson(
       signal: AbortSignal.timeout(ctx.timeoutMs),
     })
   } catch (cause) {
-    return { ok: false, error: `request failed: ${(cause as Error).name}` }
+    // The name and the system code (ECONNREFUSED, ECONNRESET, …), never the message: it may quote the URL.
+    const code = (cause as { cause?: { code?: unknown } }).cause?.code
+    return {
+      ok: false,
+      error: `request failed: ${(cause as Error).name}${typeof code === 'string' ? ` ${code}` : ''}`,
+    }
   }
   const text = (await res.text().catch(() => '')).slice(0, 200)
   if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status }

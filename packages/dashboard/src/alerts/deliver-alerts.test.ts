@@ -1,4 +1,9 @@
-import type { EarshotDatabase } from '@earshot/core'
+import {
+  createKeyring,
+  type EarshotDatabase,
+  generateSecretKey,
+  parseSecretKey,
+} from '@earshot/core'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSmtpMailSender } from '../mail/smtp-mail-sender.js'
@@ -13,6 +18,7 @@ import {
 } from '../test-support/fake-alert-services.js'
 import { type SmtpTestServer, startSmtpTestServer } from '../test-support/smtp-test-server.js'
 import { newWebhookSecret } from './alert-channels.js'
+import { createAlertEndpoint, listAlertEndpoints } from './alert-endpoint-store.js'
 import { alertsDb } from './alert-tables.js'
 import { deliverAlerts } from './deliver-alerts.js'
 import { evaluateAlerts } from './evaluate-alerts.js'
@@ -374,5 +380,48 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     const hook = services.received.filter((r) => r.query.get('org') === w.orgId)
     expect(hook).toHaveLength(1)
     expect(JSON.parse(hook[0]!.body).data.alerts[0].safe_reply).toMatch(/call 000/)
+  })
+
+  it('keeps webhook URLs and signing secrets sealed at rest and opens them only to deliver', async () => {
+    const w = await createAlertWorld(database.db, { createdAt: LONG_AGO })
+    const keyring = createKeyring(parseSecretKey(generateSecretKey()))
+    const url = `${services.url}/hook?org=${w.orgId}&token=SECRET-TOKEN`
+    const created = await createAlertEndpoint(
+      database.db,
+      {
+        organisationId: w.orgId,
+        practiceId: null,
+        kind: 'webhook',
+        name: 'PMS',
+        target: url,
+        rules: ['urgent'],
+      },
+      { now: LONG_AGO, keyring },
+    )
+    expect(created.signingSecret).toMatch(/^whsec_/)
+    const stored = await alertsDb(database.db)
+      .selectFrom('alert_endpoints')
+      .selectAll()
+      .where('organisation_id', '=', w.orgId)
+      .executeTakeFirstOrThrow()
+    expect(stored.target).not.toContain('SECRET-TOKEN')
+    expect(stored.secret).not.toContain(created.signingSecret!.slice(6))
+    const [summary] = await listAlertEndpoints(database.db, w.orgId, 'all', keyring)
+    expect(summary!.display).toBe(
+      `${new URL(services.url).protocol}//${new URL(services.url).host}/…`,
+    )
+    await w.post([{ text: 'urgent please', createdAt: new Date(OPEN.getTime() - MINUTE) }], OPEN)
+    await evaluateAlerts(database.db, { now: OPEN, organisationId: w.orgId })
+    expect(
+      await deliverAlerts(database.db, {
+        now: OPEN,
+        baseUrl: BASE,
+        organisationId: w.orgId,
+        keyring,
+      }),
+    ).toMatchObject({ sent: 1 })
+    const hook = services.received.filter((r) => r.query.get('org') === w.orgId)
+    expect(hook).toHaveLength(1)
+    expect(hook[0]!.query.get('token')).toBe('SECRET-TOKEN')
   })
 })

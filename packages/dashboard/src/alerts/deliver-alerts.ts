@@ -8,7 +8,7 @@
  * mentions out of opening hours also reach the practice's on-call endpoints.
  */
 import { createHash } from 'node:crypto'
-import type { Database } from '@earshot/core'
+import { type Database, type Keyring, processKeyring } from '@earshot/core'
 import { type Kysely, sql } from 'kysely'
 import type { MailSender } from '../mail/mail-sender.js'
 import {
@@ -19,6 +19,7 @@ import {
   type EndpointKind,
 } from './alert-channels.js'
 import { buildAlertContent } from './alert-content.js'
+import { openValue } from './alert-endpoint-store.js'
 import type { AlertRuleName } from './alert-rules.js'
 import { type AlertsDb, alertsDb, type DeliveryAttempt } from './alert-tables.js'
 import { inQuietHours, quietHoursEnd } from './quiet-hours.js'
@@ -47,6 +48,8 @@ export interface DeliverAlertsOptions {
   leaseMs?: number
   batchSize?: number
   channels?: Readonly<Record<EndpointKind, AlertChannel>>
+  /** Opens sealed endpoint URLs and secrets (default: the process keyring). */
+  keyring?: Keyring
 }
 
 export interface DeliverAlertsResult {
@@ -234,6 +237,7 @@ export async function deliverAlerts(
   }
 
   const fetchFn = options.fetch ?? fetch
+  const keyring = options.keyring ?? processKeyring
   await Promise.all(
     [...envelopes.values()].map(async (group) => {
       const endpoint = endpointOf.get(group.endpointKey)!
@@ -288,8 +292,8 @@ export async function deliverAlerts(
               {
                 id: endpoint.id,
                 kind: endpoint.kind as EndpointKind,
-                target: endpoint.target,
-                secret: endpoint.secret,
+                target: openValue(keyring, endpoint.target),
+                secret: endpoint.secret === null ? null : openValue(keyring, endpoint.secret),
               },
               envelope,
               {

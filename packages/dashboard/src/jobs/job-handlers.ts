@@ -11,10 +11,12 @@
  *   async handle(job, { db, now, send, mail }) { … },
  * })
  */
+import { alertEvaluateJob } from '../alerts/alert-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelDispatchJob,
   channelPollJob,
+  alertEvaluateJob,
 ] as readonly JobDefinition<never>[]

@@ -6,7 +6,7 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { authenticateUser } from '../auth/create-user.js'
-import type { LoginRateLimiter } from '../auth/login-rate-limiter.js'
+import type { DatabaseLoginLimiter } from '../auth/database-login-limiter.js'
 import { randomSecret, safeEqual } from '../auth/secret-token.js'
 import { createSession, deleteSession, SESSION_TTL_MS } from '../auth/sessions.js'
 import { sessionCookieName } from '../http/auth-middleware.js'
@@ -16,7 +16,8 @@ import { localPath } from './safe-redirect.js'
 
 export interface AuthRoutesOptions {
   secureCookies: boolean
-  limiter: LoginRateLimiter
+  /** Counts attempts in the database before any hashing (see database-login-limiter). */
+  limiter: DatabaseLoginLimiter
   /** The client's address, for rate limiting. */
   clientIp: (c: Context<DashboardEnv>) => string
 }
@@ -108,10 +109,11 @@ export function authRoutes(options: AuthRoutesOptions): Hono<DashboardEnv> {
         error: 'Your sign-in form expired. Please try again.',
       })
     }
-    const key = `${options.clientIp(c)}|${email.toLowerCase()}`
-    const t = now().getTime()
-    const wait = options.limiter.retryAfterMs(key, t)
-    if (wait > 0) {
+    // Counted before the hash: concurrent guesses cannot all slip in while hashes run.
+    const address = options.clientIp(c)
+    const admission = await options.limiter.admit(email, address, now())
+    if (!admission.admitted) {
+      const wait = admission.retryAfterMs
       c.header('Retry-After', String(Math.ceil(wait / 1000)))
       return showForm(c, 429, {
         next,
@@ -120,11 +122,8 @@ export function authRoutes(options: AuthRoutesOptions): Hono<DashboardEnv> {
       })
     }
     const user = email && password ? await authenticateUser(db, email, password) : undefined
-    if (!user) {
-      options.limiter.fail(key, t)
-      return showForm(c, 401, { next, email, error: 'E-mail or password is not right.' })
-    }
-    options.limiter.reset(key)
+    if (!user) return showForm(c, 401, { next, email, error: 'E-mail or password is not right.' })
+    await options.limiter.succeeded(email, address)
     const session = await createSession(db, user, now())
     deleteCookie(c, loginCookie, { path: '/', secure: options.secureCookies })
     setCookie(c, sessionCookieName(options.secureCookies), session.sessionId, {
