@@ -91,7 +91,12 @@ export {
 export {
   type HandleWebhookOptions,
   handleWebhook,
+  type IngestWebhookResult,
+  ingestWebhook,
+  type VerifiedWebhookChannel,
+  verifyWebhook,
   type WebhookResponse,
+  type WebhookVerificationResult,
 } from './run/handle-webhook.js'
 export { senderConfigFor } from './send/channel-credentials.js'
 export {

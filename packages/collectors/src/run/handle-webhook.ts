@@ -45,33 +45,41 @@ function reply(status: number, body: unknown): WebhookResponse {
   return { status, body: JSON.stringify(body), headers: JSON_HEADERS }
 }
 
+/** A channel whose secret verified a delivery, with its parsed configuration. */
+export interface VerifiedWebhookChannel {
+  row: ChannelRow
+  config: unknown
+}
+
 /**
- * Handles one webhook delivery. Without `channelId` (Meta sends every Page of an app to one
- * callback URL), every channel of the platform is tried: the body is accepted for the channels
- * whose secret verifies it, and each channel's parser keeps only its own entries.
- *
- * @example
- * app.all('/hooks/:platform/:channelId?', async (c) => {
- *   const r = await handleWebhook(db, c.req.param('platform'), c.req.param('channelId'),
- *     { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body: await c.req.text() })
- *   return c.body(r.body, r.status, r.headers)
- * })
+ * The first half of {@link handleWebhook}: which channels a delivery is for and whether it is
+ * genuine. `respond` is the whole answer (unknown platform, bad signature, a handshake's
+ * challenge, a verified GET); `verified` means the body should be ingested for `channels`.
  */
-export async function handleWebhook(
+export type WebhookVerificationResult =
+  | { kind: 'respond'; response: WebhookResponse }
+  | { kind: 'verified'; channels: VerifiedWebhookChannel[] }
+
+/**
+ * Finds the channel(s) and verifies the delivery, without ingesting it: a receiver that stores
+ * deliveries durably answers with this and leaves {@link ingestWebhook} to a job.
+ */
+export async function verifyWebhook(
   db: Kysely<Database>,
   platform: string,
   channelId: string | undefined,
   request: WebhookRequest,
-  options: HandleWebhookOptions = {},
-): Promise<WebhookResponse> {
+  options: Pick<HandleWebhookOptions, 'collectors'> = {},
+): Promise<WebhookVerificationResult> {
+  const respond = (response: WebhookResponse) => ({ kind: 'respond' as const, response })
   let collector: ReturnType<typeof collectorFor> | undefined
   try {
     collector = options.collectors?.(platform) ?? collectorFor(platform)
   } catch {
-    return reply(404, { error: `unknown platform ${platform}` })
+    return respond(reply(404, { error: `unknown platform ${platform}` }))
   }
   const webhook = collector.webhook
-  if (!webhook) return reply(404, { error: `${platform} does not receive webhooks` })
+  if (!webhook) return respond(reply(404, { error: `${platform} does not receive webhooks` }))
 
   let candidates: ChannelRow[]
   try {
@@ -86,11 +94,11 @@ export async function handleWebhook(
         .execute()
     }
   } catch (error) {
-    return databaseFailure('could not look the channel up', error)
+    return respond(databaseFailure('could not look the channel up', error))
   }
-  if (candidates.length === 0) return reply(404, { error: 'no such channel' })
+  if (candidates.length === 0) return respond(reply(404, { error: 'no such channel' }))
 
-  const verified: { row: ChannelRow; config: unknown }[] = []
+  const verified: VerifiedWebhookChannel[] = []
   let rejection: Extract<WebhookVerification, { kind: 'rejected' }> | undefined
   for (const row of candidates) {
     const parsed = collector.configSchema.safeParse(row.config)
@@ -113,61 +121,113 @@ export async function handleWebhook(
       }
     }
     if (verification.kind === 'challenge')
-      return {
+      return respond({
         status: 200,
         body: verification.response,
         headers: { 'content-type': 'text/plain; charset=utf-8' },
-      }
+      })
     if (verification.kind === 'verified') verified.push({ row, config: parsed.data })
     else rejection ??= verification
   }
   if (verified.length === 0)
-    return reply(rejection?.status ?? 401, { error: rejection?.reason ?? 'rejected' })
-  if (request.method.toUpperCase() !== 'POST') return reply(200, { ok: true })
+    return respond(reply(rejection?.status ?? 401, { error: rejection?.reason ?? 'rejected' }))
+  if (request.method.toUpperCase() !== 'POST') return respond(reply(200, { ok: true }))
+  return { kind: 'verified', channels: verified }
+}
 
+/** What {@link ingestWebhook} did. */
+export interface IngestWebhookResult {
+  totals: ReturnType<typeof emptyBatchTotals>
+  /** True when the body could not be parsed (it was quarantined whole, with the reason). */
+  unparseable: boolean
+}
+
+/**
+ * The second half of {@link handleWebhook}: parses a verified body for each channel and commits
+ * it (idempotent upserts; rejects and unreadable bodies are quarantined with their reason).
+ * Throws only when the database fails, so a job retries it.
+ */
+export async function ingestWebhook(
+  db: Kysely<Database>,
+  platform: string,
+  channels: readonly VerifiedWebhookChannel[],
+  body: string,
+  options: HandleWebhookOptions = {},
+): Promise<IngestWebhookResult> {
+  const collector = options.collectors?.(platform) ?? collectorFor(platform)
+  const webhook = collector.webhook
+  if (!webhook) throw new Error(`${platform} does not receive webhooks`)
   const source = `webhook:${platform}`
   const totals = emptyBatchTotals()
   let unparseable = false
-  try {
-    for (const { row, config } of verified) {
-      let items: IngestItem[] = []
-      let rejected: BatchReject[] = []
-      try {
-        const parsed = await webhook.parse(request.body, toCollectorChannel(row), config)
-        if (Array.isArray(parsed)) items = parsed
-        else {
-          items = parsed.items
-          rejected = parsed.rejected
-        }
-      } catch (error) {
-        // A verified body nobody can read is kept whole, with why, and answered 202 so the
-        // platform does not retry it forever.
-        unparseable = true
-        rejected = [
-          {
-            reason: `unparseable ${platform} webhook body: ${(error as Error).message}`,
-            payload: bodyPayload(request.body),
-          },
-        ]
+  for (const { row, config } of channels) {
+    let items: IngestItem[] = []
+    let rejected: BatchReject[] = []
+    try {
+      const parsed = await webhook.parse(body, toCollectorChannel(row), config)
+      if (Array.isArray(parsed)) items = parsed
+      else {
+        items = parsed.items
+        rejected = parsed.rejected
       }
-      addBatchTotals(
-        totals,
-        await commitBatch(db, {
-          ...options.ingest,
-          organisationId: row.organisation_id,
-          channelId: row.id,
-          source,
-          items,
-          rejected,
-        }),
-      )
+    } catch (error) {
+      // A verified body nobody can read is kept whole, with why, so nothing is lost.
+      unparseable = true
+      rejected = [
+        {
+          reason: `unparseable ${platform} webhook body: ${(error as Error).message}`,
+          payload: bodyPayload(body),
+        },
+      ]
     }
+    addBatchTotals(
+      totals,
+      await commitBatch(db, {
+        ...options.ingest,
+        organisationId: row.organisation_id,
+        channelId: row.id,
+        source,
+        items,
+        rejected,
+      }),
+    )
+  }
+  return { totals, unparseable }
+}
+
+/**
+ * Handles one webhook delivery: {@link verifyWebhook}, then {@link ingestWebhook} at once.
+ * Without `channelId` (Meta sends every Page of an app to one callback URL), every channel of the
+ * platform is tried: the body is accepted for the channels whose secret verifies it, and each
+ * channel's parser keeps only its own entries. (The dashboard's server stores deliveries and
+ * ingests them in a job instead; see docs/jobs.md.)
+ *
+ * @example
+ * app.all('/hooks/:platform/:channelId?', async (c) => {
+ *   const r = await handleWebhook(db, c.req.param('platform'), c.req.param('channelId'),
+ *     { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body: await c.req.text() })
+ *   return c.body(r.body, r.status, r.headers)
+ * })
+ */
+export async function handleWebhook(
+  db: Kysely<Database>,
+  platform: string,
+  channelId: string | undefined,
+  request: WebhookRequest,
+  options: HandleWebhookOptions = {},
+): Promise<WebhookResponse> {
+  const verification = await verifyWebhook(db, platform, channelId, request, options)
+  if (verification.kind === 'respond') return verification.response
+  let result: IngestWebhookResult
+  try {
+    result = await ingestWebhook(db, platform, verification.channels, request.body, options)
   } catch (error) {
     // The database failed, not the sender: a 5xx makes the platform deliver again later.
     return databaseFailure('could not store the delivery', error)
   }
-  const { batches: _batches, ...counts } = totals
-  return reply(unparseable ? 202 : 200, { received: true, ...counts })
+  const { batches: _batches, ...counts } = result.totals
+  // Unparseable: answered 202 so the platform does not retry it forever.
+  return reply(result.unparseable ? 202 : 200, { received: true, ...counts })
 }
 
 /**

@@ -5,6 +5,8 @@ import { z } from 'zod'
 import { EarshotError } from '../errors.js'
 import { createChannel } from '../repositories/channels.js'
 import { createOrganisation, createPractice } from '../repositories/organisations.js'
+import { saveChannelCredentials } from '../secrets/channel-credentials.js'
+import { generateSecretKey, keyringFromEnv } from '../secrets/keyring.js'
 import type { ChannelRow, Database } from '../storage/database.js'
 import { openDatabase } from '../storage/open-database.js'
 import { collectChannel } from './collect-channel.js'
@@ -82,6 +84,40 @@ const externalIds = async (channel: ChannelRow) =>
   ).map((r) => r.external_id)
 
 describe('collectChannel', () => {
+  it('hands the collector its sealed tokens merged into the config, and records a key it cannot open', async () => {
+    const keyring = keyringFromEnv({ EARSHOT_SECRET_KEY: generateSecretKey() })!
+    const channel = await newChannel({ ok: true })
+    await saveChannelCredentials(
+      db,
+      { organisationId: org, channelId: channel.id, accessToken: 'sealed-token' },
+      { keyring },
+    )
+    const seen: unknown[] = []
+    const collector: Collector<{ ok: boolean; accessToken: string }> = {
+      platform: 'rss',
+      name: 'token-reader',
+      configSchema: z.object({ ok: z.literal(true), accessToken: z.string() }),
+      async *poll(context) {
+        seen.push(context.config)
+        yield { items: [], cursor: null }
+      },
+    }
+    const result = await collectChannel(db, channel, collector as Collector<unknown>, { keyring })
+    expect(result.status).toBe('success')
+    expect(seen).toEqual([{ ok: true, accessToken: 'sealed-token' }])
+
+    const otherKey = keyringFromEnv({ EARSHOT_SECRET_KEY: generateSecretKey() })!
+    const failed = await collectChannel(db, channel, collector as Collector<unknown>, {
+      keyring: otherKey,
+    })
+    expect(failed.status).toBe('error')
+    expect(failed.errorMessage).toMatch(
+      /cannot open the channel's stored credentials: .*neither EARSHOT_SECRET_KEY/,
+    )
+    expect(failed.errorMessage).not.toContain('sealed-token')
+    expect((await reload(channel)).last_error).toBe(failed.errorMessage)
+  })
+
   it('commits each batch with its checkpoint and records the run', async () => {
     const channel = await newChannel()
     const now = new Date('2026-01-05T00:00:00Z')

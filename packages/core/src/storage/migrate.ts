@@ -9,6 +9,7 @@ import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads
 import * as channelCredentials from './migrations/2026-12-02-100-channel-credentials.js'
 import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
 import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
+import * as webhookDeliveries from './migrations/2026-12-02-400-webhook-deliveries.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
 import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-100-channel-credentials': channelCredentials,
   '2026-12-02-200-inbox-assignments': inboxAssignments,
   '2026-12-02-300-reply-outbox': replyOutbox,
+  '2026-12-02-400-webhook-deliveries': webhookDeliveries,
   '2026-12-02-500-alerts': alerts,
   '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
@@ -36,6 +38,9 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRes
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
     migrationTableName: 'earshot_migrations',
     migrationLockTableName: 'earshot_migrations_lock',
+    // Features land in parallel with numbered ranges: a database already at 500 must still take
+    // a later-landed 400 rather than refuse to start.
+    allowUnorderedMigrations: true,
   })
   return migrator.migrateToLatest()
 }

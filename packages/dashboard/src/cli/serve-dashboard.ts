@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import { createDashboard } from '../app.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { type JobSystem, startJobSystem } from '../jobs/job-system.js'
+import { durableWebhookHandler, type Enqueue } from '../jobs/webhook-deliveries.js'
 import { ServerStartError, startServer } from '../server.js'
 import { CliError } from './cli-error.js'
 import { type CliIo, println } from './cli-io.js'
@@ -36,13 +37,19 @@ export interface ServeDashboardOptions {
  * database. A busy port closes the database and becomes a {@link CliError} suggesting `--port`.
  */
 export async function serveDashboard(io: CliIo, options: ServeDashboardOptions): Promise<number> {
+  let jobs: Promise<JobSystem | undefined> = Promise.resolve(undefined)
+  // Webhook deliveries are stored and answered at once; a job ingests them (docs/jobs.md).
+  const enqueue: Enqueue = async (queue, data, sendOptions) => {
+    const system = await jobs
+    return system ? system.send(queue, data, sendOptions) : null
+  }
   const app = createDashboard({
     db: options.database.db,
+    webhookHandler: durableWebhookHandler(enqueue),
     secureCookies: options.secureCookies ?? false,
     ...(options.trustProxy ? { clientIp: forwardedClientIp } : {}),
   })
   let server: Awaited<ReturnType<typeof startServer>>
-  let jobs: Promise<JobSystem | undefined> = Promise.resolve(undefined)
   try {
     server = await startServer({
       app,
@@ -74,18 +81,18 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     if (io.stopSignal.aborted) void server.close()
     else io.stopSignal.addEventListener('abort', () => void server.close(), { once: true })
   }
-  if (options.worker !== false) {
-    jobs = startJobSystem({
-      database: options.database,
-      instanceName: 'serve',
-      onError: (error) => println(io.stderr, `jobs: ${error.message}`),
-    })
-    try {
-      await jobs
-    } catch (error) {
-      await server.close()
-      throw new CliError(`could not start the background jobs: ${(error as Error).message}`)
-    }
+  // Without a worker the queue is still opened, to enqueue (webhook ingestion) for the workers.
+  jobs = startJobSystem({
+    database: options.database,
+    work: options.worker !== false,
+    instanceName: 'serve',
+    onError: (error) => println(io.stderr, `jobs: ${error.message}`),
+  })
+  try {
+    await jobs
+  } catch (error) {
+    await server.close()
+    throw new CliError(`could not start the background jobs: ${(error as Error).message}`)
   }
   println(io.stdout, '')
   // 0.0.0.0 and :: are where it listens, not addresses a browser can open.

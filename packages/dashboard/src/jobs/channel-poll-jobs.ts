@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { defineJob, type JobContext } from './job-definition.js'
 import { JOB_QUEUES } from './job-queues.js'
+import { enqueueStrandedDeliveries } from './webhook-deliveries.js'
 
 /** A claimed slot stays claimed this long at least; past it, a dead worker's slot is due again. */
 export const MIN_POLL_LEASE_SECONDS = 300
@@ -66,13 +67,14 @@ export async function claimPollSlot(
   return Number(result.numUpdatedRows) === 1
 }
 
-/** Every minute: enqueue the channels that are due. */
+/** Every minute: enqueue the channels that are due, and any webhook delivery left waiting. */
 export const channelDispatchJob = defineJob<Record<string, never>>({
   queue: JOB_QUEUES.channelDispatch,
   options: { policy: 'exclusive', retryLimit: 0 },
   schedule: { cron: '* * * * *' },
   async handle(_job, context) {
     await enqueueDueChannels(context)
+    await enqueueStrandedDeliveries(context)
   },
 })
 

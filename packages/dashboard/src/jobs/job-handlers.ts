@@ -14,9 +14,11 @@
 import { alertEvaluateJob } from '../alerts/alert-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
+import { webhookIngestJob } from './webhook-deliveries.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelDispatchJob,
   channelPollJob,
+  webhookIngestJob,
   alertEvaluateJob,
 ] as readonly JobDefinition<never>[]

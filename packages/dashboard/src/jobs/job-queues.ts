@@ -7,6 +7,8 @@ export const JOB_QUEUES = {
   channelDispatch: 'channel-dispatch',
   /** One poll of one channel (singleton per channel). */
   channelPoll: 'channel-poll',
+  /** Ingests one stored webhook delivery (singleton per delivery). */
+  webhookIngest: 'webhook-ingest',
   /** Every minute: evaluate alert rules, then deliver what is due (alerts/alert-jobs.ts). */
   alertEvaluate: 'alert-evaluate',
 } as const
