@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingest } from '../src/pipeline/ingest.js'
 import { recordOverride } from '../src/pipeline/record-override.js'
+import { listOverrides } from '../src/repositories/overrides.js'
 import { slaStatusAt } from '../src/sla/sla-status.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
@@ -401,6 +402,45 @@ for (const database of testDatabases()) {
           actor: 'x',
         }),
       ).rejects.toThrow(/no inbound mention/)
+    })
+
+    it('orders two decisions on one mention at the same instant by when they were recorded', async () => {
+      const { org, channel } = await sydneyPractice(handle.db)
+      await ingest(
+        handle.db,
+        [comment(channel.id, 'q1', '2026-11-24T00:00:00Z', 'can you call me please')],
+        opts,
+      )
+      const { id: mentionId } = await handle.db
+        .selectFrom('mentions')
+        .select('id')
+        .where('organisation_id', '=', org.id)
+        .executeTakeFirstOrThrow()
+      const now = new Date('2026-11-24T02:00:00Z')
+      const decide = (action: 'no_reply_needed' | 'needs_reply') =>
+        recordOverride(handle.db, {
+          organisationId: org.id,
+          mentionId,
+          action,
+          actor: 'pm@example.com',
+          now,
+        })
+      // Ten alternating decisions at one instant: the last one recorded must be the one in force.
+      const rows = []
+      for (let i = 0; i < 10; i++)
+        rows.push(await decide(i % 2 === 0 ? 'no_reply_needed' : 'needs_reply'))
+      const times = rows.map((r) => new Date(r.created_at).getTime())
+      expect([...new Set(times)]).toHaveLength(10)
+      expect([...times].sort((a, b) => a - b)).toEqual(times)
+      const link = await handle.db
+        .selectFrom('response_links')
+        .select('exempt_reason')
+        .where('organisation_id', '=', org.id)
+        .where('inbound_id', '=', mentionId)
+        .executeTakeFirstOrThrow()
+      expect(link.exempt_reason).toBeNull()
+      const listed = await listOverrides(handle.db, org.id, mentionId)
+      expect(listed.map((r) => r.id)).toEqual(rows.map((r) => r.id))
     })
   })
 }

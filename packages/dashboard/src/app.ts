@@ -38,6 +38,7 @@ import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
+import { inboxRoutes } from './routes/inbox-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
@@ -209,6 +210,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   )
   app.use('*', requirePageAuth)
   app.route('/', overviewRoutes())
+  app.route('/', inboxRoutes())
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())

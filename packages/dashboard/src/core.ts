@@ -10,6 +10,7 @@ export {
   EarshotError,
   type EarshotErrorCode,
   formatZodIssues,
+  INBOX_ORDERS,
   isDatabaseUnavailable,
   isEarshotError,
   listChannels,

@@ -165,7 +165,7 @@ describe('overview pages', () => {
 
 describe('inbox', () => {
   it('lists what needs a reply, earliest due first, with status, countdown and the privacy hint', async () => {
-    const page = await html(`/inbox?practice=${w.a.practice1}`)
+    const page = await html(`/inbox?practice=${w.a.practice1}&order=due`)
     const dues = [...page.matchAll(/data-due="([^"]+)"/g)].map((m) => m[1]!)
     expect(dues.length).toBeGreaterThanOrEqual(4)
     expect([...dues].sort()).toEqual(dues)
@@ -478,9 +478,25 @@ describe('JSON API', () => {
       .map((r: { rank: number | null }) => r.rank)
       .filter((r: number | null) => r !== null)
     expect([...ranks].sort()).toEqual(ranks)
-    const inbox = await (await api('/api/v1/inbox')).json()
+    const inbox = await (await api('/api/v1/inbox?order=due')).json()
     const dues = inbox.items.map((i: { dueAt: string }) => i.dueAt)
     expect([...dues].sort()).toEqual(dues)
+    // Default order: urgent pinned on top; one item per page still reaches every item, with true totals.
+    const first = await (await api('/api/v1/inbox?limit=1')).json()
+    expect(first.order).toBe('saveable')
+    expect(first.items[0].urgent).toBe(inbox.items.some((i: { urgent: boolean }) => i.urgent))
+    expect(first.totals.total).toBe(inbox.items.length)
+    const seen: string[] = first.items.map((i: { id: string }) => i.id)
+    let cursor: string | null = first.nextCursor
+    while (cursor) {
+      const next = await (await api(`/api/v1/inbox?limit=1&cursor=${cursor}`)).json()
+      expect(next.asOf).toBe(first.asOf)
+      seen.push(...next.items.map((i: { id: string }) => i.id))
+      cursor = next.nextCursor
+    }
+    expect([...seen].sort()).toEqual(inbox.items.map((i: { id: string }) => i.id).sort())
+    expect((await api('/api/v1/inbox?cursor=forged')).status).toBe(400)
+    expect((await api('/api/v1/inbox?status=met')).status).toBe(400)
     const search = await (await api('/api/v1/mentions?q=bulk&perPage=10')).json()
     expect(search.total).toBe(1)
     expect(search.items[0].text).toBe('Do you bulk bill on Saturdays?')

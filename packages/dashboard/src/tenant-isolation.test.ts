@@ -86,6 +86,7 @@ function probesForForeignIds(): Probe[] {
       path: `/practices/${b.practice}/report`,
     },
     { route: '/inbox', method: 'GET', path: `/inbox?practice=${b.practice}` },
+    { route: '/inbox', method: 'GET', path: `/inbox?channel=${b.channel}` },
     { route: '/mentions', method: 'GET', path: `/mentions?practice=${b.practice}` },
     { route: '/mentions', method: 'GET', path: `/mentions?channel=${b.channel}` },
     {
@@ -104,6 +105,7 @@ function probesForForeignIds(): Probe[] {
       path: `/api/v1/practices/${b.practice}/metrics`,
     },
     { route: '/api/v1/inbox', method: 'GET', path: `/api/v1/inbox?practice=${b.practice}` },
+    { route: '/api/v1/inbox', method: 'GET', path: `/api/v1/inbox?channel=${b.channel}` },
     { route: '/api/v1/alerts', method: 'GET', path: `/api/v1/alerts?practice=${b.practice}` },
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?practice=${b.practice}` },
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?channel=${b.channel}` },

@@ -32,7 +32,18 @@ export {
   type OrganisationRankingQuery,
   type RankedPractice,
 } from './get-organisation-ranking.js'
-export { type InboxItem, type InboxPage, type InboxQuery, listInbox } from './list-inbox.js'
+export {
+  countInbox,
+  INBOX_ORDERS,
+  type InboxFilters,
+  type InboxItem,
+  type InboxOrder,
+  type InboxPage,
+  type InboxQuery,
+  type InboxStatus,
+  type InboxTotals,
+  listInbox,
+} from './list-inbox.js'
 export type { MentionFilters } from './mention-filters.js'
 export {
   getMentionDetail,

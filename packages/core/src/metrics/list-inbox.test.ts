@@ -26,6 +26,7 @@ for (const database of testDatabases()) {
     it('lists open mentions by due time with status and countdown', async () => {
       const { items, nextCursor } = await listInbox(handle.db, {
         organisationId: world.organisationId,
+        order: 'due',
         now: NOW,
       })
       expect(nextCursor).toBeNull()
@@ -72,7 +73,76 @@ for (const database of testDatabases()) {
         pages++
       } while (cursor)
       expect(pages).toBe(3)
-      expect(seen).toEqual(['m5', 'r2', 'm8', 'm7', 'n1'])
+      // Urgent r2 pinned, then what can still be saved by due time (n1 has none), then breached.
+      expect(seen).toEqual(['r2', 'm8', 'm7', 'n1', 'm5'])
+    })
+
+    it('carries the as-of time in the cursor so a page sequence agrees with itself', async () => {
+      const first = await listInbox(handle.db, {
+        organisationId: world.organisationId,
+        now: NOW,
+        limit: 2,
+      })
+      // A day later m7 would be at risk and m8 breached; the second page still reads as of NOW.
+      const second = await listInbox(handle.db, {
+        organisationId: world.organisationId,
+        now: new Date(NOW.getTime() + 86_400_000),
+        limit: 2,
+        cursor: first.nextCursor!,
+      })
+      expect(second.asOf).toEqual(NOW)
+      expect(second.items.map((i) => [i.mentionId, i.status])).toEqual([
+        ['m7', 'pending'],
+        ['n1', 'pending'],
+      ])
+      await expect(
+        listInbox(handle.db, {
+          organisationId: world.organisationId,
+          order: 'newest',
+          cursor: first.nextCursor!,
+        }),
+      ).rejects.toThrow(/another order/)
+    })
+
+    it('counts true totals per status', async () => {
+      const { totals } = await listInbox(handle.db, {
+        organisationId: world.organisationId,
+        now: NOW,
+        limit: 1,
+      })
+      expect(totals).toEqual({
+        total: 5,
+        byStatus: { pending: 2, at_risk: 1, breached: 2 },
+        urgent: 1,
+      })
+    })
+
+    it('filters by channel, status, category, flags, text and assignee', async () => {
+      const ids = async (f: Partial<Parameters<typeof listInbox>[1]>) =>
+        (
+          await listInbox(handle.db, { organisationId: world.organisationId, now: NOW, ...f })
+        ).items.map((i) => i.mentionId)
+      expect(await ids({ channelIds: [world.channels.bravoGoogle] })).toEqual(['r2', 'n1'])
+      expect(await ids({ status: ['breached'] })).toEqual(['r2', 'm5'])
+      expect(await ids({ categories: ['booking'] })).toEqual(['m7'])
+      expect(await ids({ urgent: true })).toEqual(['r2'])
+      expect(await ids({ privacy: true })).toEqual(['m5'])
+      expect(await ids({ q: 'TEST result' })).toEqual(['m5'])
+      expect(await ids({ q: '%' })).toEqual([])
+      await handle.db
+        .insertInto('inbox_assignments')
+        .values({
+          organisation_id: world.organisationId,
+          mention_id: 'm7',
+          practice_id: world.practices.alpha,
+          user_id: 'u-ann',
+          assigned_by: null,
+          assigned_at: NOW,
+        })
+        .execute()
+      expect(await ids({ assignee: { userId: 'u-ann' } })).toEqual(['m7'])
+      expect(await ids({ assignee: 'unassigned' })).toEqual(['r2', 'm8', 'n1', 'm5'])
+      await expect(ids({ status: ['met' as 'pending'] })).rejects.toThrow(/inbox status/)
     })
 
     it('scopes to practices and tenants', async () => {

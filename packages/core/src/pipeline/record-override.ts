@@ -68,11 +68,22 @@ export async function recordOverride(
     if (o.practiceIds?.length === 0)
       throw new EarshotError('NOT_FOUND', `no inbound mention ${o.mentionId}`)
     if (o.practiceIds) q = q.where('practice_id', 'in', o.practiceIds)
-    const mention = await q.executeTakeFirst()
+    // The row lock serialises decisions on one mention, so the timestamp below stays increasing.
+    const mention = await q.forUpdate().executeTakeFirst()
     if (mention?.direction !== 'inbound')
       throw new EarshotError('NOT_FOUND', `no inbound mention ${o.mentionId}`)
     if (o.handledAt && o.handledAt.getTime() < new Date(mention.created_at).getTime())
       throw invalidHandledAt('before the mention was written')
+    // The latest decision wins, so two on one mention must never share a created_at (a tie
+    // would fall to the random id): each is at least 1 ms after the one before.
+    const previous = await trx
+      .selectFrom('overrides')
+      .select((eb) => eb.fn.max('created_at').as('last'))
+      .where('organisation_id', '=', o.organisationId)
+      .where('mention_id', '=', mention.id)
+      .executeTakeFirst()
+    const last = previous?.last ? new Date(previous.last).getTime() : Number.NEGATIVE_INFINITY
+    const createdAt = new Date(Math.max(now.getTime(), last + 1))
     const row = await trx
       .insertInto('overrides')
       .values({
@@ -84,7 +95,7 @@ export async function recordOverride(
         handled_at: o.action === 'handled_elsewhere' ? (o.handledAt ?? now) : null,
         note: o.note ?? null,
         actor: o.actor,
-        created_at: now,
+        created_at: createdAt,
       })
       .returningAll()
       .executeTakeFirstOrThrow()

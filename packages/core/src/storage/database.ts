@@ -216,6 +216,17 @@ export interface UserActionTable {
   created_at: Timestamp
 }
 
+/** The staff member answering an open mention (one row per mention). */
+export interface InboxAssignmentTable {
+  organisation_id: string
+  mention_id: string
+  practice_id: string
+  user_id: string
+  /** Who assigned it (null from the CLI or the system). */
+  assigned_by: string | null
+  assigned_at: Timestamp
+}
+
 /** A reply sent (or being sent) from Earshot: written before the platform is called. */
 export interface ReplyOutboxTable {
   organisation_id: string
@@ -267,6 +278,7 @@ export interface Database {
   sessions: SessionTable
   api_tokens: ApiTokenTable
   user_actions: UserActionTable
+  inbox_assignments: InboxAssignmentTable
   reply_outbox: ReplyOutboxTable
   channel_credentials: ChannelCredentialTable
 }

@@ -3,7 +3,13 @@
  * the OpenAPI document, so the two cannot drift apart.
  */
 import { z } from 'zod'
-import { CATEGORIES, OVERRIDE_ACTIONS, SENTIMENT_LABELS, SLA_STATUSES } from '../core.js'
+import {
+  CATEGORIES,
+  INBOX_ORDERS,
+  OVERRIDE_ACTIONS,
+  SENTIMENT_LABELS,
+  SLA_STATUSES,
+} from '../core.js'
 
 const instant = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()])
@@ -14,16 +20,42 @@ export const periodQuerySchema = z.object({
   to: instant.optional().describe('End of the period (exclusive); default now'),
 })
 
+const yesNo = z.enum(['yes', 'no'])
+
 export const inboxQuerySchema = z.object({
   practice: z.string().max(100).optional().describe('Only this practice'),
+  channel: z.string().max(100).optional().describe('Only this channel'),
+  status: z.enum(['pending', 'at_risk', 'breached']).optional().describe('Only this status'),
+  category: z.enum(CATEGORIES).optional().describe('Only this triage category'),
+  urgent: yesNo.optional().describe('Only urgent (`yes`) or only non-urgent (`no`) mentions'),
+  privacy: yesNo
+    .optional()
+    .describe('Only mentions with (`yes`) or without (`no`) the privacy flag'),
+  assignee: z
+    .enum(['mine', 'unassigned'])
+    .optional()
+    .describe('Only mentions assigned to the caller, or to nobody'),
+  q: z.string().max(200).optional().describe('Text to search in the message and author'),
+  order: z
+    .enum(INBOX_ORDERS)
+    .optional()
+    .describe(
+      '`saveable` (default: urgent pinned, then at risk and pending by due time, then breached, latest first), `due`, `newest` or `oldest`',
+    ),
+  cursor: z
+    .string()
+    .max(2_000)
+    .optional()
+    .describe('`nextCursor` of the previous page (it carries the order and the as-of time)'),
   limit: z.coerce
     .number()
     .int()
     .min(1)
     .max(500)
     .optional()
-    .describe('At most this many items (default 500)'),
+    .describe('Items per page (default 50); every item is reachable by following `nextCursor`'),
 })
+export type InboxQuery = z.output<typeof inboxQuerySchema>
 
 export const mentionsQuerySchema = z.object({
   q: z.string().max(200).optional().describe('Text to search in the message and author'),

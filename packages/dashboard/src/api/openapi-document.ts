@@ -3,6 +3,7 @@
  * requests (query parameters come from `z.toJSONSchema`).
  */
 import { z } from 'zod'
+import { INBOX_ORDERS } from '../core.js'
 import { HTTP_ERROR_CODES } from '../http/http-errors.js'
 import {
   inboxQuerySchema,
@@ -251,13 +252,42 @@ export function openApiDocument(): JsonObject {
       '/inbox': {
         get: {
           operationId: 'listInbox',
-          summary: 'Mentions waiting for a reply, earliest due first',
+          summary:
+            'Mentions waiting for a reply, most saveable first; keyset pages with true totals and no cap',
           parameters: queryParameters(inboxQuerySchema),
           responses: {
-            '200': ok('Inbox items', {
+            '200': ok('One page of the inbox', {
               type: 'object',
+              required: ['items', 'nextCursor', 'asOf', 'order', 'totals'],
               properties: {
                 items: { type: 'array', items: { $ref: '#/components/schemas/Mention' } },
+                nextCursor: {
+                  type: ['string', 'null'],
+                  description: 'Pass as `cursor` for the next page; null on the last page',
+                },
+                asOf: {
+                  type: 'string',
+                  format: 'date-time',
+                  description:
+                    'The instant statuses and countdowns of the whole page sequence are computed at',
+                },
+                order: { type: 'string', enum: [...INBOX_ORDERS] },
+                totals: {
+                  type: 'object',
+                  properties: {
+                    total: { type: 'integer', description: 'Items matching every filter' },
+                    urgent: { type: 'integer' },
+                    byStatus: {
+                      type: 'object',
+                      description: 'Per status, with every filter but `status`',
+                      properties: {
+                        pending: { type: 'integer' },
+                        at_risk: { type: 'integer' },
+                        breached: { type: 'integer' },
+                      },
+                    },
+                  },
+                },
               },
             }),
             ...standardErrors,

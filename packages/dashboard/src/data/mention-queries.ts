@@ -7,7 +7,6 @@
 import {
   type MentionDetail as CoreMentionDetail,
   getMentionDetail,
-  listInbox,
   type MentionSummary,
   type SentimentLabel,
   searchMentions,
@@ -23,22 +22,6 @@ export interface Scope {
 
 /** A mention as listed in the inbox and search results: core's list shape, as core returns it. */
 export type MentionListItem = MentionSummary
-
-/** Everything that still needs a reply, most urgent (earliest due) first. */
-export async function listInboxItems(
-  db: Kysely<Database>,
-  scope: Scope,
-  now: Date,
-  options: { limit?: number } = {},
-): Promise<MentionListItem[]> {
-  const page = await listInbox(db, {
-    organisationId: scope.organisationId,
-    practiceIds: scope.practiceIds,
-    now,
-    limit: options.limit ?? 500,
-  })
-  return page.items
-}
 
 /** Search filters (all optional). Dates bound `created_at`: `from` inclusive, `to` exclusive. */
 export interface MentionFilters {

@@ -16,11 +16,8 @@ import {
 } from '../api/api-schemas.js'
 import { openApiDocument } from '../api/openapi-document.js'
 import { isEarshotError, listChannels } from '../core.js'
-import {
-  getMentionDetailInScope,
-  listInboxItems,
-  searchMentionItems,
-} from '../data/mention-queries.js'
+import { listInboxPage } from '../data/inbox-queries.js'
+import { getMentionDetailInScope, searchMentionItems } from '../data/mention-queries.js'
 import {
   getPracticeCharts,
   getPracticeRanking,
@@ -188,8 +185,10 @@ export function apiRoutes(): Hono<DashboardEnv> {
     const auth = authOf(c)
     const q = parse(inboxQuerySchema, c.req.query())
     const { db, now } = c.var.services
-    const items = await listInboxItems(db, scopeOf(auth, q.practice), now(), { limit: q.limit })
-    return c.json({ items })
+    const scope = scopeOf(auth, q.practice)
+    if (q.channel) await assertChannelInScope(db, scope, q.channel)
+    const page = await listInboxPage(db, scope, auth.user.id, now(), q)
+    return c.json(page)
   })
 
   app.get('/mentions', async (c) => {

@@ -18,7 +18,6 @@ import {
 } from '../core.js'
 import {
   getMentionDetailInScope,
-  listInboxItems,
   type MentionListItem,
   type Scope,
   searchMentionItems,
@@ -41,10 +40,7 @@ import { capitalise, formatDateTime, formatDuration, humanise, safeHref } from '
 import { parseLocalDateTime, toLocalDateTimeInput } from '../views/zoned-time.js'
 import { localPath } from './safe-redirect.js'
 
-/** The inbox page shows at most this many items (the most urgent first). */
-const INBOX_LIMIT = 500
-
-const NOTICES: Record<string, string> = {
+export const NOTICES: Record<string, string> = {
   'handled-elsewhere': 'Recorded as handled elsewhere.',
   'no-reply-needed': 'Marked as needing no reply.',
   'needs-reply': 'Marked as needing a reply again.',
@@ -87,7 +83,7 @@ function timeZoneOf(auth: AuthState, practiceId: string): string {
 }
 
 /** The two inbox actions for one mention, as small forms. */
-function OverrideForms({
+export function OverrideForms({
   item,
   auth,
   now,
@@ -142,7 +138,7 @@ function OverrideForms({
   )
 }
 
-function MentionText({ item }: { item: MentionListItem }) {
+export function MentionText({ item }: { item: MentionListItem }) {
   return (
     <div class="mention-text">
       <div class="mention-meta">
@@ -171,93 +167,9 @@ function nonEmptyQuery(query: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''))
 }
 
-/** Routes: `/inbox`, `/mentions`, `/mentions/:mentionId`, `POST /mentions/:mentionId/override`. */
+/** Routes (the inbox is in inbox-routes.tsx): `/mentions`, `/mentions/:mentionId`, `POST /mentions/:mentionId/override`. */
 export function mentionRoutes(): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>()
-
-  app.get('/inbox', async (c) => {
-    const auth = authOf(c)
-    const { db, now: clock } = c.var.services
-    const now = clock()
-    const practiceId = c.req.query('practice') || undefined
-    const scope = scopeOf(auth, practiceId)
-    const items = await listInboxItems(db, scope, now, { limit: INBOX_LIMIT })
-    const notice = NOTICES[c.req.query('notice') ?? '']
-    const back = practiceId ? `/inbox?practice=${encodeURIComponent(practiceId)}` : '/inbox'
-    const counts = { breached: 0, at_risk: 0, pending: 0 }
-    for (const i of items)
-      if (i.status && i.status in counts) counts[i.status as keyof typeof counts] += 1
-    return c.render(
-      <>
-        <div class="page-head">
-          <h1>Inbox</h1>
-          <form method="get" action="/inbox" class="inline filter">
-            <label>
-              Practice{' '}
-              <select name="practice">
-                <option value="">All practices</option>
-                {auth.practices.map((p) => (
-                  <option value={p.id} selected={p.id === practiceId}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="submit" class="secondary">
-              Show
-            </button>
-          </form>
-        </div>
-        {notice ? <Notice kind="ok">{notice}</Notice> : null}
-        <p class="lede">
-          {items.length === 0
-            ? 'Nothing waiting for a reply. '
-            : `${items.length} waiting for a reply: `}
-          {items.length ? (
-            <>
-              <span class="badge badge-breached">{counts.breached} breached</span>{' '}
-              <span class="badge badge-at_risk">{counts.at_risk} at risk</span>{' '}
-              <span class="badge badge-pending">{counts.pending} pending</span>
-            </>
-          ) : null}
-        </p>
-        {items.length >= INBOX_LIMIT ? (
-          <p class="muted">
-            Showing the {INBOX_LIMIT} most urgent; filter by practice to see the rest.
-          </p>
-        ) : null}
-        <ol class="inbox">
-          {items.map((item) => (
-            <li class={`inbox-item status-${item.status ?? 'none'}`}>
-              <div class="inbox-when">
-                <StatusBadge status={item.status} />
-                <Countdown due={item.dueAt} now={now} />
-                <div class="sub">
-                  due {formatDateTime(item.dueAt, timeZoneOf(auth, item.practiceId))}
-                </div>
-              </div>
-              <div class="inbox-body">
-                <div class="inbox-practice">
-                  {item.practiceName} · {humanise(item.category)}{' '}
-                  <Flags privacy={item.privacy} urgent={item.urgent} />
-                </div>
-                <MentionText item={item} />
-                <div class="inbox-links">
-                  <span class="muted">
-                    received {formatDateTime(item.createdAt, timeZoneOf(auth, item.practiceId))}
-                  </span>{' '}
-                  · <a href={`/mentions/${encodeURIComponent(item.id)}`}>Details and audit trail</a>{' '}
-                  · <ExternalLink href={item.permalink}>Open the original</ExternalLink>
-                </div>
-              </div>
-              <OverrideForms item={item} auth={auth} now={now} back={back} />
-            </li>
-          ))}
-        </ol>
-      </>,
-      { title: 'Inbox', active: 'inbox' },
-    )
-  })
 
   app.get('/mentions', async (c) => {
     const auth = authOf(c)

@@ -1,0 +1,80 @@
+/**
+ * @module The inbox page: what needs a reply, most saveable first, with filters kept in the URL,
+ * keyset paging with true totals (no cap) and ticking countdowns.
+ */
+import { Hono } from 'hono'
+import { inboxQuerySchema } from '../api/api-schemas.js'
+import { channelsInScope, listInboxPage, userNames } from '../data/inbox-queries.js'
+import { authOf } from '../http/auth-middleware.js'
+import type { DashboardEnv } from '../http/dashboard-env.js'
+import { invalidInput } from '../http/http-errors.js'
+import { Notice } from '../views/components.js'
+import {
+  InboxFilters,
+  InboxItemView,
+  InboxPaging,
+  InboxTotals,
+  inboxHref,
+} from '../views/inbox-view.js'
+import { assertChannelInScope, NOTICES, OverrideForms, scopeOf } from './mention-routes.js'
+
+/** Routes: `GET /inbox`. */
+export function inboxRoutes(): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>()
+
+  app.get('/inbox', async (c) => {
+    const auth = authOf(c)
+    const { db, now: clock } = c.var.services
+    const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''))
+    const { notice: noticeKey, ...rest } = raw
+    const parsed = inboxQuerySchema.safeParse(rest)
+    if (!parsed.success)
+      throw invalidInput(
+        parsed.error.issues.map((i) => ({
+          path: i.path.map(String).join('.'),
+          message: i.message,
+        })),
+      )
+    const q = parsed.data
+    const scope = scopeOf(auth, q.practice)
+    if (q.channel) await assertChannelInScope(db, scope, q.channel)
+    const [page, channels] = await Promise.all([
+      listInboxPage(db, scope, auth.user.id, clock(), q),
+      channelsInScope(db, scopeOf(auth)),
+    ])
+    const names = await userNames(
+      db,
+      auth.organisationId,
+      page.items.flatMap((i) => (i.assigneeId ? [i.assigneeId] : [])),
+    )
+    const notice = NOTICES[noticeKey ?? '']
+    const back = inboxHref(q, { cursor: q.cursor })
+    const zone = (practiceId: string) =>
+      auth.practices.find((p) => p.id === practiceId)?.time_zone ?? 'UTC'
+    return c.render(
+      <>
+        <div class="page-head">
+          <h1>Inbox</h1>
+        </div>
+        <InboxFilters q={q} practices={auth.practices} channels={channels} />
+        {notice ? <Notice kind="ok">{notice}</Notice> : null}
+        <InboxTotals q={q} page={page} />
+        <ol class="inbox" data-as-of={page.asOf.toISOString()}>
+          {page.items.map((item) => (
+            <InboxItemView
+              item={item}
+              asOf={page.asOf}
+              timeZone={zone(item.practiceId)}
+              assigneeName={item.assigneeId ? (names.get(item.assigneeId) ?? null) : null}
+              actions={<OverrideForms item={item} auth={auth} now={page.asOf} back={back} />}
+            />
+          ))}
+        </ol>
+        <InboxPaging q={q} page={page} shown={q.limit ?? 50} />
+      </>,
+      { title: 'Inbox', active: 'inbox' },
+    )
+  })
+
+  return app
+}
