@@ -138,25 +138,6 @@ export function OverrideForms({
   )
 }
 
-export function MentionText({ item }: { item: MentionListItem }) {
-  return (
-    <div class="mention-text">
-      <div class="mention-meta">
-        <strong>{item.authorName ?? item.authorHandle ?? 'unknown author'}</strong>
-        {item.authorHandle && item.authorName ? (
-          <span class="muted"> @{item.authorHandle}</span>
-        ) : null}
-        <span class="muted">
-          {' '}
-          · {item.channelName} ({item.platform} {item.kind})
-        </span>
-        {item.rating !== null ? <span class="muted"> · {item.rating}★</span> : null}
-      </div>
-      <p>{item.text || <em class="muted">(no text)</em>}</p>
-    </div>
-  )
-}
-
 // The API's filters, with the form's plain dates (the page's date inputs) for the period.
 const searchSchema = mentionsQuerySchema
   .omit({ from: true, to: true, perPage: true })
