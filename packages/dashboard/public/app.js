@@ -47,8 +47,75 @@
     }
   }
 
+  // Reply composer: lint as the user types (debounced) through the JSON endpoint; the server
+  // lints again on send. Warnings are built with textContent, never innerHTML.
+  function showLint(form, warnings) {
+    const out = form.querySelector('[data-lint-output]')
+    if (!out) return
+    out.replaceChildren()
+    form.dataset.lintWarnings = String(warnings.length)
+    const override = form.querySelector('[data-override]')
+    if (override) override.classList.toggle('override', warnings.length === 0)
+    if (warnings.length === 0) return
+    const box = document.createElement('div')
+    box.className = 'notice error'
+    box.setAttribute('role', 'alert')
+    const title = document.createElement('strong')
+    title.textContent = 'Privacy check: this reply would be public and it'
+    const list = document.createElement('ul')
+    for (const w of warnings) {
+      const li = document.createElement('li')
+      li.textContent = w
+      list.append(li)
+    }
+    const hint = document.createElement('span')
+    hint.textContent = 'Change the text, send it privately, or give a reason to send it anyway.'
+    box.append(title, list, hint)
+    out.append(box)
+  }
+
+  function setUpComposer(form) {
+    const textarea = form.querySelector('textarea[name="text"]')
+    const csrf = form.querySelector('input[name="_csrf"]')
+    if (!textarea) return
+    let timer
+    let seq = 0
+    const lint = async () => {
+      const mine = ++seq
+      const visibility = form.querySelector('input[name="visibility"]:checked')?.value ?? 'public'
+      try {
+        const res = await fetch(form.getAttribute('data-lint-url'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrf ? csrf.value : '' },
+          body: JSON.stringify({ text: textarea.value, visibility }),
+          credentials: 'same-origin',
+        })
+        if (!res.ok || mine !== seq) return
+        const body = await res.json()
+        showLint(form, Array.isArray(body.warnings) ? body.warnings : [])
+      } catch {
+        // Offline or the server is busy: the server lints again on send.
+      }
+    }
+    const schedule = () => {
+      clearTimeout(timer)
+      timer = setTimeout(lint, 300)
+    }
+    textarea.addEventListener('input', schedule)
+    for (const radio of form.querySelectorAll('input[name="visibility"]'))
+      radio.addEventListener('change', schedule)
+    form.querySelector('[data-take-private]')?.addEventListener('click', () => {
+      textarea.value = form.getAttribute('data-private-text') || ''
+      const privately = form.querySelector('input[name="visibility"][value="private"]')
+      if (privately) privately.checked = true
+      textarea.focus()
+      schedule()
+    })
+  }
+
   function start() {
     drawCharts()
+    for (const form of document.querySelectorAll('form[data-reply-composer]')) setUpComposer(form)
     if (document.querySelector('time.countdown[data-due]')) setInterval(tickCountdowns, 30000)
   }
 

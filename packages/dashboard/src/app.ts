@@ -2,6 +2,7 @@
  * @module `createDashboard`: the whole web app (pages, JSON API, webhook receivers, health check)
  * as one runtime-agnostic Hono instance. Only the CLI's server entry binds it to a port.
  */
+import type { SendReplyDeps } from '@earshot/collectors'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -31,6 +32,7 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { replyRoutes } from './replies/reply-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
@@ -62,6 +64,8 @@ export interface DashboardOptions {
   recordOverride?: RecordOverride
   /** Handles `/hooks/*`. Default: `handleWebhook` from `@earshot/collectors`. */
   webhookHandler?: WebhookHandler
+  /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
+  reply?: SendReplyDeps
   /**
    * The client's IP for rate limiting. Default: the socket address (Node server), else
    * `unknown`. Behind a reverse proxy, read the proxy's header here.
@@ -128,6 +132,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     db: options.db,
     now: options.now ?? (() => new Date()),
     recordOverride: options.recordOverride ?? recordOverride,
+    reply: options.reply ?? {},
   }
   const app = new Hono<DashboardEnv>()
 
@@ -207,6 +212,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', mentionRoutes())
+  app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
   app.route('/', exportRoutes())
 

@@ -41,6 +41,18 @@ function probesForForeignIds(): Probe[] {
       path: `/mentions/${id}/override`,
       body: { action: 'no_reply_needed' },
     },
+    {
+      route: '/mentions/:mentionId/reply',
+      method: 'POST',
+      path: `/mentions/${id}/reply`,
+      body: { text: 'hijacked reply' },
+    },
+    {
+      route: '/mentions/:mentionId/replies/:outboxId/retry',
+      method: 'POST',
+      path: `/mentions/${id}/replies/no-such-reply/retry`,
+      body: {},
+    },
     { route: '/api/v1/mentions/:mentionId', method: 'GET', path: `/api/v1/mentions/${id}` },
     {
       route: '/api/v1/mentions/:mentionId/overrides',
@@ -149,7 +161,21 @@ describe('tenant isolation', () => {
     }
   })
 
+  it('lets a viewer of A neither send nor retry a reply to the mentions of A', async () => {
+    const viewer = await signIn(w.app, 'viewer@a.example')
+    const send = await viewer.post(`/mentions/${w.mentions.open}/reply`, { text: 'hello' })
+    expect(send.status).toBe(403)
+    const retry = await viewer.post(`/mentions/${w.mentions.open}/replies/x/retry`, {})
+    expect(retry.status).toBe(403)
+  })
+
   it('changed nothing of organisation B', async () => {
+    const replies = await w.db
+      .selectFrom('reply_outbox')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(replies).toHaveLength(0)
     const overrides = await w.db
       .selectFrom('overrides')
       .select('id')

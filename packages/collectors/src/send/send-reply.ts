@@ -113,6 +113,8 @@ export async function retryReply(
     practiceIds: readonly string[]
     outboxId: string
     userId: string | null
+    /** When given, the reply must answer this mention (the page it was retried from). */
+    mentionId?: string
   },
   deps: SendReplyDeps = {},
 ): Promise<SendReplyResult> {
@@ -122,7 +124,11 @@ export async function retryReply(
     .where('organisation_id', '=', input.organisationId)
     .where('id', '=', input.outboxId)
     .executeTakeFirst()
-  if (!outbox || !input.practiceIds.includes(outbox.practice_id))
+  if (
+    !outbox ||
+    !input.practiceIds.includes(outbox.practice_id) ||
+    (input.mentionId !== undefined && outbox.mention_id !== input.mentionId)
+  )
     throw new EarshotError('NOT_FOUND', 'no such reply')
   if (outbox.status === 'sent' || outbox.status === 'pending')
     throw new EarshotError('CONFLICT', `this reply is already ${outbox.status}`)

@@ -89,6 +89,9 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
     })
     res.end(body)
   })
+  // No idle timeout: on a loaded machine the client may reuse a kept-alive socket just as the
+  // server drops it, and a POST that fails that way is an "outcome unknown" send, not a retry.
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   const fake: FakeServer = {

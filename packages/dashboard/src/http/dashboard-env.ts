@@ -1,6 +1,7 @@
 /**
  * @module The Hono environment of the dashboard: what every handler finds in `c.var`.
  */
+import type { SendReplyDeps } from '@earshot/collectors'
 import type { Kysely } from 'kysely'
 import type { DashboardUser } from '../auth/create-user.js'
 import type { Database, PracticeRow } from '../core.js'
@@ -26,6 +27,8 @@ export interface DashboardServices {
   db: Kysely<Database>
   now: () => Date
   recordOverride: RecordOverride
+  /** How replies reach the platforms (tests point them at fake servers). */
+  reply: SendReplyDeps
 }
 
 export interface DashboardEnv {

@@ -15,7 +15,7 @@ import {
   rankingQuerySchema,
 } from '../api/api-schemas.js'
 import { openApiDocument } from '../api/openapi-document.js'
-import { isEarshotError, listChannels } from '../core.js'
+import { listChannels } from '../core.js'
 import { listInboxPage } from '../data/inbox-queries.js'
 import { getMentionDetailInScope, searchMentionItems } from '../data/mention-queries.js'
 import {

@@ -2,6 +2,8 @@
  * @module The inbox (what needs a reply, earliest due first), mention search, a mention's page
  * (thread and SLA audit trail) and the override actions ("handled elsewhere", "no reply needed").
  */
+
+import { repliesOf } from '@earshot/collectors'
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
@@ -24,6 +26,8 @@ import { overrideByUser } from '../data/record-override.js'
 import { assertCanWrite, authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError } from '../http/http-errors.js'
+import { ReplyComposer, ReplyHistory } from '../replies/reply-composer.js'
+import { replyOptionsFor } from '../replies/reply-options.js'
 import {
   Countdown,
   CsrfField,
@@ -40,6 +44,8 @@ export const NOTICES: Record<string, string> = {
   'handled-elsewhere': 'Recorded as handled elsewhere.',
   'no-reply-needed': 'Marked as needing no reply.',
   'needs-reply': 'Marked as needing a reply again.',
+  'reply-sent': 'Reply sent.',
+  'reply-failed': 'The reply was not sent: see the reason below.',
 }
 
 /** The scope of a user, optionally narrowed to one practice (404 if not theirs). */
@@ -128,25 +134,6 @@ export function OverrideForms({
           No reply needed
         </button>
       </form>
-    </div>
-  )
-}
-
-export function MentionText({ item }: { item: MentionListItem }) {
-  return (
-    <div class="mention-text">
-      <div class="mention-meta">
-        <strong>{item.authorName ?? item.authorHandle ?? 'unknown author'}</strong>
-        {item.authorHandle && item.authorName ? (
-          <span class="muted"> @{item.authorHandle}</span>
-        ) : null}
-        <span class="muted">
-          {' '}
-          · {item.channelName} ({item.platform} {item.kind})
-        </span>
-        {item.rating !== null ? <span class="muted"> · {item.rating}★</span> : null}
-      </div>
-      <p>{item.text || <em class="muted">(no text)</em>}</p>
     </div>
   )
 }
@@ -356,6 +343,8 @@ export function mentionRoutes(): Hono<DashboardEnv> {
       included?: boolean
     }
     const back = `/mentions/${encodeURIComponent(mention.id)}`
+    const replies = await repliesOf(db, auth.organisationId, mention.id)
+    const userNames = await userNamesOf(db, auth.organisationId, replies)
     return c.render(
       <>
         <p class="breadcrumb">
@@ -409,6 +398,18 @@ export function mentionRoutes(): Hono<DashboardEnv> {
                 </span>
               )}
             </p>
+            {mention.direction === 'inbound' ? (
+              <ReplyComposer
+                target={{
+                  mentionId: mention.id,
+                  platform: mention.platform,
+                  ...replyOptionsFor(mention),
+                }}
+                auth={auth}
+                back={back}
+              />
+            ) : null}
+            <ReplyHistory replies={replies} auth={auth} tz={tz} back={back} userNames={userNames} />
           </section>
           <section aria-labelledby="sla-h">
             <h2 id="sla-h">Why it counts (audit trail)</h2>
@@ -581,6 +582,22 @@ export function mentionRoutes(): Hono<DashboardEnv> {
   })
 
   return app
+}
+
+async function userNamesOf(
+  db: Kysely<Database>,
+  organisationId: string,
+  replies: readonly { user_id: string | null }[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(replies.map((r) => r.user_id).filter((id): id is string => id !== null))]
+  if (ids.length === 0) return new Map()
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'name', 'email'])
+    .where('organisation_id', '=', organisationId)
+    .where('id', 'in', ids)
+    .execute()
+  return new Map(users.map((u) => [u.id, u.name || u.email]))
 }
 
 const formOverrideSchema = z.object({

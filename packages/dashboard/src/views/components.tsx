@@ -3,6 +3,7 @@
  * CSRF fields, chart canvases with their JSON data, KPI cards and the period picker.
  */
 import type { Child } from 'hono/jsx'
+import type { MentionListItem } from '../data/mention-queries.js'
 import { formatCountdown, humanise, jsonForScript, safeHref } from './format.js'
 
 /** A coloured SLA status badge (text always present, so colour is never the only cue). */
@@ -177,6 +178,32 @@ export function SpikeAlerts({
           the last 24 hours (usually {s.baselineMean.toFixed(1)} a day)
         </span>
       ))}
+    </div>
+  )
+}
+
+/** What a mention's author, channel and text line needs (a list item or an inbox item). */
+type MentionTextFields = Pick<
+  MentionListItem,
+  'authorName' | 'authorHandle' | 'channelName' | 'platform' | 'kind' | 'rating' | 'text'
+>
+
+/** A mention's author, channel and text, as every list shows it. */
+export function MentionText({ item }: { item: MentionTextFields }) {
+  return (
+    <div class="mention-text">
+      <div class="mention-meta">
+        <strong>{item.authorName ?? item.authorHandle ?? 'unknown author'}</strong>
+        {item.authorHandle && item.authorName ? (
+          <span class="muted"> @{item.authorHandle}</span>
+        ) : null}
+        <span class="muted">
+          {' '}
+          · {item.channelName} ({item.platform} {item.kind})
+        </span>
+        {item.rating !== null ? <span class="muted"> · {item.rating}★</span> : null}
+      </div>
+      <p>{item.text || <em class="muted">(no text)</em>}</p>
     </div>
   )
 }

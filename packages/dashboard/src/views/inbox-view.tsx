@@ -7,7 +7,7 @@ import type { Child } from 'hono/jsx'
 import type { InboxQuery } from '../api/api-schemas.js'
 import { CATEGORIES, INBOX_ORDERS, type PracticeRow } from '../core.js'
 import type { InboxPage } from '../data/inbox-queries.js'
-import { Countdown, ExternalLink, Flags, StatusBadge } from './components.js'
+import { Countdown, ExternalLink, Flags, MentionText, StatusBadge } from './components.js'
 import { formatDateTime, humanise } from './format.js'
 
 /** The filters of a view, as a URL: empty values and the cursor are dropped unless given. */
@@ -204,20 +204,7 @@ export function InboxItemView({
           <Flags privacy={item.privacy} urgent={item.urgent} />
           {assigneeName ? <span class="assignee"> · assigned to {assigneeName}</span> : null}
         </div>
-        <div class="mention-text">
-          <div class="mention-meta">
-            <strong>{item.authorName ?? item.authorHandle ?? 'unknown author'}</strong>
-            {item.authorHandle && item.authorName ? (
-              <span class="muted"> @{item.authorHandle}</span>
-            ) : null}
-            <span class="muted">
-              {' '}
-              · {item.channelName} ({item.platform} {item.kind})
-            </span>
-            {item.rating !== null ? <span class="muted"> · {item.rating}★</span> : null}
-          </div>
-          <p>{item.text || <em class="muted">(no text)</em>}</p>
-        </div>
+        <MentionText item={item} />
         <div class="inbox-links">
           <span class="muted">received {formatDateTime(item.createdAt, timeZone)}</span> ·{' '}
           <a href={`/mentions/${encodeURIComponent(item.id)}`}>Details and audit trail</a> ·{' '}
