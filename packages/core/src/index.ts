@@ -105,6 +105,8 @@ export {
   recordChannelError,
   setChannelStatus,
 } from './repositories/channels.js'
+// Patient data: retention, erasure, identifier redaction (docs/privacy.md)
+export * from './privacy/index.js'
 // Repositories
 export {
   type CreateOrganisationInput,
