@@ -11,7 +11,7 @@ import type { DashboardEnv } from '../http/dashboard-env.js'
 export interface PageProps {
   title: string
   /** Which navigation entry is current. */
-  active?: 'overview' | 'inbox' | 'mentions' | 'exports' | 'settings' | 'practice'
+  active?: 'overview' | 'inbox' | 'mentions' | 'exports' | 'settings' | 'practice' | 'setup'
   /** Loads chart.js and the chart wiring. */
   charts?: boolean
   /** A page without the app chrome (sign-in, printable report). */
@@ -50,6 +50,7 @@ function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['activ
           {item('mentions', '/mentions', 'Mentions')}
           {item('exports', '/exports', 'Exports & reports')}
           {auth.canWrite ? item('settings', '/settings', 'Settings') : null}
+          {item('setup', '/setup', 'Set-up')}
         </ul>
       </nav>
       <div class="whoami">
