@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { CATEGORIES, CLOCKS, MENTION_KINDS, PLATFORMS } from '../model/vocabulary.js'
+import { userPatternProblem } from '../safety/user-pattern.js'
 import { durationInputSchema, parseDuration, targetLength } from './duration.js'
 
 export const targetFilterSchema = z
@@ -59,7 +60,12 @@ export const promiseSpecSchema = z.object({
   countAutoReplies: z.boolean().default(false),
   /** Outbound texts matching any of these (case-insensitive regular expressions) are treated as auto-replies. */
   autoReplyPatterns: z
-    .array(z.string().max(200).refine(isValidRegExp, 'not a valid regular expression'))
+    .array(
+      z.string().superRefine((source, ctx) => {
+        const problem = userPatternProblem(source)
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+      }),
+    )
     .default([]),
 })
 export type PromiseSpec = z.input<typeof promiseSpecSchema>
@@ -92,13 +98,4 @@ function describeTarget(filter: z.output<typeof targetFilterSchema>): string {
     filter.categories?.join('/'),
   ].filter(Boolean)
   return parts.length ? parts.join(' · ') : 'everything'
-}
-
-function isValidRegExp(source: string): boolean {
-  try {
-    new RegExp(source, 'i')
-    return true
-  } catch {
-    return false
-  }
 }

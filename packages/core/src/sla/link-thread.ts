@@ -4,6 +4,7 @@
  * whatever order they arrived in and however often each was delivered.
  */
 import type { OverrideAction } from '../model/vocabulary.js'
+import { compileUserPatterns } from '../safety/user-pattern.js'
 import {
   evaluateSla,
   type SlaEvaluation,
@@ -98,7 +99,7 @@ function firstCountingReply(
   inboundIndex: number,
   policy: SlaPolicy,
 ): LinkableMention | null {
-  const patterns = policy.promise.autoReplyPatterns.map((p) => new RegExp(p, 'i'))
+  const patterns = compileUserPatterns(policy.promise.autoReplyPatterns)
   for (let i = inboundIndex + 1; i < sorted.length; i++) {
     const m = sorted[i]!
     if (m.direction !== 'outbound') continue
