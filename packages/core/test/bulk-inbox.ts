@@ -1,6 +1,12 @@
 /**
  * @module Bulk SQL for inbox volume tests and the inbox bench: thousands of open mentions with
  * their response links in two statements, with heavy ties on every sort key but the id.
+ *
+ * The two inserts run with row triggers and statement triggers off (`session_replication_role =
+ * replica`, local to the transaction) and the daily rollups of the touched days are refreshed
+ * once afterwards: the link trigger's key lookup is quadratic in the size of one statement
+ * times the organisation's links (docs/performance.md § Inbox), which turned a 10,000-row seed
+ * into two minutes on PGlite. Foreign keys are not checked either; the rows are built valid.
  */
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../src/storage/database.js'
@@ -12,6 +18,30 @@ import type { Database } from '../src/storage/database.js'
  * i % 3 = 1, pending otherwise; every 500th has no due time.
  */
 export async function bulkOpenInbox(
+  db: Kysely<Database>,
+  now: Date,
+  org: string,
+  practice: string,
+  channel: string,
+  prefix: string,
+  count: number,
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await sql`set local session_replication_role = replica`.execute(tx)
+    await insertRows(tx, now, org, practice, channel, prefix, count)
+    await sql`set local session_replication_role = origin`.execute(tx)
+    await sql`
+      select earshot_refresh_rollups(array_agg(k.o), array_agg(k.p), array_agg(k.d))
+      from (select distinct m.organisation_id as o, m.practice_id as p,
+              (m.created_at at time zone pr.time_zone)::date as d
+            from mentions m join practices pr
+              on pr.organisation_id = m.organisation_id and pr.id = m.practice_id
+            where m.organisation_id = ${org} and m.practice_id = ${practice}
+              and m.id like ${`${prefix}%`}) k`.execute(tx)
+  })
+}
+
+async function insertRows(
   db: Kysely<Database>,
   now: Date,
   org: string,

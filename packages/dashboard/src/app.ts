@@ -33,6 +33,7 @@ import {
   type HttpErrorIssue,
 } from './http/http-errors.js'
 import { replyRoutes } from './replies/reply-routes.js'
+import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
@@ -210,6 +211,8 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     }),
   )
   app.use('*', requirePageAuth)
+  app.use('*', loadUnreadAlerts)
+  app.route('/', alertRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', mentionRoutes())

@@ -4,6 +4,7 @@
  * rows. A guard checks the walk covers every parameterised route the app registers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { alertsDb } from './alerts/alert-tables.js'
 import {
   createTestWorld,
   signIn,
@@ -92,6 +93,42 @@ function probesForForeignIds(): Probe[] {
       route: '/practices/:practiceId/report',
       method: 'GET',
       path: `/practices/${b.practice}/report`,
+    },
+    { route: '/alerts/:alertId', method: 'GET', path: '/alerts/alert-of-b' },
+    {
+      route: '/practices/:practiceId/alerts',
+      method: 'GET',
+      path: `/practices/${b.practice}/alerts`,
+    },
+    {
+      route: '/practices/:practiceId/alerts/rules',
+      method: 'POST',
+      path: `/practices/${b.practice}/alerts/rules`,
+      body: { enabled_urgent: 'on' },
+    },
+    {
+      route: '/practices/:practiceId/alerts/preferences',
+      method: 'POST',
+      path: `/practices/${b.practice}/alerts/preferences`,
+      body: { on_call_email: 'attacker@a.example' },
+    },
+    {
+      route: '/practices/:practiceId/alerts/endpoints',
+      method: 'POST',
+      path: `/practices/${b.practice}/alerts/endpoints`,
+      body: { kind: 'email', name: 'hijack', target: 'attacker@a.example' },
+    },
+    {
+      route: '/practices/:practiceId/alerts/endpoints/:endpointId/delete',
+      method: 'POST',
+      path: `/practices/${b.practice}/alerts/endpoints/endpoint-of-b/delete`,
+      body: {},
+    },
+    {
+      route: '/alerts/settings/endpoints/:endpointId/delete',
+      method: 'POST',
+      path: '/alerts/settings/endpoints/endpoint-of-b/delete',
+      body: {},
     },
     { route: '/inbox', method: 'GET', path: `/inbox?practice=${b.practice}` },
     { route: '/inbox', method: 'GET', path: `/inbox?channel=${b.channel}` },
@@ -221,6 +258,18 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(overrides).toHaveLength(0)
+    const alertSettings = await alertsDb(w.db)
+      .selectFrom('alert_endpoints')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .union(
+        alertsDb(w.db)
+          .selectFrom('alert_rules')
+          .select('id')
+          .where('organisation_id', '=', w.b.orgId),
+      )
+      .execute()
+    expect(alertSettings).toHaveLength(0)
     const versions = await w.db
       .selectFrom('schedules')
       .select('version')
@@ -257,9 +306,15 @@ describe('tenant isolation', () => {
       '/exports/mentions.csv',
       '/exports/aggregate.csv',
       '/settings',
+<<<<<<< HEAD
       '/setup',
       '/setup/practices',
       '/setup/tokens',
+=======
+      '/alerts',
+      '/alerts/unread.json',
+      '/alerts/settings',
+>>>>>>> main
       '/api/v1/practices',
       '/api/v1/ranking',
       '/api/v1/inbox',

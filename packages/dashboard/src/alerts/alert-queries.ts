@@ -9,7 +9,13 @@ import type { Database } from '@earshot/core'
 import { type Kysely, sql } from 'kysely'
 import { z } from 'zod'
 import { buildAlertContent } from './alert-content.js'
-import { ALERT_RULES, type AlertRuleName, ruleParamsSchema } from './alert-rules.js'
+import {
+  ALERT_RULES,
+  type AlertRuleName,
+  type ResolvedRule,
+  resolveRule,
+  ruleParamsSchema,
+} from './alert-rules.js'
 import { alertsDb, type DeliveryAttempt } from './alert-tables.js'
 
 export interface AlertScope {
@@ -382,4 +388,28 @@ export async function saveAlertPreferences(
         })
         .execute()
   })
+}
+
+/**
+ * The rules in force for a practice (its rows over the organisation's over the built-in
+ * defaults), or the organisation's defaults when practiceId is null.
+ */
+export async function resolvedRules(
+  db: Kysely<Database>,
+  organisationId: string,
+  practiceId: string | null,
+): Promise<ResolvedRule[]> {
+  const stored = await alertsDb(db)
+    .selectFrom('alert_rules')
+    .select(['practice_id', 'rule', 'enabled', 'params'])
+    .where('organisation_id', '=', organisationId)
+    .where((eb) =>
+      practiceId === null
+        ? eb('practice_id', 'is', null)
+        : eb.or([eb('practice_id', 'is', null), eb('practice_id', '=', practiceId)]),
+    )
+    .execute()
+  // A key no practice has, so only the organisation's rows apply for the defaults.
+  const key = practiceId ?? '\u0000organisation'
+  return ALERT_RULES.map((rule) => resolveRule(rule, key, stored))
 }

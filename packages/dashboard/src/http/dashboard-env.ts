@@ -35,5 +35,7 @@ export interface DashboardEnv {
   Variables: {
     services: DashboardServices
     auth: AuthState | undefined
+    /** Unread alerts of the signed-in user, for the bell (set on pages only). */
+    unreadAlerts?: number
   }
 }

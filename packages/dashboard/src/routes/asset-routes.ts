@@ -34,6 +34,11 @@ function loadAssets(): Map<string, Asset> {
   const files: [string, string, string][] = [
     ['chart.umd.js', join(chartDir, 'chart.umd.min.js'), 'application/javascript; charset=utf-8'],
     ['app.js', join(publicDir, 'app.js'), 'application/javascript; charset=utf-8'],
+    [
+      'notifications.js',
+      join(publicDir, 'notifications.js'),
+      'application/javascript; charset=utf-8',
+    ],
     ['app.css', join(publicDir, 'app.css'), 'text/css; charset=utf-8'],
     ['favicon.svg', join(publicDir, 'favicon.svg'), 'image/svg+xml'],
   ]

@@ -70,6 +70,11 @@ export function settingsRoutes(): Hono<DashboardEnv> {
       <>
         <h1>Settings</h1>
         <p class="lede">Choose a practice.</p>
+        {auth.user.role === 'agency_admin' ? (
+          <p>
+            <a href="/alerts/settings">Alert defaults for the organisation</a>
+          </p>
+        ) : null}
         <ul class="plain-list">
           {auth.practices.map((p) => (
             <li>
@@ -106,6 +111,11 @@ export function settingsRoutes(): Hono<DashboardEnv> {
           <a href={`/practices/${pid}`}>{practice.name}</a> ›
         </p>
         <h1>Settings</h1>
+        {readOnly ? null : (
+          <p>
+            <a href={`/practices/${pid}/alerts`}>Alerts: rules, on call, where they go</a>
+          </p>
+        )}
         {notice ? <Notice kind="ok">{notice}</Notice> : null}
         {readOnly ? (
           <Notice kind="ok">

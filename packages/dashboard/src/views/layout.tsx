@@ -11,7 +11,15 @@ import type { DashboardEnv } from '../http/dashboard-env.js'
 export interface PageProps {
   title: string
   /** Which navigation entry is current. */
-  active?: 'overview' | 'inbox' | 'mentions' | 'exports' | 'settings' | 'practice' | 'setup'
+  active?:
+    | 'overview'
+    | 'inbox'
+    | 'mentions'
+    | 'exports'
+    | 'settings'
+    | 'practice'
+    | 'alerts'
+    | 'setup'
   /** Loads chart.js and the chart wiring. */
   charts?: boolean
   /** A page without the app chrome (sign-in, printable report). */
@@ -53,6 +61,7 @@ function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['activ
           {item('setup', '/setup', 'Set-up')}
         </ul>
       </nav>
+      <Bell c={c} active={active === 'alerts'} />
       <div class="whoami">
         <span>
           {auth.user.name} · <span class="muted">{auth.organisationName}</span> ·{' '}
@@ -68,6 +77,25 @@ function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['activ
         ) : null}
       </div>
     </header>
+  )
+}
+
+/** The notification bell: the unread count (kept fresh by notifications.js), linking to the centre. */
+function Bell({ c, active }: { c: Context<DashboardEnv>; active: boolean }) {
+  const unread = c.var.unreadAlerts ?? 0
+  return (
+    <a
+      class={`bell${unread > 0 ? ' has-unread' : ''}`}
+      href="/alerts"
+      data-bell
+      aria-current={active ? 'page' : undefined}
+      aria-label={unread === 1 ? 'Notifications: 1 unread' : `Notifications: ${unread} unread`}
+    >
+      <span aria-hidden="true">🔔</span>{' '}
+      <span class="bell-count" data-bell-count>
+        {unread > 0 ? String(unread) : ''}
+      </span>
+    </a>
   )
 }
 
@@ -87,6 +115,7 @@ export const layout = jsxRenderer<DashboardEnv>(
           <link rel="stylesheet" href="/assets/app.css" />
           {charts ? <script src="/assets/chart.umd.js" defer /> : null}
           <script src="/assets/app.js" defer />
+          {ctx.var.auth && !bare ? <script src="/assets/notifications.js" defer /> : null}
         </head>
         <body class={bare ? 'bare' : undefined}>
           <a class="skip-link" href="#main">
