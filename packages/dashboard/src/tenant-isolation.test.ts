@@ -306,15 +306,12 @@ describe('tenant isolation', () => {
       '/exports/mentions.csv',
       '/exports/aggregate.csv',
       '/settings',
-<<<<<<< HEAD
       '/setup',
       '/setup/practices',
       '/setup/tokens',
-=======
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',
->>>>>>> main
       '/api/v1/practices',
       '/api/v1/ranking',
       '/api/v1/inbox',
