@@ -1,57 +1,14 @@
 /**
- * @module API tokens as the set-up pages see them: listed without their secret (only a digest is
- * stored anyway), created through `createApiToken`, and revoked by deleting the row, which
- * refuses the token from the next request on. Every change is logged.
+ * @module API token changes from the set-up pages, each logged in the user-action log in the
+ * same transaction: creation through the auth module's `createApiToken` (scopes, expiry) and
+ * revocation through its `revokeApiToken`, which refuses the token from the next request on.
  */
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { recordUserAction } from '../audit/user-actions.js'
-import { createApiToken } from '../auth/create-api-token.js'
+import type { ApiTokenScope } from '../auth/api-token-scopes.js'
+import { createApiToken, revokeApiToken } from '../auth/create-api-token.js'
 import type { Database } from '../core.js'
-
-/** A token row for the list (never the digest). */
-export interface ApiTokenListItem {
-  id: string
-  name: string
-  userId: string
-  userEmail: string
-  createdAt: Date
-  lastUsedAt: Date | null
-}
-
-/** Tokens of the organisation, or only one user's; newest first. */
-export async function listApiTokens(
-  db: Kysely<Database>,
-  organisationId: string,
-  onlyUserId?: string,
-): Promise<ApiTokenListItem[]> {
-  let q = db
-    .selectFrom('api_tokens')
-    .innerJoin('users', (j) =>
-      j
-        .onRef('users.organisation_id', '=', 'api_tokens.organisation_id')
-        .onRef('users.id', '=', 'api_tokens.user_id'),
-    )
-    .select([
-      'api_tokens.id',
-      'api_tokens.name',
-      'api_tokens.user_id',
-      'users.email',
-      'api_tokens.created_at',
-      'api_tokens.last_used_at',
-    ])
-    .where('api_tokens.organisation_id', '=', organisationId)
-  if (onlyUserId !== undefined) q = q.where('api_tokens.user_id', '=', onlyUserId)
-  const rows = await q.orderBy('api_tokens.created_at', 'desc').orderBy('api_tokens.id').execute()
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    userId: r.user_id,
-    userEmail: r.email,
-    createdAt: new Date(r.created_at),
-    lastUsedAt: r.last_used_at ? new Date(r.last_used_at) : null,
-  }))
-}
 
 export const tokenNameSchema = z
   .string()
@@ -70,15 +27,21 @@ export interface Actor {
 export async function createLoggedApiToken(
   db: Kysely<Database>,
   actor: Actor,
-  input: { userId: string; name: string },
+  input: { userId: string; name: string; scopes: ApiTokenScope[]; expiresInDays: number },
   now: Date,
-): Promise<{ id: string; token: string }> {
+): Promise<{ id: string; token: string; scopes: ApiTokenScope[]; expiresAt: Date }> {
   return db.transaction().execute(async (trx) => {
-    const created = await createApiToken(trx, {
-      organisationId: actor.organisationId,
-      userId: input.userId,
-      name: input.name,
-    })
+    const created = await createApiToken(
+      trx,
+      {
+        organisationId: actor.organisationId,
+        userId: input.userId,
+        name: input.name,
+        scopes: input.scopes,
+        expiresInDays: input.expiresInDays,
+      },
+      now,
+    )
     await recordUserAction(
       trx,
       {
@@ -87,7 +50,13 @@ export async function createLoggedApiToken(
         action: 'token.created',
         targetType: 'api_token',
         targetId: created.id,
-        detail: { via: actor.via, name: input.name, forUser: input.userId },
+        detail: {
+          via: actor.via,
+          name: input.name,
+          forUser: input.userId,
+          scopes: created.scopes,
+          expiresAt: created.expiresAt.toISOString(),
+        },
       },
       now,
     )
@@ -107,12 +76,12 @@ export async function revokeLoggedApiToken(
   onlyUserId?: string,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    let q = trx
-      .deleteFrom('api_tokens')
-      .where('organisation_id', '=', actor.organisationId)
-      .where('id', '=', tokenId)
-    if (onlyUserId !== undefined) q = q.where('user_id', '=', onlyUserId)
-    const row = await q.returning(['id', 'name', 'user_id']).executeTakeFirst()
+    const row = await revokeApiToken(
+      trx,
+      actor.organisationId,
+      tokenId,
+      onlyUserId === undefined ? {} : { userId: onlyUserId },
+    )
     if (!row) return false
     await recordUserAction(
       trx,
@@ -122,7 +91,7 @@ export async function revokeLoggedApiToken(
         action: 'token.revoked',
         targetType: 'api_token',
         targetId: row.id,
-        detail: { via: actor.via, name: row.name, forUser: row.user_id },
+        detail: { via: actor.via, name: row.name },
       },
       now,
     )

@@ -27,7 +27,11 @@ function tokenIn(html: string): string {
 
 describe('API token page', () => {
   it('shows a new token once; it works on the API and never appears again', async () => {
-    const res = await manager.post('/setup/tokens', { name: 'weekly numbers' })
+    const res = await manager.post('/setup/tokens', {
+      name: 'weekly numbers',
+      scopes: 'read',
+      days: '30',
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toBe('no-store')
     const token = tokenIn(await res.text())
@@ -38,7 +42,9 @@ describe('API token page', () => {
     const list = await (await manager.get('/setup/tokens')).text()
     expect(list).toContain('weekly numbers')
     expect(list).not.toContain(token)
-    expect(list).toMatch(/weekly numbers<\/th><td>[^<]+<\/td><td>[^<]+<\/td>/)
+    // Scopes, created, last used (the API call above), expiry 30 days after the pinned clock.
+    expect(list).toMatch(/weekly numbers<\/th><td>read<\/td><td>[^<]+<\/td><td>[^<]+<\/td>/)
+    expect(list).not.toMatch(/weekly numbers<\/th><td>read<\/td><td>[^<]+<\/td><td>never/)
     const row = await w.db
       .selectFrom('api_tokens')
       .selectAll()
@@ -49,7 +55,11 @@ describe('API token page', () => {
   })
 
   it('revokes a token so the API refuses it from the next request', async () => {
-    const token = tokenIn(await (await manager.post('/setup/tokens', { name: 'to revoke' })).text())
+    const token = tokenIn(
+      await (
+        await manager.post('/setup/tokens', { name: 'to revoke', scopes: 'read', days: '90' })
+      ).text(),
+    )
     const row = await w.db
       .selectFrom('api_tokens')
       .select('id')
@@ -89,11 +99,28 @@ describe('API token page', () => {
   })
 
   it('asks for a name and keeps what was typed', async () => {
-    const res = await manager.post('/setup/tokens', { name: '   ' })
+    const res = await manager.post('/setup/tokens', { name: '   ', scopes: 'read', days: '90' })
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('give the token a name')
-    const long = await manager.post('/setup/tokens', { name: 'x'.repeat(150) })
+    const long = await manager.post('/setup/tokens', {
+      name: 'x'.repeat(150),
+      scopes: 'read',
+      days: '90',
+    })
     expect(long.status).toBe(400)
+    const noScope = await manager.post('/setup/tokens', { name: 'nothing', days: '90' })
+    expect(noScope.status).toBe(400)
+    const html = await noScope.text()
+    expect(html).toContain('tick at least one of read, write, admin')
+    expect(html).toContain('value="nothing"')
+    const badScope = await manager.post('/setup/tokens', {
+      name: 'root',
+      scopes: 'root',
+      days: '90',
+    })
+    expect(badScope.status).toBe(400)
+    const forever = await manager.post('/setup/tokens', { name: 'f', scopes: 'read', days: '9999' })
+    expect(forever.status).toBe(400)
   })
 
   it('refuses set-up pages to API tokens: a token cannot mint tokens', async () => {

@@ -4,12 +4,18 @@
  * manages their own tokens; agency admins see and revoke every token of the organisation.
  */
 import { type Context, Hono } from 'hono'
+import {
+  API_TOKEN_SCOPES,
+  type ApiTokenScope,
+  apiTokenScopeSchema,
+  DEFAULT_TOKEN_DAYS,
+} from '../../auth/api-token-scopes.js'
+import { listApiTokens } from '../../auth/create-api-token.js'
 import { authOf } from '../../http/auth-middleware.js'
 import type { DashboardEnv } from '../../http/dashboard-env.js'
 import { HttpError } from '../../http/http-errors.js'
 import {
   createLoggedApiToken,
-  listApiTokens,
   revokeLoggedApiToken,
   tokenNameSchema,
 } from '../../setup/api-token-store.js'
@@ -18,18 +24,40 @@ import { CsrfField, Notice } from '../../views/components.js'
 import { formatDateTime } from '../../views/format.js'
 import { FieldError } from '../../views/setup/field-error.js'
 
+/** Lifetimes offered on the form, in days (the auth module caps them at a year). */
+const LIFETIMES = [7, 30, DEFAULT_TOKEN_DAYS, 180, 366] as const
+
+const SCOPE_WORDS: Record<ApiTokenScope, string> = {
+  read: 'read: look at practices, mentions, metrics',
+  write: 'write: record decisions and send replies',
+  admin: 'admin: administrative changes',
+}
+
+interface TokenFormState {
+  created?: { name: string; token: string; expiresAt: Date }
+  errors?: { name?: string; scopes?: string; days?: string }
+  name?: string
+  scopes?: ApiTokenScope[]
+  days?: number
+}
+
 async function renderTokens(
   c: Context<DashboardEnv>,
-  extra: { created?: { name: string; token: string }; nameError?: string; name?: string } = {},
+  extra: TokenFormState = {},
   status: 200 | 400 = 200,
 ) {
   const auth = authOf(c)
   const admin = isAgencyAdmin(auth)
-  const tokens = await listApiTokens(
-    c.var.services.db,
-    auth.organisationId,
-    admin ? undefined : auth.user.id,
-  )
+  const tokens = (
+    await listApiTokens(
+      c.var.services.db,
+      auth.organisationId,
+      admin ? {} : { userId: auth.user.id },
+    )
+  ).reverse()
+  const now = c.var.services.now()
+  const scopes = extra.scopes ?? ['read']
+  const days = extra.days ?? DEFAULT_TOKEN_DAYS
   const zone = auth.practices[0]?.time_zone ?? 'UTC'
   const notice =
     c.req.query('notice') === 'revoked' ? 'Token revoked: it is refused from now on.' : null
@@ -69,10 +97,36 @@ async function renderTokens(
               maxlength={100}
               value={extra.name ?? ''}
               placeholder="monthly report script"
-              aria-invalid={extra.nameError ? 'true' : undefined}
-              aria-describedby={extra.nameError ? 'name-error' : undefined}
+              aria-invalid={extra.errors?.name ? 'true' : undefined}
+              aria-describedby={extra.errors?.name ? 'name-error' : undefined}
             />
-            <FieldError id="name-error" message={extra.nameError} />
+            <FieldError id="name-error" message={extra.errors?.name} />
+          </label>
+          <fieldset>
+            <legend>What it may do (never more than your role)</legend>
+            {API_TOKEN_SCOPES.map((scope) => (
+              <label class="check">
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={scope}
+                  checked={scopes.includes(scope)}
+                />{' '}
+                {SCOPE_WORDS[scope]}
+              </label>
+            ))}
+            <FieldError id="scopes-error" message={extra.errors?.scopes} />
+          </fieldset>
+          <label>
+            Expires after
+            <select name="days">
+              {LIFETIMES.map((d) => (
+                <option value={String(d)} selected={d === days}>
+                  {d} days
+                </option>
+              ))}
+            </select>
+            <FieldError id="days-error" message={extra.errors?.days} />
           </label>
           <div>
             <button type="submit">Create token</button>
@@ -90,8 +144,10 @@ async function renderTokens(
                 <tr>
                   <th scope="col">Name</th>
                   {admin ? <th scope="col">Acts as</th> : null}
+                  <th scope="col">May</th>
                   <th scope="col">Created</th>
                   <th scope="col">Last used</th>
+                  <th scope="col">Expires</th>
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>
                   </th>
@@ -102,8 +158,16 @@ async function renderTokens(
                   <tr>
                     <th scope="row">{t.name}</th>
                     {admin ? <td>{t.userEmail}</td> : null}
+                    <td>{t.scopes.join(', ')}</td>
                     <td>{formatDateTime(t.createdAt, zone)}</td>
                     <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt, zone) : 'never'}</td>
+                    <td>
+                      {t.expiresAt.getTime() <= now.getTime() ? (
+                        <span class="error-text">expired {formatDateTime(t.expiresAt, zone)}</span>
+                      ) : (
+                        formatDateTime(t.expiresAt, zone)
+                      )}
+                    </td>
                     <td>
                       <form
                         method="post"
@@ -136,23 +200,37 @@ export function tokenSetupRoutes(): Hono<DashboardEnv> {
 
   app.post('/setup/tokens', async (c) => {
     const auth = authOf(c)
-    const body = await c.req.parseBody()
+    const body = await c.req.parseBody({ all: true })
     const typed = typeof body.name === 'string' ? body.name : ''
     const name = tokenNameSchema.safeParse(typed)
-    if (!name.success)
+    const rawScopes = ([] as unknown[]).concat(body.scopes ?? [])
+    const scopes = rawScopes.flatMap((s) => {
+      const parsed = apiTokenScopeSchema.safeParse(s)
+      return parsed.success ? [parsed.data] : []
+    })
+    const days = Number(body.days)
+    const errors: NonNullable<TokenFormState['errors']> = {}
+    if (!name.success) errors.name = name.error.issues[0]?.message
+    if (scopes.length === 0 || scopes.length !== rawScopes.length)
+      errors.scopes = 'tick at least one of read, write, admin'
+    if (!(LIFETIMES as readonly number[]).includes(days))
+      errors.days = 'pick a lifetime from the list'
+    if (!name.success || Object.keys(errors).length)
       return renderTokens(
         c,
-        { name: typed.slice(0, 100), nameError: name.error.issues[0]?.message },
+        { name: typed.slice(0, 100), errors, scopes, ...(Number.isFinite(days) ? { days } : {}) },
         400,
       )
     const created = await createLoggedApiToken(
       c.var.services.db,
       { organisationId: auth.organisationId, userId: auth.user.id, via: 'dashboard' },
-      { userId: auth.user.id, name: name.data },
+      { userId: auth.user.id, name: name.data, scopes, expiresInDays: days },
       c.var.services.now(),
     )
     // Rendered on the answer to the POST, never behind a redirect, so it cannot be reloaded later.
-    return renderTokens(c, { created: { name: name.data, token: created.token } })
+    return renderTokens(c, {
+      created: { name: name.data, token: created.token, expiresAt: created.expiresAt },
+    })
   })
 
   app.post('/setup/tokens/:tokenId/revoke', async (c) => {
