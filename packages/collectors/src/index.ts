@@ -3,6 +3,7 @@
  * entry points (`collect`, `collectDueChannels`) and the webhook handler the dashboard mounts.
  */
 export type { CollectorOptions } from './collector-options.js'
+export * from './connect/index.js'
 export {
   COLLECTOR_HTTP_ERROR_KINDS,
   CollectorAuthError,

@@ -37,7 +37,7 @@ export async function senderConfigFor(
     case 'x':
       return {
         // A write needs a user-context token; an app-only bearer token cannot post.
-        accessToken: config.userAccessToken ?? config.bearerToken,
+        accessToken: config.accessToken ?? config.userAccessToken ?? config.bearerToken,
         ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
         canSendDms: config.canSendDms === true,
       }

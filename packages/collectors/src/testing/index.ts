@@ -4,6 +4,27 @@
  */
 export { CONTRACT_NOW, minutesBeforeContractNow } from './contract-clock.js'
 export {
+  type FakeFacebookLogin,
+  type FakeFacebookLoginOptions,
+  type FakeFacebookPage,
+  startFakeFacebookLogin,
+} from './fake-oauth/fake-facebook-login.js'
+export {
+  type FakeGoogleOAuth,
+  type FakeGoogleOAuthOptions,
+  startFakeGoogleOAuth,
+} from './fake-oauth/fake-google-oauth.js'
+export type {
+  ConsentChoice,
+  FakeOAuthClient,
+  FakeOAuthOptions,
+} from './fake-oauth/fake-oauth-core.js'
+export {
+  type FakeXOAuth,
+  type FakeXOAuthOptions,
+  startFakeXOAuth,
+} from './fake-oauth/fake-x-oauth.js'
+export {
   type FakeHandler,
   type FakeRequest,
   type FakeResponse,

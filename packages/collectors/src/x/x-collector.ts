@@ -24,19 +24,23 @@ import { parseTime, requireTime } from '../util/parse-time.js'
 import { resolveSecret } from '../util/resolve-secret.js'
 
 /** Channel config of an X account. `externalAccountId` is the numeric user id. */
-export const xConfigSchema = z.object({
-  /** App Bearer token or OAuth 2 user token (or `env:NAME`), with tweet.read and users.read. */
-  bearerToken: z.string().min(1),
-  baseUrl: z.url().default('https://api.x.com'),
-  includeMentions: z.boolean().default(true),
-  /** The account's own posts (its replies are the practice's responses). */
-  includeOwnPosts: z.boolean().default(true),
-  /** A recent-search query (≤ 512 chars), e.g. `"Smile Dental" -is:retweet`. */
-  searchQuery: z.string().min(1).max(512).optional(),
-  maxResults: z.number().int().min(10).max(100).default(100),
-  /** How far back the first run reaches (recent search is capped at 7 days by X). */
-  lookbackDays: z.number().int().min(1).max(30).default(7),
-})
+export const xConfigSchema = z
+  .object({
+    /** App Bearer token or OAuth 2 user token (or `env:NAME`), with tweet.read and users.read. */
+    bearerToken: z.string().min(1).optional(),
+    /** The OAuth 2 user token of a channel connected through Earshot (sealed; preferred over `bearerToken`). */
+    accessToken: z.string().min(1).optional(),
+    baseUrl: z.url().default('https://api.x.com'),
+    includeMentions: z.boolean().default(true),
+    /** The account's own posts (its replies are the practice's responses). */
+    includeOwnPosts: z.boolean().default(true),
+    /** A recent-search query (≤ 512 chars), e.g. `"Smile Dental" -is:retweet`. */
+    searchQuery: z.string().min(1).max(512).optional(),
+    maxResults: z.number().int().min(10).max(100).default(100),
+    /** How far back the first run reaches (recent search is capped at 7 days by X). */
+    lookbackDays: z.number().int().min(1).max(30).default(7),
+  })
+  .refine((c) => c.accessToken || c.bearerToken, 'either bearerToken or accessToken is required')
 export type XConfig = z.output<typeof xConfigSchema>
 
 type StreamName = 'mentions' | 'own' | 'search'
@@ -102,7 +106,9 @@ async function* pollX(
     fetch: context.fetch,
     signal: context.signal,
     classify: xClassifier,
-    headers: { authorization: `Bearer ${resolveSecret(config.bearerToken)}` },
+    headers: {
+      authorization: `Bearer ${resolveSecret((config.accessToken ?? config.bearerToken)!)}`,
+    },
   })
   const cursor: XCursor = structuredClone((context.cursor ?? {}) as XCursor)
   cursor.streams ??= {}

@@ -198,6 +198,9 @@ export interface ApiTokenTable {
   user_id: string
   created_at: CreatedAt
   last_used_at: Timestamp | null
+  expires_at: Timestamp
+  /** Subset of `read`, `write`, `admin` (see the dashboard's api-token-scopes). */
+  scopes: Json<string[]>
 }
 
 /** One entry of the user-action log (append-only). */
