@@ -12,6 +12,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Kysely } from 'kysely'
 import { createDatabaseLoginLimiter } from './auth/database-login-limiter.js'
 import type { LoginRateLimitOptions } from './auth/login-rate-limiter.js'
+import type { PublicRateLimit } from './badge/public-rate-limit.js'
 import type { ConnectFlows } from './connect/connect-config.js'
 import {
   type Database,
@@ -38,6 +39,7 @@ import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
+import { badgeSettingsRoutes, publicBadgeRoutes } from './routes/badge-routes.js'
 import { connectRoutes } from './routes/connect-routes.js'
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
@@ -45,6 +47,7 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
+import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -76,6 +79,8 @@ export interface DashboardOptions {
    * `unknown`. Behind a reverse proxy, read the proxy's header here.
    */
   clientIp?: (c: Context<DashboardEnv>) => string
+  /** Requests per client address to the public badge and page (default 120 a minute). */
+  publicRateLimit?: PublicRateLimit
 }
 
 const CSP = {
@@ -188,6 +193,14 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   // Registered before the auth middleware: webhooks and assets need no session.
   app.route('/', hookRoutes(options.webhookHandler))
   app.route('/', assetRoutes())
+  // Public and cookie-free: before sessions are loaded, so nothing here can set or read one.
+  app.route(
+    '/',
+    publicBadgeRoutes({
+      clientIp: options.clientIp ?? defaultClientIp,
+      ...(options.publicRateLimit ? { rateLimit: options.publicRateLimit } : {}),
+    }),
+  )
 
   app.use('*', loadAuth({ secureCookies }))
   app.use('*', async function noStore(c, next) {
@@ -217,6 +230,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.use('*', requirePageAuth)
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
+  app.route('/', badgeSettingsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', mentionRoutes())
@@ -224,6 +238,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', settingsRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
+  app.route('/', setupRoutes())
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) return errorJson(c, 'NOT_FOUND')

@@ -9,9 +9,19 @@
  */
 export { createDashboard, type DashboardOptions } from './app.js'
 export {
+  API_TOKEN_SCOPES,
+  type ApiTokenScope,
+  DEFAULT_TOKEN_DAYS,
+  MAX_TOKEN_DAYS,
+} from './auth/api-token-scopes.js'
+export {
+  type ApiTokenSummary,
   type CreateApiTokenInput,
   createApiToken,
+  listApiTokens,
+  type ResolvedApiToken,
   resolveApiToken,
+  revokeApiToken,
 } from './auth/create-api-token.js'
 export {
   authenticateUser,

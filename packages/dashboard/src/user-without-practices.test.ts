@@ -8,6 +8,7 @@ import { createApiToken } from './auth/create-api-token.js'
 import { createUser } from './auth/create-user.js'
 import {
   createTestWorld,
+  NOW,
   PASSWORD,
   signIn,
   type TestClient,
@@ -29,11 +30,15 @@ beforeAll(async () => {
     practiceIds: [],
   })
   client = await signIn(w.app, 'nobody@a.example')
-  ;({ token } = await createApiToken(w.db, {
-    organisationId: w.a.orgId,
-    userId: user.id,
-    name: 'no practices',
-  }))
+  ;({ token } = await createApiToken(
+    w.db,
+    {
+      organisationId: w.a.orgId,
+      userId: user.id,
+      name: 'no practices',
+    },
+    NOW,
+  ))
 })
 
 afterAll(async () => {

@@ -130,7 +130,8 @@ export function openApiDocument(): JsonObject {
         bearerAuth: {
           type: 'http',
           scheme: 'bearer',
-          description: 'An API token created with `createApiToken` / `earshot user add`',
+          description:
+            'An API token from `earshot token add` (expires, 90 days by default). Scopes: `read` for GET, `write` for changes (403 without it), `admin` for administrative changes.',
         },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'earshot_session' },
       },

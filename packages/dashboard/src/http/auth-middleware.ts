@@ -5,6 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
+import { type ApiTokenScope, scopeForMethod } from '../auth/api-token-scopes.js'
 import { resolveApiToken } from '../auth/create-api-token.js'
 import { getUser } from '../auth/create-user.js'
 import { safeEqual } from '../auth/secret-token.js'
@@ -30,14 +31,24 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
           csrfToken: string | null
           via: 'session' | 'token'
           sessionId: string | null
+          tokenScopes: ApiTokenScope[] | null
         }
       | undefined
     if (header) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
       const token = match?.[1]
       const resolved = token ? await resolveApiToken(db, token, now()) : undefined
-      if (!resolved) throw new HttpError('UNAUTHENTICATED', 'invalid API token')
-      identity = { ...resolved, csrfToken: null, via: 'token', sessionId: null }
+      if (!resolved) throw new HttpError('UNAUTHENTICATED', 'invalid or expired API token')
+      // Checked here, before any route runs, so no page or API route can forget it.
+      assertTokenScope(resolved.scopes, scopeForMethod(c.req.method))
+      identity = {
+        organisationId: resolved.organisationId,
+        userId: resolved.userId,
+        csrfToken: null,
+        via: 'token',
+        sessionId: null,
+        tokenScopes: resolved.scopes,
+      }
     } else {
       const sessionId = getCookie(c, sessionCookieName(options.secureCookies))
       const session = sessionId ? await loadSession(db, sessionId, now()) : undefined
@@ -48,6 +59,7 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
           csrfToken: session.csrfToken,
           via: 'session',
           sessionId,
+          tokenScopes: null,
         }
     }
     if (identity) {
@@ -72,9 +84,30 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
           csrfToken: identity.csrfToken,
           via: identity.via,
           sessionId: identity.sessionId,
+          tokenScopes: identity.tokenScopes,
         })
       }
     }
+    await next()
+  }
+}
+
+function assertTokenScope(scopes: readonly ApiTokenScope[], needed: ApiTokenScope): void {
+  if (!scopes.includes(needed))
+    throw new HttpError('FORBIDDEN', `this API token lacks the "${needed}" scope`)
+}
+
+/**
+ * Routes for administrative changes add this so a bearer token needs the `admin` scope on top of
+ * `write` (sessions pass: their role is checked by the route as usual).
+ *
+ * @example
+ * app.post('/settings/users', requireTokenScope('admin'), async (c) => { ... })
+ */
+export function requireTokenScope(scope: ApiTokenScope): MiddlewareHandler<DashboardEnv> {
+  return async function requireTokenScopeMiddleware(c, next) {
+    const auth = c.var.auth
+    if (auth?.via === 'token') assertTokenScope(auth.tokenScopes ?? [], scope)
     await next()
   }
 }

@@ -3,6 +3,7 @@
  */
 import type { SendReplyDeps } from '@earshot/collectors'
 import type { Kysely } from 'kysely'
+import type { ApiTokenScope } from '../auth/api-token-scopes.js'
 import type { DashboardUser } from '../auth/create-user.js'
 import type { ConnectFlows } from '../connect/connect-config.js'
 import type { Database, PracticeRow } from '../core.js'
@@ -21,6 +22,8 @@ export interface AuthState {
   csrfToken: string | null
   via: 'session' | 'token'
   sessionId: string | null
+  /** What the bearer token may do (null for sessions: a session may do what the role allows). */
+  tokenScopes: ApiTokenScope[] | null
 }
 
 /** Services the app was created with. */

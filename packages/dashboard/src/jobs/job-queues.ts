@@ -13,6 +13,8 @@ export const JOB_QUEUES = {
   alertEvaluate: 'alert-evaluate',
   /** Every 5 minutes: renew OAuth tokens that expire soon (connect/token-refresh-job.ts). */
   tokenRefresh: 'token-refresh',
+  /** Daily: delete or redact what each organisation's retention says is too old (privacy/retention-job.ts). */
+  dataRetention: 'data-retention',
 } as const
 
 export type JobQueueName = (typeof JOB_QUEUES)[keyof typeof JOB_QUEUES]

@@ -346,21 +346,36 @@ export async function createTestWorld(): Promise<TestWorld> {
     password: PASSWORD,
     role: 'agency_admin',
   })
-  const { token } = await createApiToken(db, {
-    organisationId: orgA.id,
-    userId: admin.id,
-    name: 'tests',
-  })
-  const { token: viewerToken } = await createApiToken(db, {
-    organisationId: orgA.id,
-    userId: viewer.id,
-    name: 'viewer tests',
-  })
-  const { token: tokenB } = await createApiToken(db, {
-    organisationId: orgB.id,
-    userId: adminB.id,
-    name: 'tests b',
-  })
+  const { token } = await createApiToken(
+    db,
+    {
+      organisationId: orgA.id,
+      userId: admin.id,
+      name: 'tests',
+      scopes: ['read', 'write', 'admin'],
+    },
+    NOW,
+  )
+  const { token: viewerToken } = await createApiToken(
+    db,
+    {
+      organisationId: orgA.id,
+      userId: viewer.id,
+      name: 'viewer tests',
+      scopes: ['read', 'write'],
+    },
+    NOW,
+  )
+  const { token: tokenB } = await createApiToken(
+    db,
+    {
+      organisationId: orgB.id,
+      userId: adminB.id,
+      name: 'tests b',
+      scopes: ['read', 'write'],
+    },
+    NOW,
+  )
 
   const makeApp = (options: Partial<DashboardOptions> = {}) =>
     createDashboard({ db, now: () => NOW, ...options })

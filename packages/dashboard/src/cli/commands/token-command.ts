@@ -5,7 +5,8 @@
 import { type Database, isEarshotError } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import { recordUserAction } from '../../audit/user-actions.js'
-import { createApiToken } from '../../auth/create-api-token.js'
+import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, parseScopeList } from '../../auth/api-token-scopes.js'
+import { createApiToken, listApiTokens } from '../../auth/create-api-token.js'
 import type { CliCommand } from '../cli-command.js'
 import { CliError, EXIT_USAGE } from '../cli-error.js'
 import { type CliIo, println } from '../cli-io.js'
@@ -16,16 +17,21 @@ import { findOrganisation } from './user-add-command.js'
 
 export const tokenCommand: CliCommand = {
   name: 'token',
-  usage: `Usage: earshot token add --user EMAIL --name NAME [--org ORG]
+  usage: `Usage: earshot token add --user EMAIL --name NAME [--scopes read,write] [--expires-in 90d] [--org ORG]
        earshot token list [--org ORG]
        earshot token revoke ID [--org ORG]
 
 An API token acts as its user (same role and practices) on /api/v1 with
-"Authorization: Bearer TOKEN". It is shown once; only its digest is stored.
+"Authorization: Bearer TOKEN", narrowed to its scopes, until it expires.
+It is shown once; only its digest is stored.
 
 Options:
-  --user EMAIL   The user the token acts as
-  --name NAME    What it is for, e.g. "monthly report script"
+  --user EMAIL        The user the token acts as
+  --name NAME         What it is for, e.g. "monthly report script"
+  --scopes LIST       Comma-separated: read (GET requests), write (changes such as
+                      overrides and replies), admin (administrative changes).
+                      write and admin include read. Default: read
+  --expires-in DAYS   Lifetime, e.g. 30 or 30d (default ${DEFAULT_TOKEN_DAYS}d, at most ${MAX_TOKEN_DAYS}d)
   --org ORG      Organisation id or exact name (optional when there is only one)
   --data DIR     Embedded data folder (default: $EARSHOT_DATA_DIR or ./.earshot/data)`,
   async run(args, io) {
@@ -44,6 +50,8 @@ Options:
       {
         user: { type: 'string' },
         name: { type: 'string' },
+        scopes: { type: 'string' },
+        'expires-in': { type: 'string' },
         org: { type: 'string' },
         data: { type: 'string' },
       },
@@ -61,32 +69,27 @@ Options:
         'token revoke: give the id of one token (see `earshot token list`)',
         EXIT_USAGE,
       )
+    const scopes = values.scopes === undefined ? ['read' as const] : scopesOption(values.scopes)
+    const expiresInDays =
+      values['expires-in'] === undefined ? DEFAULT_TOKEN_DAYS : daysOption(values['expires-in'])
     const database = await openCliDatabase(resolveDatabaseTarget(io, values.data))
     try {
       const db = database.db
       const organisationId = await findOrganisation(db, values.org, false)
       if (sub === 'list') {
-        const rows = await db
-          .selectFrom('api_tokens')
-          .innerJoin('users', (j) =>
-            j
-              .onRef('users.organisation_id', '=', 'api_tokens.organisation_id')
-              .onRef('users.id', '=', 'api_tokens.user_id'),
-          )
-          .select([
-            'api_tokens.id',
-            'api_tokens.name',
-            'users.email',
-            'api_tokens.created_at',
-            'api_tokens.last_used_at',
-          ])
-          .where('api_tokens.organisation_id', '=', organisationId)
-          .orderBy('api_tokens.created_at')
-          .execute()
-        for (const r of rows)
+        const now = new Date()
+        for (const t of await listApiTokens(db, organisationId))
           println(
             io.stdout,
-            `${r.id}\t${r.name}\t${r.email}\tcreated ${new Date(r.created_at).toISOString()}\t${r.last_used_at ? `last used ${new Date(r.last_used_at).toISOString()}` : 'never used'}`,
+            [
+              t.id,
+              t.name,
+              t.userEmail,
+              t.scopes.join(','),
+              `created ${t.createdAt.toISOString()}`,
+              `${t.expiresAt.getTime() <= now.getTime() ? 'EXPIRED' : 'expires'} ${t.expiresAt.toISOString()}`,
+              t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString()}` : 'never used',
+            ].join('\t'),
           )
         return 0
       }
@@ -98,8 +101,13 @@ Options:
         .where('email', '=', values.user!.toLowerCase())
         .executeTakeFirst()
       if (!user) throw new CliError(`token add: no user ${values.user} in this organisation`)
+      const now = new Date()
       const created = await db.transaction().execute(async (trx) => {
-        const t = await createApiToken(trx, { organisationId, userId: user.id, name: values.name! })
+        const t = await createApiToken(
+          trx,
+          { organisationId, userId: user.id, name: values.name!, scopes, expiresInDays },
+          now,
+        )
         await recordUserAction(
           trx,
           {
@@ -108,15 +116,21 @@ Options:
             action: 'token.created',
             targetType: 'api_token',
             targetId: t.id,
-            detail: { via: 'cli', name: values.name, forUser: user.id },
+            detail: {
+              via: 'cli',
+              name: values.name,
+              forUser: user.id,
+              scopes: t.scopes,
+              expiresAt: t.expiresAt.toISOString(),
+            },
           },
-          new Date(),
+          now,
         )
         return t
       })
       println(
         io.stdout,
-        `Created API token ${created.id} for ${values.user}. Copy it now, it is not shown again:`,
+        `Created API token ${created.id} for ${values.user} (${created.scopes.join(', ')}; expires ${created.expiresAt.toISOString()}). Copy it now, it is not shown again:`,
       )
       println(io.stdout, created.token)
       return 0
@@ -163,4 +177,28 @@ async function revoke(
     `Revoked API token ${deleted.id} (${deleted.name}); requests with it are refused from now on.`,
   )
   return 0
+}
+
+function scopesOption(text: string) {
+  try {
+    const scopes = parseScopeList(text)
+    if (scopes.length === 0) throw new Error('empty')
+    return scopes
+  } catch {
+    throw new CliError(
+      `token add: --scopes must be a comma-separated list of read, write, admin (got "${text}")`,
+      EXIT_USAGE,
+    )
+  }
+}
+
+function daysOption(text: string): number {
+  const match = /^\s*(\d{1,4})\s*d?\s*$/i.exec(text)
+  const days = match ? Number(match[1]) : Number.NaN
+  if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)
+    throw new CliError(
+      `token add: --expires-in must be a number of days from 1 to ${MAX_TOKEN_DAYS}, e.g. 30d (got "${text}")`,
+      EXIT_USAGE,
+    )
+  return days
 }
