@@ -33,8 +33,8 @@ export interface DashboardServices {
   recordOverride: RecordOverride
   /** How replies reach the platforms (tests point them at fake servers). */
   reply: SendReplyDeps
-  /** The OAuth connect flows this server offers, by provider. */
-  connect: ConnectFlows
+  /** The OAuth connect flows this server offers, by provider (absent: none). */
+  connect?: ConnectFlows
 }
 
 export interface DashboardEnv {

@@ -80,7 +80,8 @@ export function connectRoutes(): Hono<DashboardEnv> {
   app.get('/practices/:practiceId/connect', async (c) => {
     const auth = authOf(c)
     const practice = permittedPractice(auth, c.req.param('practiceId'))
-    const { db, connect } = c.var.services
+    const { db } = c.var.services
+    const connect = c.var.services.connect ?? {}
     const channels = await listChannels(db, auth.organisationId, practice.id)
     const pid = encodeURIComponent(practice.id)
     const notice = NOTICES[c.req.query('notice') ?? '']
@@ -128,7 +129,8 @@ export function connectRoutes(): Hono<DashboardEnv> {
     assertCanWrite(auth)
     const practice = permittedPractice(auth, c.req.param('practiceId'))
     const provider = providerParam(c.req.param('provider'))
-    const { db, connect, now } = c.var.services
+    const { db, now } = c.var.services
+    const connect = c.var.services.connect ?? {}
     const flow = connect[provider]
     if (!flow)
       throw new HttpError('NOT_FOUND', `${providerName(provider)} is not set up on this server`)
@@ -147,7 +149,7 @@ export function connectRoutes(): Hono<DashboardEnv> {
     const auth = authOf(c)
     const { channel, practice } = await permittedChannel(c, auth)
     const provider = PROVIDER_OF[channel.platform]
-    const { connect } = c.var.services
+    const connect = c.var.services.connect ?? {}
     const notice = NOTICES[c.req.query('notice') ?? '']
     return c.render(
       <>
@@ -201,7 +203,8 @@ export function connectRoutes(): Hono<DashboardEnv> {
         'INVALID_INPUT',
         `a ${channel.platform} channel is not reconnected with ${providerName(provider)}`,
       )
-    const { db, connect, now } = c.var.services
+    const { db, now } = c.var.services
+    const connect = c.var.services.connect ?? {}
     const flow = connect[provider]
     if (!flow)
       throw new HttpError('NOT_FOUND', `${providerName(provider)} is not set up on this server`)
@@ -220,7 +223,8 @@ export function connectRoutes(): Hono<DashboardEnv> {
   app.get('/connect/:provider/callback', async (c) => {
     const auth = authOf(c)
     const provider = providerParam(c.req.param('provider'))
-    const { db, connect, now } = c.var.services
+    const { db, now } = c.var.services
+    const connect = c.var.services.connect ?? {}
     const query = new URL(c.req.url).searchParams
     let back = '/settings'
     try {
@@ -313,7 +317,8 @@ export function connectRoutes(): Hono<DashboardEnv> {
   app.post('/connect/pick/:id', async (c) => {
     const auth = authOf(c)
     assertCanWrite(auth)
-    const { db, connect, now } = c.var.services
+    const { db, now } = c.var.services
+    const connect = c.var.services.connect ?? {}
     const pending = await loadPickingConnection(db, {
       organisationId: auth.organisationId,
       userId: auth.user.id,
