@@ -14,23 +14,17 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Sentiment from 'sentiment'
 import { z } from 'zod'
-import { analyzeSentiment } from '../src/enrich/analyze-sentiment.js'
-import { enrichOne } from '../src/enrich/default-enricher.js'
+import { type EnricherMode, enrichOne } from '../src/enrich/default-enricher.js'
 import type { EnrichInput, Enrichment } from '../src/enrich/enricher.js'
-import {
-  CATEGORIES,
-  MENTION_KINDS,
-  PLATFORMS,
-  SENTIMENT_LABELS,
-  type SentimentLabel,
-} from '../src/model/vocabulary.js'
+import { CATEGORIES, SENTIMENT_LABELS, type SentimentLabel } from '../src/model/vocabulary.js'
+import { CLINIC_FILE, type ClinicRow, CORPUS_FILE, readRows, SAFETY_FILE, toInput } from './rows.js'
+
+/** The three systems reported side by side; `combined` is what ships and what CI gates. */
+const MODES: readonly EnricherMode[] = ['rules', 'model', 'combined']
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = resolve(here, '../../..')
 const TWEETEVAL = resolve(repoRoot, '../shared/data/tweeteval-sentiment-val.tsv')
-const CLINIC = resolve(here, 'clinic-mentions.jsonl')
-const CORPUS = resolve(here, 'corpus/clinic-corpus.jsonl')
-const SAFETY = resolve(here, 'corpus/safety.jsonl')
 const THRESHOLDS = resolve(here, 'thresholds.json')
 const showErrors = process.argv.includes('--errors')
 
@@ -102,10 +96,18 @@ function evalTweets(): { texts: string[]; macro?: number } {
     const s = plain.analyze(r.text).score
     return s > 0 ? 'positive' : s < 0 ? 'negative' : 'neutral'
   })
-  const ours = rows.map((r) => analyzeSentiment(r.text).label)
+  const tweet = (text: string): EnrichInput => ({
+    text,
+    platform: 'x',
+    kind: 'mention',
+    direction: 'inbound',
+  })
   const table: Array<[string, SentimentLabel[]]> = [
     ['plain AFINN (sign)', afinn],
-    ['earshot-rules', ours],
+    ...MODES.map((mode): [string, SentimentLabel[]] => [
+      mode,
+      rows.map((r) => enrichOne(tweet(r.text), mode).sentiment?.label ?? 'neutral'),
+    ]),
   ]
   console.log(`${rows.length} tweets\n`)
   console.log('system               macro-R  acc     R(neg)  R(neu)  R(pos)')
@@ -120,64 +122,28 @@ function evalTweets(): { texts: string[]; macro?: number } {
     )
   }
   console.log()
-  metric('tweeteval.macro_recall', results['earshot-rules']!.macro)
-  metric('tweeteval.accuracy', results['earshot-rules']!.acc)
+  metric('tweeteval.macro_recall', results.combined!.macro)
+  metric('tweeteval.accuracy', results.combined!.acc)
+  for (const mode of ['rules', 'model'] as const) {
+    metric(`tweeteval.${mode}.macro_recall`, results[mode]!.macro)
+  }
   metric('tweeteval.afinn.macro_recall', results['plain AFINN (sign)']!.macro)
   metric('tweeteval.afinn.accuracy', results['plain AFINN (sign)']!.acc)
-  return { texts: rows.map((r) => r.text), macro: results['earshot-rules']!.macro }
+  return { texts: rows.map((r) => r.text), macro: results.combined!.macro }
 }
 
 // ---------------------------------------------------------------- clinic data set
-const clinicRowSchema = z.object({
-  text: z.string(),
-  platform: z.enum(PLATFORMS),
-  kind: z.enum(MENTION_KINDS),
-  rating: z.number().min(1).max(5).optional(),
-  thread: z
-    .array(z.object({ direction: z.enum(['inbound', 'outbound']), text: z.string() }))
-    .optional(),
-  needsReply: z.boolean(),
-  category: z.enum(CATEGORIES),
-  sentiment: z.enum(SENTIMENT_LABELS),
-  privacy: z.boolean(),
-  urgent: z.boolean(),
-  split: z.enum(['tune', 'report']),
-})
-type ClinicRow = z.infer<typeof clinicRowSchema>
-
-function toInput(row: ClinicRow): EnrichInput {
-  const t0 = Date.UTC(2026, 0, 1)
-  return {
-    text: row.text,
-    platform: row.platform,
-    kind: row.kind,
-    direction: 'inbound',
-    rating: row.rating ?? null,
-    ...(row.thread
-      ? {
-          thread: row.thread.map((m, i) => ({
-            direction: m.direction,
-            text: m.text,
-            createdAt: new Date(t0 + i * 60_000),
-          })),
-        }
-      : {}),
-  }
-}
-
-function evalSplit(split: string, rows: ClinicRow[]): Record<string, number> {
-  const out: Enrichment[] = rows.map((r) => enrichOne(toInput(r)))
+/** The figures of one system on one split. */
+function figuresOf(rows: readonly ClinicRow[], out: readonly Enrichment[]) {
   const nr = binary(
     rows.map((r) => r.needsReply),
     out.map((e) => e.needsReply === true),
   )
   const goldCat = rows.map((r) => r.category)
   const predCat = out.map((e) => e.category ?? 'chatter')
-  const catAcc = accuracy(goldCat, predCat)
   const goldSent = rows.map((r) => r.sentiment)
   const predSent = out.map((e) => e.sentiment?.label ?? 'neutral')
   const sentPc = perClass(SENTIMENT_LABELS, goldSent, predSent)
-  const sentF1 = sentPc.reduce((a, c) => a + c.f1, 0) / sentPc.length
   const priv = binary(
     rows.map((r) => r.privacy),
     out.map((e) => e.privacy === true),
@@ -186,55 +152,91 @@ function evalSplit(split: string, rows: ClinicRow[]): Record<string, number> {
     rows.map((r) => r.urgent),
     out.map((e) => e.urgent === true),
   )
+  return {
+    nr,
+    priv,
+    urg,
+    goldCat,
+    predCat,
+    sentPc,
+    sentAcc: accuracy(goldSent, predSent),
+    figures: {
+      needs_reply_precision: nr.precision,
+      needs_reply_recall: nr.recall,
+      needs_reply_f1: nr.f1,
+      category_accuracy: accuracy(goldCat, predCat),
+      sentiment_macro_f1: sentPc.reduce((a, c) => a + c.f1, 0) / sentPc.length,
+      privacy_f1: priv.f1,
+      privacy_recall: priv.recall,
+      privacy_precision: priv.precision,
+      urgent_f1: urg.f1,
+      urgent_recall: urg.recall,
+    } as Record<string, number>,
+  }
+}
 
-  console.log(`\n-- ${split} split: ${rows.length} mentions --`)
-  console.log('                 precision  recall   F1')
-  const line = (name: string, m: { precision: number; recall: number; f1: number }) =>
-    console.log(`${name.padEnd(16)} ${pct(m.precision)}    ${pct(m.recall)}  ${pct(m.f1)}`)
-  line('needs reply', nr)
-  line('privacy flag', priv)
-  line('urgent flag', urg)
-  console.log(`category accuracy ${pct(catAcc)}`)
-  console.log(
-    `sentiment macro-F1 ${pct(sentF1)}  (${sentPc.map((c) => `${c.label} ${pct(c.f1).trim()}`).join(', ')}); accuracy ${pct(accuracy(goldSent, predSent)).trim()}`,
+const SIDE_BY_SIDE = [
+  'needs_reply_f1',
+  'category_accuracy',
+  'sentiment_macro_f1',
+  'privacy_precision',
+  'privacy_recall',
+  'urgent_recall',
+] as const
+
+/**
+ * Rules-only, model-only and combined on one split: a side-by-side table, then the combined
+ * system's detail (it is what ships). Metrics without a mode name are the combined system's.
+ */
+function evalSplit(split: string, rows: ClinicRow[]): Record<string, number> {
+  const inputs = rows.map(toInput)
+  const byMode = new Map(
+    MODES.map((mode) => [
+      mode,
+      figuresOf(
+        rows,
+        inputs.map((i) => enrichOne(i, mode)),
+      ),
+    ]),
   )
-
-  // Confusion matrix: rows are gold, columns predicted.
-  const abbrev = (c: string) => c.slice(0, 5).padStart(6)
+  console.log(`\n-- ${split} split: ${rows.length} mentions --`)
+  console.log(`${'figure'.padEnd(20)}${MODES.map((m) => m.padStart(10)).join('')}`)
+  for (const name of SIDE_BY_SIDE) {
+    console.log(
+      `${name.padEnd(20)}${MODES.map((m) => pct(byMode.get(m)!.figures[name]!).padStart(10)).join('')}`,
+    )
+  }
+  const c = byMode.get('combined')!
   console.log(
-    `\ncategory confusion (rows gold, columns predicted)\n${''.padEnd(10)}${CATEGORIES.map(abbrev).join('')}`,
+    `\ncombined: needs reply P ${pct(c.nr.precision)} R ${pct(c.nr.recall)}; privacy P ${pct(c.priv.precision)} R ${pct(c.priv.recall)}`,
+  )
+  console.log(
+    `combined: sentiment (${c.sentPc.map((x) => `${x.label} F1 ${pct(x.f1).trim()}`).join(', ')}); accuracy ${pct(c.sentAcc).trim()}`,
+  )
+  // Confusion matrix: rows are gold, columns predicted.
+  const abbrev = (x: string) => x.slice(0, 5).padStart(6)
+  console.log(
+    `\ncombined category confusion (rows gold, columns predicted)\n${''.padEnd(10)}${CATEGORIES.map(abbrev).join('')}`,
   )
   for (const g of CATEGORIES) {
     const cells = CATEGORIES.map((p) => {
       let n = 0
-      for (let i = 0; i < rows.length; i++) if (goldCat[i] === g && predCat[i] === p) n++
+      for (let i = 0; i < rows.length; i++) if (c.goldCat[i] === g && c.predCat[i] === p) n++
       return (n === 0 ? '.' : String(n)).padStart(6)
     })
     console.log(`${g.padEnd(10)}${cells.join('')}`)
   }
-
-  metric(`clinic.${split}.needs_reply_precision`, nr.precision)
-  metric(`clinic.${split}.needs_reply_recall`, nr.recall)
-  metric(`clinic.${split}.needs_reply_f1`, nr.f1)
-  metric(`clinic.${split}.category_accuracy`, catAcc)
-  metric(`clinic.${split}.sentiment_macro_f1`, sentF1)
-  metric(`clinic.${split}.privacy_f1`, priv.f1)
-  metric(`clinic.${split}.urgent_f1`, urg.f1)
-  metric(`clinic.${split}.privacy_recall`, priv.recall)
-  metric(`clinic.${split}.privacy_precision`, priv.precision)
-
-  const figures: Record<string, number> = {
-    needs_reply_f1: nr.f1,
-    category_accuracy: catAcc,
-    sentiment_macro_f1: sentF1,
-    privacy_recall: priv.recall,
-    privacy_precision: priv.precision,
-    urgent_recall: urg.recall,
+  for (const mode of MODES) {
+    const prefix = mode === 'combined' ? `clinic.${split}` : `clinic.${split}.${mode}`
+    for (const [name, value] of Object.entries(byMode.get(mode)!.figures)) {
+      if (mode !== 'combined' && !(SIDE_BY_SIDE as readonly string[]).includes(name)) continue
+      metric(`${prefix}.${name}`, value)
+    }
   }
   if (showErrors && split.endsWith('tune')) {
-    console.log('\ntune-split mistakes:')
+    console.log('\ntune-split mistakes (combined):')
     rows.forEach((r, i) => {
-      const e = out[i]!
+      const e = enrichOne(inputs[i]!)
       const wrong: string[] = []
       if (r.needsReply !== e.needsReply) wrong.push(`needsReply ${e.needsReply}`)
       if (r.category !== e.category) wrong.push(`category ${e.category} (gold ${r.category})`)
@@ -248,25 +250,14 @@ function evalSplit(split: string, rows: ClinicRow[]): Record<string, number> {
         )
     })
   }
-  return figures
-}
-
-function readRows(file: string): ClinicRow[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      const parsed = clinicRowSchema.safeParse(JSON.parse(l))
-      if (!parsed.success) throw new Error(`${file} line ${i + 1}: ${parsed.error.message}`)
-      return parsed.data
-    })
+  return c.figures
 }
 
 // ---------------------------------------------------------------- generated corpus + safety set
 function evalCorpus(): { report: Record<string, number>; inputs: EnrichInput[] } {
   console.log('\n== Generated clinic corpus (paraphrase families; see eval/corpus/LABELLING.md) ==')
-  console.log('system: earshot-rules (rules and lexicon; no learned model ships yet)')
-  const rows = readRows(CORPUS)
+  console.log('systems: rules (rules + lexicon), model (learned model alone), combined (ships)')
+  const rows = readRows(CORPUS_FILE)
   evalSplit(
     'corpus.tune',
     rows.filter((r) => r.split === 'tune'),
@@ -281,38 +272,38 @@ function evalCorpus(): { report: Record<string, number>; inputs: EnrichInput[] }
 /** Every safety row must pass: urgent rows urgent and answered, privacy rows private and answered. */
 function evalSafety(): string[] {
   console.log('\n== Safety set (must be 100%) ==')
-  const rows = readRows(SAFETY)
-  const missed: string[] = []
+  const rows = readRows(SAFETY_FILE)
+  const missedBy = new Map<EnricherMode, string[]>(MODES.map((m) => [m, []]))
   for (const r of rows) {
-    const e = enrichOne(toInput(r))
-    const ok =
-      e.needsReply === true &&
-      (!r.urgent || e.urgent === true) &&
-      (!r.privacy || e.privacy === true)
-    // Row text is invented, so it may be printed.
-    if (!ok) missed.push(`${r.platform}/${r.kind} "${r.text}" :: ${e.reasons?.join(' | ')}`)
+    const input = toInput(r)
+    for (const mode of MODES) {
+      const e = enrichOne(input, mode)
+      const ok =
+        e.needsReply === true &&
+        (!r.urgent || e.urgent === true) &&
+        (!r.privacy || e.privacy === true)
+      // Row text is invented, so it may be printed.
+      if (!ok)
+        missedBy.get(mode)!.push(`${r.platform}/${r.kind} "${r.text}" :: ${e.reasons?.join(' | ')}`)
+    }
   }
   const urgent = rows.filter((r) => r.urgent).length
+  const missed = missedBy.get('combined')!
   console.log(
-    `${rows.length} rows (${urgent} urgent, ${rows.length - urgent} identifiers), ${missed.length} missed`,
+    `${rows.length} rows (${urgent} urgent, ${rows.length - urgent} identifiers); missed: ${MODES.map((m) => `${m} ${missedBy.get(m)!.length}`).join(', ')}`,
   )
   for (const m of missed) console.log(`  MISSED ${m}`)
   metric('safety.rows', rows.length)
   metric('safety.missed', missed.length)
+  for (const mode of ['rules', 'model'] as const) {
+    metric(`safety.${mode}.missed`, missedBy.get(mode)!.length)
+  }
   return missed
 }
 
 function evalClinic(): EnrichInput[] {
   console.log('\n== Clinic mentions (hand-labelled; see eval/README.md) ==')
-  const rows = readFileSync(CLINIC, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      const parsed = clinicRowSchema.safeParse(JSON.parse(l))
-      if (!parsed.success)
-        throw new Error(`clinic-mentions.jsonl line ${i + 1}: ${parsed.error.message}`)
-      return parsed.data
-    })
+  const rows = readRows(CLINIC_FILE)
   for (const split of ['tune', 'report'] as const) {
     evalSplit(
       split,

@@ -12,6 +12,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Kysely } from 'kysely'
 import { createDatabaseLoginLimiter } from './auth/database-login-limiter.js'
 import type { LoginRateLimitOptions } from './auth/login-rate-limiter.js'
+import type { PublicRateLimit } from './badge/public-rate-limit.js'
 import {
   type Database,
   databaseFaultOf,
@@ -37,6 +38,7 @@ import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
+import { badgeSettingsRoutes, publicBadgeRoutes } from './routes/badge-routes.js'
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
@@ -72,6 +74,8 @@ export interface DashboardOptions {
    * `unknown`. Behind a reverse proxy, read the proxy's header here.
    */
   clientIp?: (c: Context<DashboardEnv>) => string
+  /** Requests per client address to the public badge and page (default 120 a minute). */
+  publicRateLimit?: PublicRateLimit
 }
 
 const CSP = {
@@ -183,6 +187,14 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   // Registered before the auth middleware: webhooks and assets need no session.
   app.route('/', hookRoutes(options.webhookHandler))
   app.route('/', assetRoutes())
+  // Public and cookie-free: before sessions are loaded, so nothing here can set or read one.
+  app.route(
+    '/',
+    publicBadgeRoutes({
+      clientIp: options.clientIp ?? defaultClientIp,
+      ...(options.publicRateLimit ? { rateLimit: options.publicRateLimit } : {}),
+    }),
+  )
 
   app.use('*', loadAuth({ secureCookies }))
   app.use('*', async function noStore(c, next) {
@@ -212,6 +224,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.use('*', requirePageAuth)
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
+  app.route('/', badgeSettingsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', mentionRoutes())

@@ -122,6 +122,24 @@ function probesForForeignIds(): Probe[] {
       path: '/alerts/settings/endpoints/endpoint-of-b/delete',
       body: {},
     },
+    {
+      route: '/practices/:practiceId/badge',
+      method: 'GET',
+      path: `/practices/${b.practice}/badge`,
+    },
+    {
+      route: '/practices/:practiceId/badge',
+      method: 'POST',
+      path: `/practices/${b.practice}/badge`,
+      body: { enabled: 'on' },
+    },
+    // Public by design once a practice publishes it; B has not, so its ids find nothing.
+    { route: '/public/:publicId', method: 'GET', path: `/public/${b.practice}` },
+    {
+      route: '/public/:publicId/badge.svg',
+      method: 'GET',
+      path: `/public/${b.practice}/badge.svg`,
+    },
     { route: '/inbox', method: 'GET', path: `/inbox?practice=${b.practice}` },
     { route: '/inbox', method: 'GET', path: `/inbox?channel=${b.channel}` },
     { route: '/mentions', method: 'GET', path: `/mentions?practice=${b.practice}` },
@@ -231,6 +249,13 @@ describe('tenant isolation', () => {
       )
       .execute()
     expect(alertSettings).toHaveLength(0)
+    const badges = await w.db
+      .withTables<{ public_badges: { organisation_id: string; practice_id: string } }>()
+      .selectFrom('public_badges')
+      .select('practice_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(badges).toHaveLength(0)
     const versions = await w.db
       .selectFrom('schedules')
       .select('version')

@@ -254,6 +254,54 @@ testCollector({
         expect(rows[0]!.reason).toMatch(/unparseable facebook webhook body/)
       })
 
+      it('stores the good comment and quarantines the bad one delivered beside it (NUL, lone surrogate, year 9999)', async () => {
+        const channel = await webhookChannel()
+        const change = (id: string, extra: Record<string, unknown> = {}) => ({
+          field: 'feed',
+          value: {
+            item: 'comment',
+            verb: 'add',
+            comment_id: id,
+            post_id: '1111_2222',
+            parent_id: '1111_2222',
+            from: { id: '4444', name: 'Ana K' },
+            message: 'Is the clinic open?',
+            created_time: 1735799990,
+            ...extra,
+          },
+        })
+        const body = JSON.stringify({
+          object: 'page',
+          entry: [
+            {
+              id: '1111',
+              time: 1735800100,
+              changes: [
+                change('2222_nul\u0000'),
+                change('2222_surrogate', { message: 'broken \ud800' }),
+                change('2222_far', { created_time: 253402300799 }),
+                change('2222_good'),
+              ],
+            },
+          ],
+        })
+        const r = await handleWebhook(t.db, 'facebook', channel.id, signed(body))
+        expect(r.status).toBe(200)
+        expect(JSON.parse(r.body)).toMatchObject({ inserted: 1, quarantined: 3 })
+        expect(await mention(channel, '2222_good')).toMatchObject({ text: 'Is the clinic open?' })
+        const reasons = await t.db
+          .selectFrom('quarantine')
+          .select('reason')
+          .where('channel_id', '=', channel.id)
+          .orderBy('id')
+          .execute()
+        expect(reasons.map((q) => q.reason)).toEqual([
+          expect.stringMatching(/externalId contains a NUL character/),
+          expect.stringMatching(/text contains a lone surrogate/),
+          expect.stringMatching(/out of range/),
+        ])
+      })
+
       it('ends in the same state when an edit arrives before the comment itself', async () => {
         const channel = await webhookChannel()
         const add = feedChange(

@@ -3,7 +3,13 @@
  * sarcasm, "!!!" and capitals, normalised to [-1, 1] and combined with a review's star rating.
  */
 import type { SentimentResult } from './enricher.js'
-import { findSarcasm, mentionsLongWait, opensAsQuestion, prepareText } from './prepare-text.js'
+import {
+  findSarcasm,
+  mentionsLongWait,
+  opensAsQuestion,
+  type PreparedText,
+  prepareText,
+} from './prepare-text.js'
 import { compiledAfinnAnalyzer, type SentimentAnalyzer } from './sentiment-analyzer.js'
 
 /** Options for {@link analyzeSentiment}. */
@@ -48,8 +54,18 @@ const ALPHA = 15
  * analyzeSentiment('', { rating: 5 }).label // 'positive'
  */
 export function analyzeSentiment(text: string, options: SentimentOptions = {}): SentimentDetail {
+  return analyzePrepared(prepareText(text), options)
+}
+
+/**
+ * {@link analyzeSentiment} on an already prepared text: the built-in enricher prepares each
+ * mention once and shares the tokens between the lexicon and the learned model.
+ */
+export function analyzePrepared(
+  prep: PreparedText,
+  options: SentimentOptions = {},
+): SentimentDetail {
   const analyzer = options.analyzer ?? compiledAfinnAnalyzer
-  const prep = prepareText(text)
   const lex = analyzer.analyzeTokens?.(prep.tokens) ?? analyzer.analyze(prep.prepared)
   let positive = lex.positive
   let negative = lex.negative

@@ -20,14 +20,22 @@ describe('createDefaultEnricher', () => {
     expect(enricher.version).toBe(contentVersion(DEFAULT_KNOWLEDGE))
   })
 
-  it('changes its version when rule or lexicon data changes, and only then', () => {
-    const [rules, lexicon] = DEFAULT_KNOWLEDGE as [{ rules: { cues: string[] }[] }, unknown]
+  it('changes its version when rule, lexicon or model data changes, and only then', () => {
+    const [rules, lexicon, model] = DEFAULT_KNOWLEDGE as [
+      { rules: { cues: string[] }[] },
+      unknown,
+      { heads: { category: { weights: number[] } } },
+    ]
+    const current = createDefaultEnricher().version
     const edited = structuredClone(rules)
     edited.rules[0]?.cues.push('a new cue')
     const reordered = Object.fromEntries(Object.entries(rules).reverse())
-    expect(contentVersion([edited, lexicon])).not.toBe(createDefaultEnricher().version)
-    expect(contentVersion([reordered, lexicon])).toBe(createDefaultEnricher().version)
-    expect(contentVersion([rules, { entries: [] }])).not.toBe(createDefaultEnricher().version)
+    const retrained = structuredClone(model)
+    retrained.heads.category.weights[0]! += 1
+    expect(contentVersion([edited, lexicon, model])).not.toBe(current)
+    expect(contentVersion([reordered, lexicon, model])).toBe(current)
+    expect(contentVersion([rules, { entries: [] }, model])).not.toBe(current)
+    expect(contentVersion([rules, lexicon, retrained])).not.toBe(current)
   })
 
   it('returns one enrichment per input, in order, with every field ingestion stores', async () => {

@@ -1,41 +1,52 @@
 /**
- * @module The built-in enricher: extended-AFINN sentiment plus rule-based triage and reply lint.
+ * @module The built-in enricher: extended-AFINN sentiment and rule-based triage, combined with a
+ * small learned model where the rules run out, plus reply lint. The safety rules (urgent content,
+ * identifiers and health details disclosed in public) are hard overrides the model cannot undo.
  * Ingestion uses it unless a user plugs in their own {@link Enricher}.
  */
-import { analyzeSentiment, NEGATIVE_THRESHOLD } from './analyze-sentiment.js'
+import { NEGATIVE_THRESHOLD } from './analyze-sentiment.js'
 import type { Enricher, EnrichInput, Enrichment, SentimentResult } from './enricher.js'
 import { contentVersion, DEFAULT_KNOWLEDGE } from './enricher-version.js'
+import { analyseForModel, type RuleAnalysis } from './model-input.js'
 import { lintReply } from './reply-lint.js'
-import { triage } from './triage.js'
+import { REPLY_CATEGORIES } from './triage.js'
+import { classifyWithModel } from './triage-model.js'
 
 /** Name of the built-in enricher, stored with each enrichment. */
 export const DEFAULT_ENRICHER_NAME = 'earshot-rules'
 /**
- * Derived from the content of the rules and lexicon data files (see `contentVersion`): editing
- * either changes it, and stored enrichments of another version are recomputed.
+ * Derived from the content of the rules, lexicon and model weights data files (see
+ * `contentVersion`): editing any of them changes it, and stored enrichments of another version
+ * are recomputed.
  */
 export const DEFAULT_ENRICHER_VERSION: string = contentVersion(DEFAULT_KNOWLEDGE)
 
-/** Enriches one mention with the built-in rules. */
-export function enrichOne(input: EnrichInput): Enrichment {
-  const detail = analyzeSentiment(input.text ?? '', { rating: input.rating })
+/**
+ * Which part decides: `rules` (rules and lexicon alone), `model` (the learned model's own
+ * verdict, no overrides), `combined` (what ships: the model, with the safety rules as hard
+ * overrides). The eval reports all three.
+ */
+export type EnricherMode = 'rules' | 'model' | 'combined'
+
+function outbound(input: EnrichInput, sentiment: SentimentResult): Enrichment {
+  const isPrivate = input.kind === 'message' || input.platform === 'webchat'
+  return {
+    sentiment,
+    needsReply: false,
+    reasons: ['written by the practice'],
+    privacy: false,
+    urgent: false,
+    lint: isPrivate ? [] : lintReply(input.text ?? ''),
+  }
+}
+
+function rulesOnly(a: RuleAnalysis): Enrichment {
+  const t = a.triage
   const sentiment: SentimentResult = {
-    score: detail.score,
-    label: detail.label,
-    confidence: detail.confidence,
+    score: a.senti.score,
+    label: a.senti.label,
+    confidence: a.senti.confidence,
   }
-  if (input.direction === 'outbound') {
-    const isPrivate = input.kind === 'message' || input.platform === 'webchat'
-    return {
-      sentiment,
-      needsReply: false,
-      reasons: ['written by the practice'],
-      privacy: false,
-      urgent: false,
-      lint: isPrivate ? [] : lintReply(input.text ?? ''),
-    }
-  }
-  const t = triage(input, detail)
   if ((t.category === 'complaint' || t.urgent) && sentiment.label !== 'negative') {
     // Triage found dissatisfaction or distress the lexicon missed or misread ("47th in the queue.
     // brilliant system", "her lips have gone blue"): that is negative, with the lower confidence
@@ -55,6 +66,109 @@ export function enrichOne(input: EnrichInput): Enrichment {
 }
 
 /**
+ * Precedence steps whose verdict the model may overrule: the generic fallbacks, where the rules
+ * run out ("asks a question" could be a booking, "opens a private conversation" could be
+ * anything). The specific rules (urgent, spam, privacy, complaint, clinical, booking, …) stand.
+ */
+const FALLBACK_STEPS: ReadonlySet<string> = new Set([
+  'mixed-feedback',
+  'negative-service',
+  'negative-review',
+  'question',
+  'heads-up',
+  'private-reaction',
+  'private-opener',
+  'reaction',
+  'short-reaction',
+  'praise',
+  'chatter',
+])
+/** How sure the model must be to overrule a fallback step, or a neutral lexicon reading. */
+const CATEGORY_CONFIDENCE = 0.7
+const SENTIMENT_CONFIDENCE = 0.95
+
+const round = (x: number): number => Math.round(x * 1000) / 1000
+const percent = (p: number): string => `${Math.round(p * 100)}%`
+
+function withModel(a: RuleAnalysis, mode: 'model' | 'combined'): Enrichment {
+  const t = a.triage
+  const m = classifyWithModel(a)
+  let category = m.category
+  const reasons: string[] = []
+  if (mode === 'combined') {
+    const isGoogleReview = a.input.kind === 'review' && a.input.platform === 'google'
+    if (
+      t.urgent ||
+      t.privacy ||
+      a.isEmpty ||
+      !FALLBACK_STEPS.has(t.step ?? '') ||
+      m.categoryProbability < CATEGORY_CONFIDENCE
+    ) {
+      // Safety first: urgent content and public disclosures are decided by the rules alone; so
+      // is anything a specific rule decided, or where the model is unsure.
+      category = t.category ?? category
+    } else if (category === 'privacy' && a.isPrivate) {
+      // A disclosure in a private channel is not a privacy problem.
+      category = t.category ?? 'question'
+    } else if (
+      isGoogleReview &&
+      category !== 'spam' &&
+      (category === 'feedback' || !REPLY_CATEGORIES.has(category))
+    ) {
+      category = 'review'
+    }
+  }
+  if (category === t.category) reasons.push(...t.reasons)
+  else {
+    reasons.push(`model: ${category} (${percent(m.categoryProbability)}; rules: ${t.category})`)
+  }
+  const urgent = t.urgent
+  const privacy = mode === 'combined' ? t.privacy || category === 'privacy' : category === 'privacy'
+  if (privacy && !t.privacy) reasons.push('model: health details in public, take the reply private')
+  let sentiment: SentimentResult = {
+    score: round(m.sentimentScore),
+    label: m.sentiment,
+    confidence: round(m.sentimentProbability),
+  }
+  if (mode === 'combined') {
+    // The lexicon transfers to new wordings and platforms better than the model's n-grams; the
+    // model speaks only where the lexicon saw nothing and the model is sure.
+    const lexicon = rulesOnly(a).sentiment!
+    if (lexicon.label !== 'neutral' || m.sentimentProbability < SENTIMENT_CONFIDENCE) {
+      sentiment = lexicon
+    }
+    if (urgent && sentiment.label !== 'negative') {
+      sentiment = {
+        score: Math.min(-NEGATIVE_THRESHOLD, sentiment.score),
+        label: 'negative',
+        confidence: 0.6,
+      }
+    }
+  }
+  return {
+    sentiment,
+    needsReply: REPLY_CATEGORIES.has(category),
+    category,
+    reasons,
+    privacy: privacy && category !== 'spam',
+    urgent,
+  }
+}
+
+/** Enriches one mention; `mode` picks rules, model or both (the default, what ships). */
+export function enrichOne(input: EnrichInput, mode: EnricherMode = 'combined'): Enrichment {
+  const a = analyseForModel(input)
+  if (input.direction === 'outbound') {
+    return outbound(input, {
+      score: a.senti.score,
+      label: a.senti.label,
+      confidence: a.senti.confidence,
+    })
+  }
+  return mode === 'rules' ? rulesOnly(a) : withModel(a, mode)
+}
+
+/**
  * The enricher ingestion uses by default. Synchronous and allocation-light: tens of thousands of
  * mentions per second on one core.
  *
@@ -71,7 +185,9 @@ export function createDefaultEnricher(): Enricher {
     name: DEFAULT_ENRICHER_NAME,
     version: DEFAULT_ENRICHER_VERSION,
     enrich(inputs: readonly EnrichInput[]): Enrichment[] {
-      return inputs.map(enrichOne)
+      const out: Enrichment[] = []
+      for (const input of inputs) out.push(enrichOne(input))
+      return out
     },
   }
 }

@@ -1,14 +1,15 @@
 /**
  * @module The built-in enricher's version, derived from the content of its knowledge: the triage
- * rules and the sentiment lexicon. Any edit to either data file changes the version, so stored
+ * rules, the sentiment lexicon and the learned model's weights. Any edit to any of the data files changes the version, so stored
  * enrichments made by older knowledge can be found and recomputed.
  */
 import { createHash } from 'node:crypto'
 import lexiconData from './data/lexicon.json' with { type: 'json' }
+import modelData from './data/triage-model.json' with { type: 'json' }
 import rulesData from './data/triage-rules.json' with { type: 'json' }
 
 /** Bump when the code that reads the data changes behaviour without the data changing. */
-export const ENRICHER_CODE_REVISION = 2
+export const ENRICHER_CODE_REVISION = 3
 
 /**
  * A short, stable hash of knowledge parts: `<code revision>.<12 hex digits>`. Key order inside the
@@ -32,4 +33,4 @@ function canonicalJson(value: unknown): string {
 }
 
 /** The knowledge the built-in enricher's version is derived from, in a fixed order. */
-export const DEFAULT_KNOWLEDGE: readonly unknown[] = [rulesData, lexiconData]
+export const DEFAULT_KNOWLEDGE: readonly unknown[] = [rulesData, lexiconData, modelData]

@@ -43,6 +43,8 @@ export interface TriageResult {
   reasons: string[]
   privacy: boolean
   urgent: boolean
+  /** The precedence step that decided the category (`urgent`, `booking`, …, `chatter`). */
+  step?: string
 }
 
 /** Categories that need a reply from the practice (see `CATEGORIES` in the vocabulary). */
@@ -289,11 +291,13 @@ const STEPS: Readonly<Record<string, Step>> = {
   chatter: (c) => say(c, 'nothing to answer', 'chatter'),
 }
 
-const ORDERED_STEPS: readonly Step[] = TRIAGE_RULES.precedence.map((name) => {
-  const step = STEPS[name]
-  if (step === undefined) throw new Error(`triage rules: precedence names unknown step ${name}`)
-  return step
-})
+const ORDERED_STEPS: ReadonlyArray<readonly [string, Step]> = TRIAGE_RULES.precedence.map(
+  (name) => {
+    const step = STEPS[name]
+    if (step === undefined) throw new Error(`triage rules: precedence names unknown step ${name}`)
+    return [name, step] as const
+  },
+)
 for (const name of Object.keys(STEPS)) {
   if (!TRIAGE_RULES.precedence.includes(name)) {
     throw new Error(`triage rules: step ${name} is missing from the precedence`)
@@ -366,19 +370,21 @@ export function triage(input: EnrichInput, sentiment?: SentimentDetail): TriageR
     c = { ...c, privacy: true }
   }
   let category: Category = 'chatter'
-  for (const step of ORDERED_STEPS) {
+  let decidedBy = 'chatter'
+  for (const [name, step] of ORDERED_STEPS) {
     const decided = step(c)
     if (decided !== undefined) {
       category = decided
+      decidedBy = name
       break
     }
   }
-  return finish(c, category)
+  return finish(c, category, decidedBy)
 }
 
 // A Google review always gets a reply (Google shows the practice's replies and ranks on them);
 // elsewhere praise needs none. Spam is never answered, on a review or not.
-function finish(c: TriageContext, decided: Category): TriageResult {
+function finish(c: TriageContext, decided: Category, step: string): TriageResult {
   let category = decided
   const isGoogleReview = c.isReview && c.input.platform === 'google'
   if (
@@ -395,5 +401,6 @@ function finish(c: TriageContext, decided: Category): TriageResult {
     reasons: c.reasons,
     privacy: c.privacy && category !== 'spam',
     urgent: c.urgent !== undefined,
+    step,
   }
 }

@@ -5,6 +5,11 @@
 import { z } from 'zod'
 import { DIRECTIONS, MENTION_KINDS, PLATFORMS } from './vocabulary.js'
 
+// No platform predates 1970 or dates a post past 2199; anything outside is a bug or an attack,
+// and far-off years break date arithmetic (SLA due times) and PostgreSQL's timestamp range.
+const EARLIEST_TIME = Date.UTC(1970, 0, 1)
+const LATEST_TIME = Date.UTC(2200, 0, 1)
+
 const timestamp = z
   .union([z.date(), z.iso.datetime({ offset: true }), z.number().int().positive()], {
     error: (issue) =>
@@ -14,6 +19,10 @@ const timestamp = z
   })
   .transform((v) => (v instanceof Date ? v : new Date(v)))
   .refine((d) => !Number.isNaN(d.getTime()), 'not a valid time')
+  .refine(
+    (d) => d.getTime() >= EARLIEST_TIME && d.getTime() < LATEST_TIME,
+    'out of range: a mention is dated between 1970 and 2199',
+  )
 
 /** Who wrote a mention, as the platform names them. */
 export const authorSchema = z.object({

@@ -9,6 +9,7 @@ import {
   type ParsedMentionInput,
 } from '../model/mention-input.js'
 import type { MentionKind } from '../model/vocabulary.js'
+import { itemHazard } from '../safety/ingest-hazards.js'
 import type { ChannelRow } from '../storage/database.js'
 import { formatZodIssues } from '../util/parse-or-throw.js'
 import { CONTENT_COLUMNS, columnsKey, type MentionState, NO_ENRICHMENT } from './mention-state.js'
@@ -33,6 +34,8 @@ export function parseItem(item: unknown, index: number): ParsedItem | { reason: 
   if ((item as { deleted?: unknown }).deleted === true) {
     const r = mentionDeletionSchema.safeParse(item)
     if (!r.success) return { reason: `invalid deletion notice: ${formatZodIssues(r.error.issues)}` }
+    const hazard = itemHazard(item)
+    if (hazard) return { reason: `invalid deletion notice: ${hazard}` }
     const d = r.data
     return {
       type: 'deletion',
@@ -48,6 +51,9 @@ export function parseItem(item: unknown, index: number): ParsedItem | { reason: 
   }
   const r = mentionInputSchema.safeParse(item)
   if (!r.success) return { reason: `invalid mention: ${formatZodIssues(r.error.issues)}` }
+  // After the schema, so a wrong shape gets the schema's precise message first.
+  const hazard = itemHazard(item)
+  if (hazard) return { reason: `invalid mention: ${hazard}` }
   return { type: 'mention', index, input: r.data }
 }
 

@@ -3,6 +3,7 @@
  * platform sent is ever silently lost.
  */
 import type { Kysely } from 'kysely'
+import { storableJson } from '../safety/ingest-hazards.js'
 import type { Database, QuarantineRow } from '../storage/database.js'
 
 export interface QuarantineEntry {
@@ -28,7 +29,7 @@ export async function quarantineItems(
         channel_id: e.channelId ?? null,
         source: e.source,
         reason: e.reason,
-        payload: JSON.stringify(toJsonSafe(e.payload)),
+        payload: JSON.stringify(storableJson(e.payload)),
       })),
     )
     .execute()
@@ -45,15 +46,4 @@ export async function listQuarantine(
     .orderBy('id', 'desc')
     .limit(options.limit ?? 100)
     .execute()
-}
-
-// Payloads can be anything (a Buffer, a string that is not JSON, a cyclic object): store what we can.
-function toJsonSafe(payload: unknown): unknown {
-  if (payload === undefined) return null
-  try {
-    const text = JSON.stringify(payload, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
-    return text === undefined ? String(payload) : JSON.parse(text.replace(/\\u0000/g, ''))
-  } catch {
-    return { unserialisable: String(payload) }
-  }
 }

@@ -11,9 +11,11 @@ import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments
 import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
 import * as webhookDeliveries from './migrations/2026-12-02-400-webhook-deliveries.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
+import * as publicBadges from './migrations/2026-12-02-510-public-badges.js'
 import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
 import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-expiry-scopes.js'
+import * as privacy from './migrations/2026-12-02-1000-privacy.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -25,9 +27,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-300-reply-outbox': replyOutbox,
   '2026-12-02-400-webhook-deliveries': webhookDeliveries,
   '2026-12-02-500-alerts': alerts,
+  '2026-12-02-510-public-badges': publicBadges,
   '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
   '2026-12-02-950-api-token-expiry-scopes': apiTokenExpiryScopes,
+  '2026-12-02-1000-privacy': privacy,
 }
 
 /**

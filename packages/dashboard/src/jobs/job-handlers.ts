@@ -12,6 +12,7 @@
  * })
  */
 import { alertEvaluateJob } from '../alerts/alert-jobs.js'
+import { dataRetentionJob } from '../privacy/retention-job.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
 import { webhookIngestJob } from './webhook-deliveries.js'
@@ -21,4 +22,5 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelPollJob,
   webhookIngestJob,
   alertEvaluateJob,
+  dataRetentionJob,
 ] as readonly JobDefinition<never>[]

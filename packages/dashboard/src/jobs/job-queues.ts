@@ -11,6 +11,8 @@ export const JOB_QUEUES = {
   webhookIngest: 'webhook-ingest',
   /** Every minute: evaluate alert rules, then deliver what is due (alerts/alert-jobs.ts). */
   alertEvaluate: 'alert-evaluate',
+  /** Daily: delete or redact what each organisation's retention says is too old (privacy/retention-job.ts). */
+  dataRetention: 'data-retention',
 } as const
 
 export type JobQueueName = (typeof JOB_QUEUES)[keyof typeof JOB_QUEUES]

@@ -113,7 +113,8 @@ export function settingsRoutes(): Hono<DashboardEnv> {
         <h1>Settings</h1>
         {readOnly ? null : (
           <p>
-            <a href={`/practices/${pid}/alerts`}>Alerts: rules, on call, where they go</a>
+            <a href={`/practices/${pid}/alerts`}>Alerts: rules, on call, where they go</a> ·{' '}
+            <a href={`/practices/${pid}/badge`}>Public promise badge</a>
           </p>
         )}
         {notice ? <Notice kind="ok">{notice}</Notice> : null}

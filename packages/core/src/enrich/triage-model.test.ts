@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { enrichOne } from './default-enricher.js'
+import type { EnrichInput } from './enricher.js'
+import { loadLinearModel } from './linear-model.js'
+import { extractFeatures, FeatureBuffer } from './model-features.js'
+import { analyseForModel } from './model-input.js'
+import { TRIAGE_MODEL_DATA } from './triage-model.js'
+
+const inbound = (text: string, extra: Partial<EnrichInput> = {}): EnrichInput => ({
+  text,
+  platform: 'facebook',
+  kind: 'comment',
+  direction: 'inbound',
+  ...extra,
+})
+
+const tiny = {
+  format: 1,
+  bits: 10,
+  training: { data: 'test' },
+  heads: {
+    h: { classes: ['a', 'b'], scale: 0.5, buckets: [3, 2], weights: [2, 0, 0, 4] },
+  },
+}
+
+describe('loadLinearModel', () => {
+  it('scores from the delta-encoded buckets and quantised weights', () => {
+    const head = loadLinearModel(tiny).head('h')
+    const f = new FeatureBuffer(1023)
+    f.push(3) // bucket 3: weights (1, 0)
+    expect(head.probabilities(f)[0]).toBeCloseTo(Math.E / (Math.E + 1))
+    f.length = 0
+    f.push(5) // bucket 3 + 2: weights (0, 2)
+    expect(head.probabilities(f)[1]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + 1))
+    f.length = 0
+    f.push(7) // no weights: even odds
+    expect(head.probabilities(f)[0]).toBeCloseTo(0.5)
+  })
+
+  it('refuses a file whose weights do not fit its buckets, naming the head', () => {
+    const bad = structuredClone(tiny)
+    bad.heads.h.weights.pop()
+    expect(() => loadLinearModel(bad)).toThrow(/head h: weights length/)
+    expect(() => loadLinearModel({ ...tiny, format: 2 })).toThrow(/format/)
+  })
+
+  it('loads the shipped weights with a category and a sentiment head', () => {
+    const model = loadLinearModel(TRIAGE_MODEL_DATA)
+    expect(model.head('category').classes).toContain('booking')
+    expect(model.head('sentiment').classes).toEqual(['negative', 'neutral', 'positive'])
+  })
+})
+
+describe('extractFeatures', () => {
+  it('is deterministic and marks negated words differently', () => {
+    const features = (text: string) => {
+      const buf = new FeatureBuffer((1 << 18) - 1)
+      extractFeatures(analyseForModel(inbound(text)), buf)
+      return [...buf.buckets.slice(0, buf.length)]
+    }
+    expect(features('the nurse was helpful')).toEqual(features('the nurse was helpful'))
+    const plain = new Set(features('helpful'))
+    const negated = new Set(features('not helpful'))
+    // "helpful" after "not" is a different feature from "helpful" alone.
+    expect([...negated].filter((b) => !plain.has(b)).length).toBeGreaterThan(2)
+  })
+})
+
+describe('the combined enricher', () => {
+  it('keeps urgent content and public identifiers as hard overrides', () => {
+    const urgent = enrichOne(
+      inbound('my toddler just swallowed a button battery', { kind: 'message' }),
+    )
+    expect(urgent).toMatchObject({ urgent: true, needsReply: true, category: 'clinical' })
+    const id = enrichOne(inbound('my medicare number is 2123 45670 1, can you check my file'))
+    expect(id).toMatchObject({ privacy: true, needsReply: true, category: 'privacy' })
+  })
+
+  it('reports rules-only, model-only and combined verdicts for the same mention', () => {
+    const input = inbound('can i get in with dr lee tomorrow arvo')
+    for (const mode of ['rules', 'model', 'combined'] as const) {
+      const e = enrichOne(input, mode)
+      expect(e.needsReply).toBe(true)
+      expect(e.reasons!.length).toBeGreaterThan(0)
+    }
+  })
+})
