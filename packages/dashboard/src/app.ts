@@ -45,6 +45,7 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
+import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -231,6 +232,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
   app.route('/', exportRoutes())
+  app.route('/', setupRoutes())
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) return errorJson(c, 'NOT_FOUND')
