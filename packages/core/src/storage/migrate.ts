@@ -13,6 +13,7 @@ import * as webhookDeliveries from './migrations/2026-12-02-400-webhook-deliveri
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
 import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
+import * as enrichmentEvents from './migrations/2026-12-02-810-enrichment-events.js'
 import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-expiry-scopes.js'
 
 /** Every migration, by name; names sort in the order they run. */
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-500-alerts': alerts,
   '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
+  '2026-12-02-810-enrichment-events': enrichmentEvents,
   '2026-12-02-950-api-token-expiry-scopes': apiTokenExpiryScopes,
 }
 

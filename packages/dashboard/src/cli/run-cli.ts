@@ -60,6 +60,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Re-encrypt stored channel tokens with the current key (earshot secrets rotate)',
     load: async () => (await import('./commands/secrets-command.js')).secretsCommand,
   },
+  reenrich: {
+    summary: 'Re-enrich mentions classified by an older enricher version, re-evaluate their SLA',
+    load: async () => (await import('./commands/reenrich-command.js')).reenrichCommand,
+  },
   classify: {
     summary: 'Triage and score texts from stdin without a database',
     load: async () => (await import('./commands/classify-command.js')).classifyCommand,

@@ -14,6 +14,7 @@
 import { alertEvaluateJob } from '../alerts/alert-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
+import { enricherReenrichJob } from './reenrich-job.js'
 import { webhookIngestJob } from './webhook-deliveries.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
@@ -21,4 +22,5 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelPollJob,
   webhookIngestJob,
   alertEvaluateJob,
+  enricherReenrichJob,
 ] as readonly JobDefinition<never>[]

@@ -11,6 +11,8 @@ export const JOB_QUEUES = {
   webhookIngest: 'webhook-ingest',
   /** Every minute: evaluate alert rules, then deliver what is due (alerts/alert-jobs.ts). */
   alertEvaluate: 'alert-evaluate',
+  /** Re-enriches mentions of an older enricher version (enqueued on start when any are stale). */
+  enricherReenrich: 'enricher-reenrich',
 } as const
 
 export type JobQueueName = (typeof JOB_QUEUES)[keyof typeof JOB_QUEUES]
