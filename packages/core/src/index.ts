@@ -85,6 +85,8 @@ export {
 } from './pipeline/reevaluate.js'
 export type { ThreadKey } from './pipeline/thread-store.js'
 export { ONE_LEVEL_THREAD_PLATFORMS } from './pipeline/threading.js'
+// Patient data: retention, erasure, identifier redaction (docs/privacy.md)
+export * from './privacy/index.js'
 export {
   DURATION_CLOCKS,
   type DurationClock,
@@ -121,6 +123,7 @@ export {
   getOrganisation,
   getPractice,
   listPractices,
+  slugify,
 } from './repositories/organisations.js'
 export { listOverrides } from './repositories/overrides.js'
 export {

@@ -12,6 +12,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Kysely } from 'kysely'
 import { createDatabaseLoginLimiter } from './auth/database-login-limiter.js'
 import type { LoginRateLimitOptions } from './auth/login-rate-limiter.js'
+import type { PublicRateLimit } from './badge/public-rate-limit.js'
 import {
   type Database,
   databaseFaultOf,
@@ -37,12 +38,15 @@ import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
+import { badgeSettingsRoutes, publicBadgeRoutes } from './routes/badge-routes.js'
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
+import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
+import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -72,6 +76,8 @@ export interface DashboardOptions {
    * `unknown`. Behind a reverse proxy, read the proxy's header here.
    */
   clientIp?: (c: Context<DashboardEnv>) => string
+  /** Requests per client address to the public badge and page (default 120 a minute). */
+  publicRateLimit?: PublicRateLimit
 }
 
 const CSP = {
@@ -183,6 +189,14 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   // Registered before the auth middleware: webhooks and assets need no session.
   app.route('/', hookRoutes(options.webhookHandler))
   app.route('/', assetRoutes())
+  // Public and cookie-free: before sessions are loaded, so nothing here can set or read one.
+  app.route(
+    '/',
+    publicBadgeRoutes({
+      clientIp: options.clientIp ?? defaultClientIp,
+      ...(options.publicRateLimit ? { rateLimit: options.publicRateLimit } : {}),
+    }),
+  )
 
   app.use('*', loadAuth({ secureCookies }))
   app.use('*', async function noStore(c, next) {
@@ -212,12 +226,15 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.use('*', requirePageAuth)
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
+  app.route('/', badgeSettingsRoutes())
+  app.route('/', jobsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
   app.route('/', exportRoutes())
+  app.route('/', setupRoutes())
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) return errorJson(c, 'NOT_FOUND')

@@ -14,10 +14,18 @@ import {
 
 let w: TestWorld
 let admin: TestClient
+/** Ids of B's rows that no fixture field names (loaded once). */
+const bIds = { token: '' }
 
 beforeAll(async () => {
   w = await createTestWorld()
   admin = await signIn(w.app, 'admin@a.example')
+  const token = await w.db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('organisation_id', '=', w.b.orgId)
+    .executeTakeFirstOrThrow()
+  bIds.token = token.id
 })
 
 afterAll(async () => {
@@ -122,6 +130,24 @@ function probesForForeignIds(): Probe[] {
       path: '/alerts/settings/endpoints/endpoint-of-b/delete',
       body: {},
     },
+    {
+      route: '/practices/:practiceId/badge',
+      method: 'GET',
+      path: `/practices/${b.practice}/badge`,
+    },
+    {
+      route: '/practices/:practiceId/badge',
+      method: 'POST',
+      path: `/practices/${b.practice}/badge`,
+      body: { enabled: 'on' },
+    },
+    // Public by design once a practice publishes it; B has not, so its ids find nothing.
+    { route: '/public/:publicId', method: 'GET', path: `/public/${b.practice}` },
+    {
+      route: '/public/:publicId/badge.svg',
+      method: 'GET',
+      path: `/public/${b.practice}/badge.svg`,
+    },
     { route: '/inbox', method: 'GET', path: `/inbox?practice=${b.practice}` },
     { route: '/inbox', method: 'GET', path: `/inbox?channel=${b.channel}` },
     { route: '/mentions', method: 'GET', path: `/mentions?practice=${b.practice}` },
@@ -147,6 +173,37 @@ function probesForForeignIds(): Probe[] {
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?practice=${b.practice}` },
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?channel=${b.channel}` },
     ...mentionProbes,
+    ...setupProbes(),
+  ]
+}
+
+/** The set-up pages (practices, channels, users, tokens) given B's ids. */
+function setupProbes(): Probe[] {
+  const b = w.b
+  return [
+    {
+      route: '/setup/practices/:practiceId/edit',
+      method: 'GET',
+      path: `/setup/practices/${b.practice}/edit`,
+    },
+    {
+      route: '/setup/practices/:practiceId',
+      method: 'POST',
+      path: `/setup/practices/${b.practice}`,
+      body: {
+        name: 'hijacked',
+        time_zone: 'UTC',
+        hours: 'mon 09:00-10:00',
+        promise: '1 hour',
+        intent: 'save',
+      },
+    },
+    {
+      route: '/setup/tokens/:tokenId/revoke',
+      method: 'POST',
+      path: `/setup/tokens/${bIds.token}/revoke`,
+      body: {},
+    },
   ]
 }
 
@@ -231,6 +288,13 @@ describe('tenant isolation', () => {
       )
       .execute()
     expect(alertSettings).toHaveLength(0)
+    const badges = await w.db
+      .withTables<{ public_badges: { organisation_id: string; practice_id: string } }>()
+      .selectFrom('public_badges')
+      .select('practice_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(badges).toHaveLength(0)
     const versions = await w.db
       .selectFrom('schedules')
       .select('version')
@@ -243,6 +307,18 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(promises).toHaveLength(1)
+    const tokens = await w.db
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(tokens.map((t) => t.id)).toEqual([bIds.token])
+    const names = await w.db
+      .selectFrom('practices')
+      .select('name')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(names.map((n) => n.name)).toEqual([w.b.practiceName])
   })
 
   it('never lists B rows on pages and API lists that take no id', async () => {
@@ -255,6 +331,9 @@ describe('tenant isolation', () => {
       '/exports/mentions.csv',
       '/exports/aggregate.csv',
       '/settings',
+      '/setup',
+      '/setup/practices',
+      '/setup/tokens',
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',

@@ -289,7 +289,10 @@ function batchThreadResolvers(
 
 // Two writers on one thread could each link against a view without the other's messages;
 // serialising per channel inside the transaction rules that out on a real server.
-async function lockChannels(db: Kysely<Database>, channelIds: readonly string[]): Promise<void> {
+export async function lockChannels(
+  db: Kysely<Database>,
+  channelIds: readonly string[],
+): Promise<void> {
   const keys = [...channelIds].sort().map((id) => `earshot:channel:${id}`)
   await sql`select pg_advisory_xact_lock(hashtext(k)) from (select k from json_array_elements_text(${JSON.stringify(keys)}::json) as k order by k) as sorted`.execute(
     db,

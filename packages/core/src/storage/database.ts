@@ -279,6 +279,30 @@ export interface EnrichmentEventTable {
   after: Json<Record<string, unknown>>
 }
 
+/** An organisation's retention and redaction settings (no row: keep everything, redact nothing). */
+export interface PrivacySettingsTable {
+  organisation_id: string
+  /** Null: keep mentions for ever. */
+  mention_retention_months: number | null
+  mention_retention_action: Generated<'delete' | 'redact'>
+  /** Null: keep platform payloads as long as their mention. */
+  raw_retention_months: number | null
+  redact_identifiers: Generated<boolean>
+  updated_at: Timestamp
+}
+
+/** One erasure of a person's data on request (kept; holds no patient data). */
+export interface ErasureRecordTable {
+  organisation_id: string
+  id: string
+  requested_by: string | null
+  requested_via: 'cli' | 'dashboard'
+  platform: string
+  author_key_hash: string
+  counts: Json<Record<string, number>>
+  created_at: Timestamp
+}
+
 export interface Database {
   organisations: OrganisationTable
   practices: PracticeTable
@@ -297,6 +321,8 @@ export interface Database {
   reply_outbox: ReplyOutboxTable
   channel_credentials: ChannelCredentialTable
   enrichment_events: EnrichmentEventTable
+  privacy_settings: PrivacySettingsTable
+  erasure_records: ErasureRecordTable
 }
 
 export type MentionRow = Selectable<MentionTable>

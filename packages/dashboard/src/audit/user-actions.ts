@@ -30,6 +30,9 @@ export const USER_ACTIONS = [
   'export.downloaded',
   'alert.rule_changed',
   'report.schedule_changed',
+  'privacy.settings_changed',
+  'data.retention_purged',
+  'data.erased',
 ] as const
 export type UserAction = (typeof USER_ACTIONS)[number]
 

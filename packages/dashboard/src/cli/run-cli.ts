@@ -64,6 +64,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Re-enrich mentions classified by an older enricher version, re-evaluate their SLA',
     load: async () => (await import('./commands/reenrich-command.js')).reenrichCommand,
   },
+  erase: {
+    summary: "Erase one person's data on request (earshot erase --help; --dry-run shows counts)",
+    load: async () => (await import('./commands/erase-command.js')).eraseCommand,
+  },
   classify: {
     summary: 'Triage and score texts from stdin without a database',
     load: async () => (await import('./commands/classify-command.js')).classifyCommand,

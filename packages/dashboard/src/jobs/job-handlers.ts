@@ -12,6 +12,7 @@
  * })
  */
 import { alertEvaluateJob } from '../alerts/alert-jobs.js'
+import { dataRetentionJob } from '../privacy/retention-job.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
 import { enricherReenrichJob } from './reenrich-job.js'
@@ -23,4 +24,5 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   webhookIngestJob,
   alertEvaluateJob,
   enricherReenrichJob,
+  dataRetentionJob,
 ] as readonly JobDefinition<never>[]

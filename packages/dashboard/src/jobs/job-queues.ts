@@ -13,6 +13,8 @@ export const JOB_QUEUES = {
   alertEvaluate: 'alert-evaluate',
   /** Re-enriches mentions of an older enricher version (enqueued on start when any are stale). */
   enricherReenrich: 'enricher-reenrich',
+  /** Daily: delete or redact what each organisation's retention says is too old (privacy/retention-job.ts). */
+  dataRetention: 'data-retention',
 } as const
 
 export type JobQueueName = (typeof JOB_QUEUES)[keyof typeof JOB_QUEUES]

@@ -72,7 +72,8 @@ export function settingsRoutes(): Hono<DashboardEnv> {
         <p class="lede">Choose a practice.</p>
         {auth.user.role === 'agency_admin' ? (
           <p>
-            <a href="/alerts/settings">Alert defaults for the organisation</a>
+            <a href="/alerts/settings">Alert defaults for the organisation</a> ·{' '}
+            <a href="/jobs">Background jobs</a>
           </p>
         ) : null}
         <ul class="plain-list">
@@ -113,7 +114,8 @@ export function settingsRoutes(): Hono<DashboardEnv> {
         <h1>Settings</h1>
         {readOnly ? null : (
           <p>
-            <a href={`/practices/${pid}/alerts`}>Alerts: rules, on call, where they go</a>
+            <a href={`/practices/${pid}/alerts`}>Alerts: rules, on call, where they go</a> ·{' '}
+            <a href={`/practices/${pid}/badge`}>Public promise badge</a>
           </p>
         )}
         {notice ? <Notice kind="ok">{notice}</Notice> : null}
