@@ -16,6 +16,7 @@ import { tokenRefreshJob } from '../connect/token-refresh-job.js'
 import { dataRetentionJob } from '../privacy/retention-job.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
+import { enricherReenrichJob } from './reenrich-job.js'
 import { webhookIngestJob } from './webhook-deliveries.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
@@ -24,5 +25,6 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   webhookIngestJob,
   alertEvaluateJob,
   tokenRefreshJob,
+  enricherReenrichJob,
   dataRetentionJob,
 ] as readonly JobDefinition<never>[]

@@ -13,6 +13,8 @@ export const JOB_QUEUES = {
   alertEvaluate: 'alert-evaluate',
   /** Every 5 minutes: renew OAuth tokens that expire soon (connect/token-refresh-job.ts). */
   tokenRefresh: 'token-refresh',
+  /** Re-enriches mentions of an older enricher version (enqueued on start when any are stale). */
+  enricherReenrich: 'enricher-reenrich',
   /** Daily: delete or redact what each organisation's retention says is too old (privacy/retention-job.ts). */
   dataRetention: 'data-retention',
 } as const
