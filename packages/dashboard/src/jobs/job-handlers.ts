@@ -13,6 +13,7 @@
  */
 import { alertEvaluateJob } from '../alerts/alert-jobs.js'
 import { dataRetentionJob } from '../privacy/retention-job.js'
+import { reportDispatchJob, reportSendJob } from '../reports/report-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
 import { webhookIngestJob } from './webhook-deliveries.js'
@@ -23,4 +24,6 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   webhookIngestJob,
   alertEvaluateJob,
   dataRetentionJob,
+  reportDispatchJob,
+  reportSendJob(),
 ] as readonly JobDefinition<never>[]
