@@ -16,6 +16,7 @@ import { dataRetentionJob } from '../privacy/retention-job.js'
 import { reportDispatchJob, reportSendJob } from '../reports/report-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
+import { enricherReenrichJob } from './reenrich-job.js'
 import { webhookIngestJob } from './webhook-deliveries.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
@@ -23,6 +24,7 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelPollJob,
   webhookIngestJob,
   alertEvaluateJob,
+  enricherReenrichJob,
   dataRetentionJob,
   reportDispatchJob,
   reportSendJob(),

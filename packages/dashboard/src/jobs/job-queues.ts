@@ -15,6 +15,8 @@ export const JOB_QUEUES = {
   reportDispatch: 'report-dispatch',
   /** Mails one period of one report schedule (singleton per schedule and period). */
   reportSend: 'report-send',
+  /** Re-enriches mentions of an older enricher version (enqueued on start when any are stale). */
+  enricherReenrich: 'enricher-reenrich',
   /** Daily: delete or redact what each organisation's retention says is too old (privacy/retention-job.ts). */
   dataRetention: 'data-retention',
 } as const
