@@ -43,9 +43,11 @@ import { badgeSettingsRoutes, publicBadgeRoutes } from './routes/badge-routes.js
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
+import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
+import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -226,6 +228,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
   app.route('/', badgeSettingsRoutes())
+  app.route('/', jobsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', inboxActionRoutes())
@@ -233,6 +236,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
   app.route('/', exportRoutes())
+  app.route('/', setupRoutes())
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) return errorJson(c, 'NOT_FOUND')
