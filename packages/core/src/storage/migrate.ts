@@ -14,6 +14,7 @@ import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
 import * as webhookDeliveries from './migrations/2026-12-02-400-webhook-deliveries.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
 import * as publicBadges from './migrations/2026-12-02-510-public-badges.js'
+import * as reportSchedules from './migrations/2026-12-02-550-report-schedules.js'
 import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
 import * as enrichmentEvents from './migrations/2026-12-02-810-enrichment-events.js'
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-400-webhook-deliveries': webhookDeliveries,
   '2026-12-02-500-alerts': alerts,
   '2026-12-02-510-public-badges': publicBadges,
+  '2026-12-02-550-report-schedules': reportSchedules,
   '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
   '2026-12-02-810-enrichment-events': enrichmentEvents,

@@ -13,6 +13,7 @@
  */
 import { alertEvaluateJob } from '../alerts/alert-jobs.js'
 import { dataRetentionJob } from '../privacy/retention-job.js'
+import { reportDispatchJob, reportSendJob } from '../reports/report-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
 import { enricherReenrichJob } from './reenrich-job.js'
@@ -25,4 +26,6 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   alertEvaluateJob,
   enricherReenrichJob,
   dataRetentionJob,
+  reportDispatchJob,
+  reportSendJob(),
 ] as readonly JobDefinition<never>[]
