@@ -33,6 +33,7 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
@@ -230,6 +231,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', jobsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
+  app.route('/', inboxActionRoutes())
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
