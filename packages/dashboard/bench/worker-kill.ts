@@ -28,7 +28,7 @@ if (!baseUrl) {
   process.exit(2)
 }
 const SEED = Number(process.env.WORKER_KILL_SEED ?? Date.now() % 100_000)
-const CHANNELS = Number(process.env.WORKER_KILL_CHANNELS ?? 30)
+const CHANNELS = Number(process.env.WORKER_KILL_CHANNELS ?? 60)
 const KILLS = Number(process.env.WORKER_KILL_KILLS ?? 3)
 const WORKERS = 3
 /** Gives up (and fails) if the work is not all done by then: a hang guard, not a measurement. */
@@ -101,7 +101,8 @@ const hooks = createServer((req, res) => {
     } catch {
       // Counted as nothing received: the run then reports the alert as lost.
     }
-    res.writeHead(200).end('ok')
+    // A slow receiver, so kills also land while deliveries are in flight.
+    setTimeout(() => res.writeHead(200).end('ok'), 300 + random() * 1200)
   })
 })
 
@@ -224,6 +225,7 @@ async function main(): Promise<number> {
     }
   }
   let c = await count()
+  let nudged = 0
   while (Date.now() < deadline) {
     c = await count()
     const progress = (c.polled + c.delivered) / (2 * CHANNELS)
@@ -242,9 +244,12 @@ async function main(): Promise<number> {
     )
       break
     // The dispatchers run on the workers' minute cron; nudge them so the run is not all waiting.
-    await jobs.send(JOB_QUEUES.alertEvaluate, {})
-    await jobs.send(JOB_QUEUES.channelDispatch, {})
-    await sleep(2_000)
+    if (Date.now() - nudged > 5_000) {
+      nudged = Date.now()
+      await jobs.send(JOB_QUEUES.alertEvaluate, {})
+      await jobs.send(JOB_QUEUES.channelDispatch, {})
+    }
+    await sleep(250)
   }
 
   for (const w of workers) w.kill('SIGTERM')
@@ -254,6 +259,13 @@ async function main(): Promise<number> {
     for (const id of r.alertIds) perAlert.set(id, (perAlert.get(id) ?? 0) + 1)
   const duplicatedSends = [...perAlert.values()].reduce((s, n) => s + n - 1, 0)
   const distinctIds = new Set(received.map((r) => r.webhookId))
+  // A re-send after a crash carries the same webhook-id, so a Standard Webhooks receiver drops
+  // it; an alert that arrived under two different ids is a duplicate nobody can drop.
+  const idsPerAlert = new Map<string, Set<string>>()
+  for (const r of received)
+    for (const id of r.alertIds)
+      idsPerAlert.set(id, (idsPerAlert.get(id) ?? new Set()).add(r.webhookId))
+  const undedupable = [...idsPerAlert.values()].filter((ids) => ids.size > 1).length
   const duplicateRows = await db
     .selectFrom('mentions')
     .select(['external_id', (eb) => eb.fn.countAll<number>().as('n')])
@@ -275,10 +287,15 @@ async function main(): Promise<number> {
   console.log(`METRIC workers.alerts_delivered ${c.delivered}`)
   console.log(`METRIC workers.alert_sends_duplicated ${duplicatedSends}`)
   console.log(`METRIC workers.webhook_ids_distinct ${distinctIds.size}`)
+  console.log(`METRIC workers.alerts_duplicated_undedupable ${undedupable}`)
   console.log(`METRIC workers.lost ${lost}`)
   console.log(`METRIC workers.feed_requests ${feedRequests}`)
   const ok =
-    c.polled === CHANNELS && lost === 0 && duplicateRows.length === 0 && c.alerts === CHANNELS
+    c.polled === CHANNELS &&
+    lost === 0 &&
+    duplicateRows.length === 0 &&
+    c.alerts === CHANNELS &&
+    undedupable === 0
   log(ok ? 'every poll done once, every alert raised once and delivered' : 'FAILED')
   return ok ? 0 : 1
 }
