@@ -35,6 +35,7 @@ import {
 } from './http/http-errors.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
+import { accountRoutes } from './routes/account-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
@@ -46,6 +47,7 @@ import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
+import type { MailSender } from './mail/mail-sender.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -70,6 +72,10 @@ export interface DashboardOptions {
   webhookHandler?: WebhookHandler
   /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
   reply?: SendReplyDeps
+  /** Sends invitations and password resets. Default none: the invite page shows the link instead. */
+  mail?: MailSender
+  /** Where people reach the dashboard, for links in mail. Default `http://localhost:3000`. */
+  publicUrl?: string
   /**
    * The client's IP for rate limiting. Default: the socket address (Node server), else
    * `unknown`. Behind a reverse proxy, read the proxy's header here.
@@ -139,6 +145,8 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     now: options.now ?? (() => new Date()),
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
+    mail: options.mail,
+    publicUrl: (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, ''),
   }
   const app = new Hono<DashboardEnv>()
 
@@ -222,6 +230,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
       clientIp: options.clientIp ?? defaultClientIp,
     }),
   )
+  app.route('/', accountRoutes({ clientIp: options.clientIp ?? defaultClientIp }))
   app.use('*', requirePageAuth)
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
