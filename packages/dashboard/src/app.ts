@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely'
 import { createDatabaseLoginLimiter } from './auth/database-login-limiter.js'
 import type { LoginRateLimitOptions } from './auth/login-rate-limiter.js'
 import type { PublicRateLimit } from './badge/public-rate-limit.js'
+import type { ConnectFlows } from './connect/connect-config.js'
 import {
   type Database,
   databaseFaultOf,
@@ -33,6 +34,7 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { accountRoutes } from './routes/account-routes.js'
@@ -40,9 +42,11 @@ import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { badgeSettingsRoutes, publicBadgeRoutes } from './routes/badge-routes.js'
+import { connectRoutes } from './routes/connect-routes.js'
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
+import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
@@ -76,6 +80,8 @@ export interface DashboardOptions {
   mail?: MailSender
   /** Where people reach the dashboard, for links in mail. Default `http://localhost:3000`. */
   publicUrl?: string
+  /** The OAuth connect flows offered ("Connect Facebook/Google/X"). Default: none; `serve` reads them from the environment (`connectFlowsFromEnv`). */
+  connect?: ConnectFlows
   /**
    * The client's IP for rate limiting. Default: the socket address (Node server), else
    * `unknown`. Behind a reverse proxy, read the proxy's header here.
@@ -147,6 +153,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     reply: options.reply ?? {},
     mail: options.mail,
     publicUrl: (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    connect: options.connect ?? {},
   }
   const app = new Hono<DashboardEnv>()
 
@@ -235,11 +242,14 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
   app.route('/', badgeSettingsRoutes())
+  app.route('/', jobsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
+  app.route('/', inboxActionRoutes())
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
+  app.route('/', connectRoutes())
   app.route('/', exportRoutes())
   app.route('/', setupRoutes())
 

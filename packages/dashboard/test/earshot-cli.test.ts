@@ -48,6 +48,7 @@ describe('earshot --help', () => {
     ['import'],
     ['user', 'add'],
     ['classify'],
+    ['reenrich'],
   ])('earshot %s --help shows its usage', async (...command) => {
     const io = testIo({ cwd })
     expect(await runCli([...command, '--help'], io)).toBe(0)
@@ -117,6 +118,17 @@ describe('serve with the embedded database', () => {
       const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
       expect(await runCli(['migrate'], io)).toBe(0)
       expect(io.out()).toContain('is up to date')
+    })
+
+    it('reenrich finds nothing stale in a database the current enricher filled, and says so', async () => {
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['reenrich'], io)).toBe(0)
+      expect(io.out()).toMatch(
+        /^0 mention\(s\) classified by another enricher version than earshot-rules@/,
+      )
+      const bad = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['reenrich', '--batch-size', '0'], bad)).toBe(2)
+      expect(bad.err()).toContain('--batch-size must be a positive whole number')
     })
 
     it('refuses import and user add while another process holds the folder, naming it', async () => {
@@ -279,6 +291,24 @@ describe('serve with the embedded database', () => {
       const missing = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
       expect(await runCli(['import', 'nope.csv', '--channel', 'import-channel'], missing)).toBe(1)
       expect(missing.err()).toContain(`no file at ${join(cwd, 'nope.csv')}`)
+
+      const latin1 = join(cwd, 'latin1.csv')
+      writeFileSync(
+        latin1,
+        Buffer.from('external_id,created_at,text\nm4,2026-11-24T03:00:00Z,Caf\u00e9?\n', 'latin1'),
+      )
+      const refused = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['import', latin1, '--channel', 'import-channel'], refused)).toBe(1)
+      expect(refused.err()).toContain('is not valid UTF-8 (first invalid byte at offset 55)')
+      expect(refused.err()).not.toMatch(STACK_LINE)
+      const declared = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(
+        await runCli(
+          ['import', latin1, '--channel', 'import-channel', '--encoding', 'latin1'],
+          declared,
+        ),
+      ).toBe(0)
+      expect(declared.out()).toContain('1 new')
     })
 
     it('collects once and says when no channel is due', async () => {

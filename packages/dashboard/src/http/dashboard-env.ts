@@ -5,6 +5,7 @@ import type { SendReplyDeps } from '@earshot/collectors'
 import type { Kysely } from 'kysely'
 import type { ApiTokenScope } from '../auth/api-token-scopes.js'
 import type { DashboardUser } from '../auth/create-user.js'
+import type { ConnectFlows } from '../connect/connect-config.js'
 import type { Database, PracticeRow } from '../core.js'
 import type { RecordOverride } from '../data/record-override.js'
 import type { MailSender } from '../mail/mail-sender.js'
@@ -37,6 +38,8 @@ export interface DashboardServices {
   mail?: MailSender | undefined
   /** Where people reach the dashboard (links in mail are built on it, never on the Host header). */
   publicUrl?: string
+  /** The OAuth connect flows this server offers, by provider (absent: none). */
+  connect?: ConnectFlows
 }
 
 export interface DashboardEnv {
