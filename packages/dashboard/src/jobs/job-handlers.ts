@@ -12,6 +12,7 @@
  * })
  */
 import { alertEvaluateJob } from '../alerts/alert-jobs.js'
+import { tokenRefreshJob } from '../connect/token-refresh-job.js'
 import { dataRetentionJob } from '../privacy/retention-job.js'
 import { reportDispatchJob, reportSendJob } from '../reports/report-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
@@ -24,6 +25,7 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelPollJob,
   webhookIngestJob,
   alertEvaluateJob,
+  tokenRefreshJob,
   enricherReenrichJob,
   dataRetentionJob,
   reportDispatchJob,
