@@ -34,8 +34,11 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
+import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
+import { accountRoutes } from './routes/account-routes.js'
 import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
@@ -48,6 +51,7 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
@@ -74,6 +78,10 @@ export interface DashboardOptions {
   webhookHandler?: WebhookHandler
   /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
   reply?: SendReplyDeps
+  /** Sends invitations and password resets. Default none: the invite page shows the link instead. */
+  mail?: MailSender
+  /** Where people reach the dashboard, for links in mail. Default `http://localhost:3000`. */
+  publicUrl?: string
   /** The OAuth connect flows offered ("Connect Facebook/Google/X"). Default: none; `serve` reads them from the environment (`connectFlowsFromEnv`). */
   connect?: ConnectFlows
   /**
@@ -83,6 +91,13 @@ export interface DashboardOptions {
   clientIp?: (c: Context<DashboardEnv>) => string
   /** Requests per client address to the public badge and page (default 120 a minute). */
   publicRateLimit?: PublicRateLimit
+  /**
+   * Requests this process works on at once; beyond it, 503 with `Retry-After` at once
+   * (`/healthz` and assets exempt). Default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
+   */
+  maxConcurrentRequests?: number
+  /** The embedded database's data folder: `/healthz` reports `disk-full` when its file system is nearly full. */
+  dataDir?: string
 }
 
 const CSP = {
@@ -145,6 +160,8 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     now: options.now ?? (() => new Date()),
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
+    mail: options.mail,
+    publicUrl: (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, ''),
     connect: options.connect ?? {},
   }
   const app = new Hono<DashboardEnv>()
@@ -154,6 +171,12 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     c.set('auth', undefined)
     await next()
   })
+  app.use(
+    '*',
+    requestLimit({
+      maxConcurrent: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    }),
+  )
   app.use(
     '*',
     secureHeaders({
@@ -188,7 +211,11 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   )
 
   app.get('/healthz', async (c) => {
-    const database = await checkDatabaseHealth(services.db)
+    const database = await checkDatabaseHealth(
+      services.db,
+      undefined,
+      options.dataDir ? { path: options.dataDir } : undefined,
+    )
     c.header('Cache-Control', 'no-store')
     return c.json({ ok: database === 'up', database }, database === 'up' ? 200 : 503)
   })
@@ -229,6 +256,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
       clientIp: options.clientIp ?? defaultClientIp,
     }),
   )
+  app.route('/', accountRoutes({ clientIp: options.clientIp ?? defaultClientIp }))
   app.use('*', requirePageAuth)
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
@@ -242,6 +270,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', settingsRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
+  app.route('/', reportScheduleRoutes())
   app.route('/', setupRoutes())
 
   app.notFound((c) => {

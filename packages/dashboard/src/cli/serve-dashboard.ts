@@ -10,6 +10,7 @@ import { connectFlowsFromEnv } from '../connect/connect-config.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { type JobSystem, startJobSystem } from '../jobs/job-system.js'
 import { durableWebhookHandler, type Enqueue } from '../jobs/webhook-deliveries.js'
+import { createSmtpMailSender, smtpConfigFromEnv } from '../mail/smtp-mail-sender.js'
 import { ServerStartError, startServer } from '../server.js'
 import { CliError } from './cli-error.js'
 import { type CliIo, println } from './cli-io.js'
@@ -25,6 +26,8 @@ export interface ServeDashboardOptions {
    * (the one the proxy itself appended), so sign-in rate limits apply per client, not per proxy.
    */
   trustProxy?: boolean
+  /** The embedded database's data folder, for `/healthz`'s free-space check. */
+  dataDir?: string
   /** Lines printed under the URL (logins, hints). */
   banner?: string[]
   /**
@@ -50,7 +53,9 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     webhookHandler: durableWebhookHandler(enqueue),
     connect: connectFlowsFromEnv(io.env),
     secureCookies: options.secureCookies ?? false,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.trustProxy ? { clientIp: forwardedClientIp } : {}),
+    ...dashboardMailOptions(io.env, options),
   })
   let server: Awaited<ReturnType<typeof startServer>>
   try {
@@ -125,4 +130,20 @@ export function forwardedClientIp(c: Context<DashboardEnv>): string {
   if (last) return last
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
   return env?.incoming?.socket?.remoteAddress ?? 'unknown'
+}
+
+/**
+ * Mail for invitations and password resets (`EARSHOT_SMTP_URL`, `EARSHOT_MAIL_FROM`) and the
+ * address links in it point at (`EARSHOT_PUBLIC_URL`, else the address being served).
+ */
+function dashboardMailOptions(
+  env: Record<string, string | undefined>,
+  options: Pick<ServeDashboardOptions, 'host' | 'port'>,
+): { mail?: ReturnType<typeof createSmtpMailSender>; publicUrl: string } {
+  const smtp = smtpConfigFromEnv(env)
+  const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
+  return {
+    ...(smtp ? { mail: createSmtpMailSender(smtp) } : {}),
+    publicUrl: env.EARSHOT_PUBLIC_URL?.trim() || `http://${host}:${options.port}`,
+  }
 }
