@@ -363,8 +363,14 @@ export function settingsRoutes(): Hono<DashboardEnv> {
 
         <section aria-labelledby="channels-h" class="card">
           <h2 id="channels-h">Channels</h2>
+          <p>
+            <a href={`/practices/${pid}/connect`}>Connect accounts</a>{' '}
+            <span class="muted">(Facebook, Instagram, Google, YouTube, X: sign in and pick)</span>
+          </p>
           {channels.length === 0 ? (
-            <p class="muted">No channels yet. Add one with the CLI or the API.</p>
+            <p class="muted">
+              No channels yet. Connect an account above, or add one with the CLI or the API.
+            </p>
           ) : (
             <div class="table-wrap">
               <table class="data">
@@ -391,6 +397,11 @@ export function settingsRoutes(): Hono<DashboardEnv> {
                       </th>
                       <td>
                         <span class={`badge channel-${ch.status}`}>{humanise(ch.status)}</span>
+                        {ch.status === 'needs_reauth' ? (
+                          <div class="sub">
+                            <a href={`/channels/${encodeURIComponent(ch.id)}/connect`}>Reconnect</a>
+                          </div>
+                        ) : null}
                       </td>
                       <td>
                         {formatDateTime(
