@@ -44,6 +44,7 @@ import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { privacyRoutes } from './routes/privacy-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
@@ -230,6 +231,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
+  app.route('/', privacyRoutes())
   app.route('/', exportRoutes())
 
   app.notFound((c) => {

@@ -72,7 +72,8 @@ export function settingsRoutes(): Hono<DashboardEnv> {
         <p class="lede">Choose a practice.</p>
         {auth.user.role === 'agency_admin' ? (
           <p>
-            <a href="/alerts/settings">Alert defaults for the organisation</a>
+            <a href="/alerts/settings">Alert defaults for the organisation</a> ·{' '}
+            <a href="/settings/privacy">Patient data: retention, redaction, erasure</a>
           </p>
         ) : null}
         <ul class="plain-list">
