@@ -1,22 +1,26 @@
 /**
  * @module Benchmark of the inbox at volume: seeds 10,000+ open mentions (bulk SQL) in one
- * practice, then times the first page in the default order with true totals, a deep page (the
- * tenth, reached through cursors) and the count alone, and prints the first page's query plan.
+ * practice beside a history of answered ones (EARSHOT_BENCH_HISTORY, default 100,000, so the
+ * open ones are a minority of the table as in real use), then times the first page in the
+ * default order with true totals, the first page alone, a deep page (the tenth, reached through
+ * cursors) and the count alone, and prints EXPLAIN (ANALYZE, BUFFERS) of the first page's
+ * segment queries and of the count.
  *
  * Run: cd packages/core && node --conditions=@earshot/source --import tsx bench/inbox-bench.ts
  * Uses EARSHOT_BENCH_DATABASE_URL or EARSHOT_TEST_DATABASE_URL when set, else in-memory PGlite.
- * Prints `METRIC inbox.first_page_ms <median>`, `METRIC inbox.deep_page_ms <median>` and
- * `METRIC inbox.count_ms <median>`.
+ * Prints `METRIC inbox.first_page_ms <median>` (with totals), `METRIC inbox.page_ms <median>`
+ * (without), `METRIC inbox.deep_page_ms <median>` and `METRIC inbox.count_ms <median>`.
  */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
-import { countInbox, listInbox } from '../src/metrics/list-inbox.js'
+import { countInbox, countInboxSql, inboxPageSql, listInbox } from '../src/metrics/list-inbox.js'
 import { openDatabase } from '../src/storage/open-database.js'
 import { bulkOpenInbox } from '../test/bulk-inbox.js'
 
 const OPEN = Number(process.env.EARSHOT_BENCH_INBOX ?? 10_210)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 7)
+const HISTORY = Number(process.env.EARSHOT_BENCH_HISTORY ?? 100_000)
 const NOW = new Date('2026-11-10T00:00:00Z')
 
 const url = process.env.EARSHOT_BENCH_DATABASE_URL ?? process.env.EARSHOT_TEST_DATABASE_URL
@@ -64,9 +68,10 @@ try {
     .execute()
   const seedStart = performance.now()
   await bulkOpenInbox(db, NOW, org, practice, channel, 'b', OPEN)
+  await answeredHistory(org, practice, channel, HISTORY)
   await sql`analyze`.execute(db)
   console.log(
-    `# ${kind}: seeded ${OPEN} open mentions in ${Math.round(performance.now() - seedStart)} ms`,
+    `# ${kind}: seeded ${OPEN} open and ${HISTORY} answered mentions in ${Math.round(performance.now() - seedStart)} ms`,
   )
 
   const query = { organisationId: org, practiceIds: [practice], now: NOW, limit: 50 }
@@ -77,30 +82,75 @@ try {
 
   console.log(`METRIC inbox.first_page_ms ${(await median(() => listInbox(db, query))).toFixed(1)}`)
   console.log(
+    `METRIC inbox.page_ms ${(await median(() => listInbox(db, { ...query, withTotals: false }))).toFixed(1)}`,
+  )
+  console.log(
     `METRIC inbox.deep_page_ms ${(await median(() => listInbox(db, { ...query, cursor, withTotals: false }))).toFixed(1)}`,
   )
   console.log(
     `METRIC inbox.count_ms ${(await median(() => countInbox(db, query, NOW))).toFixed(1)}`,
   )
 
-  // The plan of the first page (without totals), for docs/performance.md.
-  const compiled = (await import('../src/metrics/list-inbox.js')).inboxPageSql(db, {
-    ...query,
-    withTotals: false,
-  })
-  const plan = await sql
-    .raw(
-      `explain analyze ${compiled.sql.replace(/\$(\d+)/g, (_, n) => literal(compiled.parameters[Number(n) - 1]))}`,
-    )
-    .execute(db)
-  for (const row of plan.rows as Record<string, string>[]) console.log(`# ${Object.values(row)[0]}`)
+  // The plans, for docs/performance.md: each segment of the first page, then the count.
+  for (const [n, compiled] of inboxPageSql(db, query).entries()) {
+    console.log(`# segment ${n}`)
+    await explain(compiled.sql, compiled.parameters)
+  }
+  console.log('# count')
+  const counted = countInboxSql(db, query, NOW)
+  await explain(counted.sql, counted.parameters)
 } finally {
-  await db.deleteFrom('response_links').where('organisation_id', '=', org).execute()
-  await db.deleteFrom('mentions').where('organisation_id', '=', org).execute()
-  await db.deleteFrom('channels').where('organisation_id', '=', org).execute()
-  await db.deleteFrom('practices').where('organisation_id', '=', org).execute()
-  await db.deleteFrom('organisations').where('id', '=', org).execute()
+  // Bulk rows out with triggers off too (the link trigger is quadratic); rollups by hand.
+  await db.transaction().execute(async (tx) => {
+    await sql`set local session_replication_role = replica`.execute(tx)
+    for (const table of [
+      'inbox_assignments',
+      'response_links',
+      'mentions',
+      'mention_rollup_histograms',
+      'mention_rollups',
+      'channels',
+      'practices',
+    ] as const)
+      await sql`delete from ${sql.table(table)} where organisation_id = ${org}`.execute(tx)
+    await sql`delete from organisations where id = ${org}`.execute(tx)
+  })
   await close()
+}
+
+async function explain(text: string, parameters: readonly unknown[]): Promise<void> {
+  const bound = text.replace(/\$(\d+)/g, (_, n) => literal(parameters[Number(n) - 1]))
+  const plan = await sql.raw(`explain (analyze, buffers) ${bound}`).execute(db)
+  for (const row of plan.rows as Record<string, string>[]) console.log(`# ${Object.values(row)[0]}`)
+}
+
+/** Answered inbound mentions (a reply linked, SLA met) spread over the last year. */
+async function answeredHistory(org: string, practice: string, channel: string, count: number) {
+  if (count <= 0) return
+  await db.transaction().execute(async (tx) => {
+    // Triggers off for the bulk insert, as in bulkOpenInbox.
+    await sql`set local session_replication_role = replica`.execute(tx)
+    await sql`
+      insert into mentions (organisation_id, practice_id, channel_id, id, platform, external_id,
+        kind, direction, thread_key, text, created_at, content_hash, urgent, privacy, category,
+        needs_reply)
+      select ${org}, ${practice}, ${channel}, 'h' || lpad(i::text, 7, '0'), 'facebook', 'h' || i,
+        'comment', 'inbound', 'h' || i, 'answered ' || i,
+        ${NOW.toISOString()}::timestamptz - interval '5 minutes' * i, 'hh' || i, i % 41 = 0,
+        false, 'question', true
+      from generate_series(1, ${count}) as i`.execute(tx)
+    await sql`
+      insert into response_links (organisation_id, practice_id, channel_id, inbound_id,
+        needs_reply, category, clock_started_at, due_at, at_risk_at, responded_at, outcome,
+        wall_ms, explanation, evaluated_at)
+      select ${org}, ${practice}, ${channel}, 'h' || lpad(i::text, 7, '0'), true, 'question',
+        ${NOW.toISOString()}::timestamptz - interval '5 minutes' * i,
+        ${NOW.toISOString()}::timestamptz - interval '5 minutes' * i + interval '2 hours',
+        ${NOW.toISOString()}::timestamptz - interval '5 minutes' * i + interval '90 minutes',
+        ${NOW.toISOString()}::timestamptz - interval '5 minutes' * i + interval '1 hour', 'met',
+        3600000, '{}'::jsonb, ${NOW.toISOString()}::timestamptz
+      from generate_series(1, ${count}) as i`.execute(tx)
+  })
 }
 
 function literal(v: unknown): string {

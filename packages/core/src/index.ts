@@ -117,6 +117,7 @@ export {
   getOrganisation,
   getPractice,
   listPractices,
+  slugify,
 } from './repositories/organisations.js'
 export { listOverrides } from './repositories/overrides.js'
 export {

@@ -4,6 +4,31 @@
  * <script type="application/json"> blocks, and keeps inbox countdowns ticking.
  */
 ;(() => {
+  // The size a chart is drawn at for print: the width of an A4 page less margins and the chart
+  // frame, and the print stylesheet's .chart-box height. A chart's canvas keeps the pixel size it
+  // had on screen, and `beforeprint` fires before the print layout exists, so measuring the box
+  // then would give the screen width again: print uses this fixed size instead.
+  const PRINT_CHART_SIZE = { width: 640, height: 220 }
+  const charts = []
+  let printing = false
+
+  function sizeForPrint(print) {
+    if (print === printing) return
+    printing = print
+    for (const chart of charts) {
+      if (print) chart.resize(PRINT_CHART_SIZE.width, PRINT_CHART_SIZE.height)
+      else chart.resize()
+    }
+  }
+
+  function watchPrint() {
+    window.addEventListener('beforeprint', () => sizeForPrint(true))
+    window.addEventListener('afterprint', () => sizeForPrint(false))
+    // Chromium's print preview and headless PDF rendering switch the media without always firing
+    // the print events; the media query covers both.
+    window.matchMedia?.('print').addEventListener?.('change', (e) => sizeForPrint(e.matches))
+  }
+
   function drawCharts() {
     if (typeof window.Chart !== 'function') return
     window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily
@@ -18,8 +43,7 @@
         }
         const chart = new window.Chart(canvas, config)
         canvas.dataset.drawn = 'true'
-        // Printing resizes the page: redraw at print size so the report's charts are sharp.
-        window.addEventListener('beforeprint', () => chart.resize())
+        charts.push(chart)
       } catch (error) {
         canvas.dataset.drawn = 'error'
         console.error('[earshot] chart failed', error)
@@ -115,6 +139,7 @@
 
   function start() {
     drawCharts()
+    if (charts.length > 0) watchPrint()
     for (const form of document.querySelectorAll('form[data-reply-composer]')) setUpComposer(form)
     if (document.querySelector('time.countdown[data-due]')) setInterval(tickCountdowns, 30000)
   }

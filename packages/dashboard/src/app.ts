@@ -46,6 +46,7 @@ import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { privacyRoutes } from './routes/privacy-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
+import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -233,6 +234,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', settingsRoutes())
   app.route('/', privacyRoutes())
   app.route('/', exportRoutes())
+  app.route('/', setupRoutes())
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) return errorJson(c, 'NOT_FOUND')

@@ -14,10 +14,18 @@ import {
 
 let w: TestWorld
 let admin: TestClient
+/** Ids of B's rows that no fixture field names (loaded once). */
+const bIds = { token: '' }
 
 beforeAll(async () => {
   w = await createTestWorld()
   admin = await signIn(w.app, 'admin@a.example')
+  const token = await w.db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('organisation_id', '=', w.b.orgId)
+    .executeTakeFirstOrThrow()
+  bIds.token = token.id
 })
 
 afterAll(async () => {
@@ -165,6 +173,37 @@ function probesForForeignIds(): Probe[] {
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?practice=${b.practice}` },
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?channel=${b.channel}` },
     ...mentionProbes,
+    ...setupProbes(),
+  ]
+}
+
+/** The set-up pages (practices, channels, users, tokens) given B's ids. */
+function setupProbes(): Probe[] {
+  const b = w.b
+  return [
+    {
+      route: '/setup/practices/:practiceId/edit',
+      method: 'GET',
+      path: `/setup/practices/${b.practice}/edit`,
+    },
+    {
+      route: '/setup/practices/:practiceId',
+      method: 'POST',
+      path: `/setup/practices/${b.practice}`,
+      body: {
+        name: 'hijacked',
+        time_zone: 'UTC',
+        hours: 'mon 09:00-10:00',
+        promise: '1 hour',
+        intent: 'save',
+      },
+    },
+    {
+      route: '/setup/tokens/:tokenId/revoke',
+      method: 'POST',
+      path: `/setup/tokens/${bIds.token}/revoke`,
+      body: {},
+    },
   ]
 }
 
@@ -299,6 +338,18 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(promises).toHaveLength(1)
+    const tokens = await w.db
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(tokens.map((t) => t.id)).toEqual([bIds.token])
+    const names = await w.db
+      .selectFrom('practices')
+      .select('name')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(names.map((n) => n.name)).toEqual([w.b.practiceName])
   })
 
   it('never lists B rows on pages and API lists that take no id', async () => {
@@ -311,6 +362,9 @@ describe('tenant isolation', () => {
       '/exports/mentions.csv',
       '/exports/aggregate.csv',
       '/settings',
+      '/setup',
+      '/setup/practices',
+      '/setup/tokens',
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',

@@ -10,6 +10,7 @@ export {
   type DayPlanSource,
   type ScheduleCalendar,
 } from './create-business-calendar.js'
+export { type HolidayRegion, isHolidayRegion, listHolidayRegions } from './holiday-regions.js'
 export type { PublicHoliday } from './public-holidays.js'
 export {
   type ParsedScheduleSpec,

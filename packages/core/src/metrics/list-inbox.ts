@@ -9,7 +9,14 @@ import { z } from 'zod'
 import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
 import { mentionSummarySelection } from './mention-summary.js'
-import { assertDate, escapeLike, inList, pageSize, timestampParam } from './query-helpers.js'
+import {
+  assertDate,
+  escapeLike,
+  exactTimestampText,
+  inList,
+  pageSize,
+  timestampParam,
+} from './query-helpers.js'
 import type { MentionSummary } from './search-mentions.js'
 import { OPEN_STATUSES, slaStatusSql } from './sla-status.js'
 
@@ -19,6 +26,7 @@ export type InboxStatus = (typeof OPEN_STATUSES)[number]
 /**
  * - `saveable` (default): urgent pinned on top (by due time), then at risk and pending by due
  *   time (no due time last), then breached, most recently breached first.
+ * Ties on the due or posting time go by mention id in the same direction.
  * - `due`: by due time, earliest first (no due time last).
  * - `newest` / `oldest`: by when the mention was posted.
  */
@@ -95,15 +103,18 @@ export interface InboxPage {
 }
 
 const cursorSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   order: z.enum(INBOX_ORDERS),
   asOf: z.iso.datetime(),
-  keys: z.array(z.string()).min(2).max(3),
+  /** The segment of the order the last item was in. */
+  seg: z.number().int().min(0).max(8),
+  /** Its sort keys in that segment: an exact timestamp text then the id, or the id alone. */
+  keys: z.array(z.string().max(200)).min(1).max(2),
 })
 
-function encodeInboxCursor(order: InboxOrder, asOf: Date, keys: string[]): string {
+function encodeInboxCursor(order: InboxOrder, asOf: Date, seg: number, keys: string[]): string {
   return Buffer.from(
-    JSON.stringify({ v: 1, order, asOf: asOf.toISOString(), keys }),
+    JSON.stringify({ v: 2, order, asOf: asOf.toISOString(), seg, keys }),
     'utf8',
   ).toString('base64url')
 }
@@ -120,32 +131,49 @@ function decodeInboxCursor(cursor: string): z.infer<typeof cursorSchema> {
   return parsed.data
 }
 
-/** Far beyond any real epoch: sorts mentions without a due time after every dated one. */
-const NO_DUE = sql`1e12::numeric`
-
 /**
- * The sort keys of an order (all compared in one direction, the last always the mention id, so
- * the order is total) as SQL expressions over `rl` and `m`, evaluated at `asOf`.
+ * One run of an order that an index can read in sequence: its own condition, its keys (a
+ * timestamp column then the id, or the id alone) and direction. An order is its segments one
+ * after the other, so no sort key depends on the as-of instant and a page reads at most
+ * `limit + 1` index entries per segment instead of sorting every open item
+ * (docs/performance.md § Inbox).
  */
-function orderKeys(order: InboxOrder, asOf: Date): { keys: RawBuilder<unknown>[]; desc: boolean } {
-  // Exact numeric epochs (microseconds kept), so a cursor never skips or repeats a row.
-  const due = sql`coalesce(extract(epoch from rl.due_at), ${NO_DUE})`
-  const created = sql`extract(epoch from m.created_at)`
-  const id = sql`rl.inbound_id`
+interface Segment {
+  where: RawBuilder<SqlBool>
+  time?: 'rl.due_at' | 'm.created_at'
+  id: 'rl.inbound_id'
+  desc: boolean
+}
+
+/** The segments of an order at `asOf`, in order. */
+function orderSegments(order: InboxOrder, asOf: Date): Segment[] {
+  const at = timestampParam(asOf)
+  const id = 'rl.inbound_id' as const
+  const dated = (where: RawBuilder<SqlBool>, desc = false): Segment => ({
+    where,
+    time: 'rl.due_at',
+    id,
+    desc,
+  })
+  const undated = (where: RawBuilder<SqlBool>): Segment => ({ where, id, desc: false })
   switch (order) {
-    case 'saveable': {
-      const status = slaStatusSql(asOf, 'rl')
-      const rank = sql`(case when m.urgent then 0 when ${status} = 'breached' then 2 else 1 end)`
-      // Breached: most recently breached first (negated so the whole tuple stays ascending).
-      const when = sql`(case when not m.urgent and ${status} = 'breached' then -${due} else ${due} end)`
-      return { keys: [rank, when, id], desc: false }
-    }
+    case 'saveable':
+      return [
+        // Urgent pinned on top by due time (no due time last), whatever their status.
+        dated(sql<SqlBool>`m.urgent and rl.due_at is not null`),
+        undated(sql<SqlBool>`m.urgent and rl.due_at is null`),
+        // Still saveable (pending, at risk): by due time, no due time last.
+        dated(sql<SqlBool>`not m.urgent and rl.due_at > ${at}`),
+        undated(sql<SqlBool>`not m.urgent and rl.due_at is null`),
+        // Breached: most recently breached first.
+        dated(sql<SqlBool>`not m.urgent and rl.due_at <= ${at}`, true),
+      ]
     case 'due':
-      return { keys: [due, id], desc: false }
+      return [dated(sql<SqlBool>`rl.due_at is not null`), undated(sql<SqlBool>`rl.due_at is null`)]
     case 'newest':
-      return { keys: [created, id], desc: true }
+      return [{ where: sql<SqlBool>`true`, time: 'm.created_at', id, desc: true }]
     case 'oldest':
-      return { keys: [created, id], desc: false }
+      return [{ where: sql<SqlBool>`true`, time: 'm.created_at', id, desc: false }]
   }
 }
 
@@ -158,10 +186,12 @@ function filterConditions(
   const status = slaStatusSql(asOf, 'rl')
   const c: RawBuilder<SqlBool>[] = [
     sql<SqlBool>`rl.organisation_id = ${query.organisationId}`,
-    // Implied by the status below, but spelled out so the partial "open" index applies.
+    // Open: the status is pending, at risk or breached. Spelled out on the columns (not as a
+    // test of the status expression) so the partial "open" indexes apply and the planner
+    // estimates the row count instead of guessing a fraction of it.
     sql<SqlBool>`rl.outcome is null`,
     sql<SqlBool>`rl.exempt_reason is null`,
-    sql<SqlBool>`${status} in ('pending', 'at_risk', 'breached')`,
+    sql<SqlBool>`rl.needs_reply`,
     sql<SqlBool>`m.deleted_at is null`,
     sql<SqlBool>`not m.is_tombstone`,
   ]
@@ -208,14 +238,8 @@ function baseQuery(db: Kysely<Database>) {
     )
 }
 
-/** True totals of the filtered inbox at `asOf`: one grouped count, no cap. */
-export async function countInbox(
-  db: Kysely<Database>,
-  query: InboxFilters,
-  asOf: Date,
-): Promise<InboxTotals> {
-  assertDate('asOf', asOf)
-  const rows = await baseQuery(db)
+function countQuery(db: Kysely<Database>, query: InboxFilters, asOf: Date) {
+  return baseQuery(db)
     .where((eb) => eb.and(filterConditions(query, asOf, false)))
     .select([
       slaStatusSql(asOf, 'rl').as('status'),
@@ -223,7 +247,21 @@ export async function countInbox(
       sql<string>`count(*) filter (where m.urgent)`.as('urgent'),
     ])
     .groupBy(sql`1`)
-    .execute()
+}
+
+/** The count query of {@link countInbox} (for the bench's EXPLAIN). */
+export function countInboxSql(db: Kysely<Database>, query: InboxFilters, asOf: Date) {
+  return countQuery(db, query, asOf).compile()
+}
+
+/** True totals of the filtered inbox at `asOf`: one grouped count, no cap. */
+export async function countInbox(
+  db: Kysely<Database>,
+  query: InboxFilters,
+  asOf: Date,
+): Promise<InboxTotals> {
+  assertDate('asOf', asOf)
+  const rows = await countQuery(db, query, asOf).execute()
   const byStatus: Record<InboxStatus, number> = { pending: 0, at_risk: 0, breached: 0 }
   const wanted = query.status?.length ? new Set<string>(query.status) : undefined
   let total = 0
@@ -247,12 +285,80 @@ export async function countInbox(
  * let page = await listInbox(db, { organisationId, limit: 20 })
  * while (page.nextCursor) page = await listInbox(db, { organisationId, cursor: page.nextCursor })
  */
-/** The page query of {@link listInbox} (exported for the bench's EXPLAIN). */
-export function inboxPageSql(db: Kysely<Database>, query: InboxQuery) {
-  return inboxPageQuery(db, query).q.compile()
+export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promise<InboxPage> {
+  const plan = planInboxPage(query)
+  const totals = query.withTotals === false ? undefined : countInbox(db, query, plan.asOf)
+  // Segments are read one after the other until the page (and one more item) is full; most
+  // first pages touch the urgent segment and the next one.
+  const rows: { seg: number; row: Record<string, unknown> }[] = []
+  let after = plan.after
+  for (let seg = plan.seg; seg < plan.segments.length && rows.length <= plan.limit; seg++) {
+    const part = await segmentQuery(
+      db,
+      query,
+      plan,
+      seg,
+      after,
+      plan.limit + 1 - rows.length,
+    ).q.execute()
+    for (const row of part) rows.push({ seg, row: row as Record<string, unknown> })
+    after = undefined
+  }
+  const more = rows.length > plan.limit
+  const page = more ? rows.slice(0, plan.limit) : rows
+  const last = page.at(-1)
+  const items = page.map(({ row }) => {
+    const { status, secondsUntilDue, k0: _k0, k1: _k1, ...r } = row
+    return {
+      ...r,
+      status: status as InboxStatus,
+      secondsUntilDue: secondsUntilDue === null ? null : Number(secondsUntilDue),
+    } as unknown as InboxItem
+  })
+  const nextCursor =
+    more && last
+      ? encodeInboxCursor(
+          plan.order,
+          plan.asOf,
+          last.seg,
+          [last.row.k0, last.row.k1].filter((k): k is string => typeof k === 'string'),
+        )
+      : null
+  return {
+    items,
+    nextCursor,
+    asOf: plan.asOf,
+    order: plan.order,
+    ...(totals ? { totals: await totals } : {}),
+  }
 }
 
-function inboxPageQuery(db: Kysely<Database>, query: InboxQuery) {
+/** The page queries of {@link listInbox}'s first page, one per segment (for the bench's EXPLAIN). */
+export function inboxPageSql(db: Kysely<Database>, query: InboxQuery) {
+  const plan = planInboxPage(query)
+  return plan.segments.map((_, seg) =>
+    segmentQuery(
+      db,
+      query,
+      plan,
+      seg,
+      seg === plan.seg ? plan.after : undefined,
+      plan.limit + 1,
+    ).q.compile(),
+  )
+}
+
+interface PagePlan {
+  asOf: Date
+  order: InboxOrder
+  limit: number
+  segments: Segment[]
+  /** The segment to start in, and the keys to start after in it. */
+  seg: number
+  after: string[] | undefined
+}
+
+function planInboxPage(query: InboxQuery): PagePlan {
   const cursor = query.cursor === undefined ? undefined : decodeInboxCursor(query.cursor)
   const asOf = cursor ? new Date(cursor.asOf) : (query.now ?? new Date())
   assertDate('now', asOf)
@@ -262,60 +368,52 @@ function inboxPageQuery(db: Kysely<Database>, query: InboxQuery) {
   if (query.order !== undefined && cursor && query.order !== cursor.order)
     throw new EarshotError('INVALID_INPUT', 'the cursor belongs to another order')
   const limit = pageSize(query.limit, 50, 500)
-  const { keys, desc } = orderKeys(order, asOf)
-  const conditions = filterConditions(query, asOf, true)
+  const segments = orderSegments(order, asOf)
   if (cursor) {
-    if (cursor.keys.length !== keys.length)
+    const segment = segments[cursor.seg]
+    if (!segment || cursor.keys.length !== (segment.time ? 2 : 1))
       throw new EarshotError('INVALID_INPUT', 'invalid cursor')
-    const numeric = cursor.keys.slice(0, -1)
-    if (!numeric.every((k) => /^-?\d+(\.\d+)?$/.test(k)))
+    if (segment.time && !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(cursor.keys[0]!))
       throw new EarshotError('INVALID_INPUT', 'invalid cursor')
-    const after = [...numeric.map((k) => sql`cast(${k} as numeric)`), sql`${cursor.keys.at(-1)}`]
-    conditions.push(
-      sql<SqlBool>`(${sql.join(keys)}) ${sql.raw(desc ? '<' : '>')} (${sql.join(after)})`,
-    )
   }
+  return { asOf, order, limit, segments, seg: cursor?.seg ?? 0, after: cursor?.keys }
+}
+
+function segmentQuery(
+  db: Kysely<Database>,
+  query: InboxQuery,
+  plan: PagePlan,
+  seg: number,
+  after: string[] | undefined,
+  limit: number,
+) {
+  const segment = plan.segments[seg]!
+  const conditions = [...filterConditions(query, plan.asOf, true), segment.where]
+  const cmp = sql.raw(segment.desc ? '<' : '>')
+  if (after && segment.time) {
+    conditions.push(
+      sql<SqlBool>`(${sql.ref(segment.time)}, ${sql.ref(segment.id)}) ${cmp} (cast(${after[0]} as timestamptz), ${after[1]})`,
+    )
+  } else if (after) {
+    conditions.push(sql<SqlBool>`${sql.ref(segment.id)} ${cmp} ${after[0]}`)
+  }
+  const direction = segment.desc ? 'desc' : 'asc'
   let q = baseQuery(db)
     .where((eb) => eb.and(conditions))
     .select([
-      ...mentionSummarySelection(asOf),
+      ...mentionSummarySelection(plan.asOf),
       'm.id as mentionId',
       'rl.at_risk_at as atRiskAt',
       'ia.user_id as assigneeId',
-      sql<number | null>`extract(epoch from rl.due_at - ${timestampParam(asOf)})::float8`.as(
+      sql<number | null>`extract(epoch from rl.due_at - ${timestampParam(plan.asOf)})::float8`.as(
         'secondsUntilDue',
       ),
-      ...keys.map((k, i) => sql<string>`(${k})::text`.as(`k${i}`)),
+      segment.time
+        ? exactTimestampText(segment.time).as('k0')
+        : sql<string>`${sql.ref(segment.id)}`.as('k0'),
+      segment.time ? sql<string>`${sql.ref(segment.id)}`.as('k1') : sql<null>`null`.as('k1'),
     ])
-  for (const k of keys) q = q.orderBy(k, desc ? 'desc' : 'asc')
-  return { q: q.limit(limit + 1), keys, asOf, order, limit }
-}
-
-export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promise<InboxPage> {
-  const { q, keys, asOf, order, limit } = inboxPageQuery(db, query)
-  const [rows, totals] = await Promise.all([
-    q.execute(),
-    query.withTotals === false ? undefined : countInbox(db, query, asOf),
-  ])
-  const more = rows.length > limit
-  const page = more ? rows.slice(0, limit) : rows
-  const last = page.at(-1) as Record<string, unknown> | undefined
-  const items = page.map((row) => {
-    const { status, secondsUntilDue, ...r } = row as typeof row & Record<string, unknown>
-    for (let i = 0; i < keys.length; i++) delete (r as Record<string, unknown>)[`k${i}`]
-    return {
-      ...r,
-      status: status as InboxStatus,
-      secondsUntilDue: secondsUntilDue === null ? null : Number(secondsUntilDue),
-    } as InboxItem
-  })
-  const nextCursor =
-    more && last
-      ? encodeInboxCursor(
-          order,
-          asOf,
-          keys.map((_, i) => String(last[`k${i}`])),
-        )
-      : null
-  return { items, nextCursor, asOf, order, ...(totals ? { totals } : {}) }
+  if (segment.time) q = q.orderBy(sql.ref(segment.time), direction)
+  q = q.orderBy(sql.ref(segment.id), direction)
+  return { q: q.limit(limit) }
 }

@@ -8,6 +8,7 @@ import * as userActions from './migrations/2026-12-02-001-user-actions.js'
 import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads.js'
 import * as channelCredentials from './migrations/2026-12-02-100-channel-credentials.js'
 import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
+import * as inboxOrderIndexes from './migrations/2026-12-02-210-inbox-order-indexes.js'
 import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
 import * as webhookDeliveries from './migrations/2026-12-02-400-webhook-deliveries.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-010-inherited-threads': inheritedThreads,
   '2026-12-02-100-channel-credentials': channelCredentials,
   '2026-12-02-200-inbox-assignments': inboxAssignments,
+  '2026-12-02-210-inbox-order-indexes': inboxOrderIndexes,
   '2026-12-02-300-reply-outbox': replyOutbox,
   '2026-12-02-400-webhook-deliveries': webhookDeliveries,
   '2026-12-02-500-alerts': alerts,

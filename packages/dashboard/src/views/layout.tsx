@@ -11,7 +11,15 @@ import type { DashboardEnv } from '../http/dashboard-env.js'
 export interface PageProps {
   title: string
   /** Which navigation entry is current. */
-  active?: 'overview' | 'inbox' | 'mentions' | 'exports' | 'settings' | 'practice' | 'alerts'
+  active?:
+    | 'overview'
+    | 'inbox'
+    | 'mentions'
+    | 'exports'
+    | 'settings'
+    | 'practice'
+    | 'alerts'
+    | 'setup'
   /** Loads chart.js and the chart wiring. */
   charts?: boolean
   /** A page without the app chrome (sign-in, printable report). */
@@ -50,6 +58,7 @@ function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['activ
           {item('mentions', '/mentions', 'Mentions')}
           {item('exports', '/exports', 'Exports & reports')}
           {auth.canWrite ? item('settings', '/settings', 'Settings') : null}
+          {item('setup', '/setup', 'Set-up')}
         </ul>
       </nav>
       <Bell c={c} active={active === 'alerts'} />

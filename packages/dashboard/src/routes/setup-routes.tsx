@@ -1,0 +1,47 @@
+/**
+ * @module Set-up without code: the `/setup` pages for practices, channels, users, API tokens and
+ * the user-action log, each in its own module under `routes/setup/`, mounted here behind one
+ * check that a person (not an API token) is signed in.
+ */
+import { Hono } from 'hono'
+import { authOf } from '../http/auth-middleware.js'
+import type { DashboardEnv } from '../http/dashboard-env.js'
+import { assertSignedInPerson } from '../setup/setup-permissions.js'
+import { practiceSetupRoutes } from './setup/practice-setup-routes.js'
+import { tokenSetupRoutes } from './setup/token-setup-routes.js'
+
+/** Routes: `/setup` and everything under it. */
+export function setupRoutes(): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>()
+  app.use('/setup', async function personOnly(c, next) {
+    assertSignedInPerson(authOf(c))
+    await next()
+  })
+  app.use('/setup/*', async function personOnly(c, next) {
+    assertSignedInPerson(authOf(c))
+    await next()
+  })
+
+  app.get('/setup', (c) => {
+    return c.render(
+      <>
+        <h1>Set-up</h1>
+        <p class="lede">Everything Earshot needs, without writing code.</p>
+        <ul class="setup-links">
+          <li>
+            <a href="/setup/practices">Practices</a>: time zone, public holidays, opening hours and
+            the response promise.
+          </li>
+          <li>
+            <a href="/setup/tokens">API tokens</a>: for scripts that read the JSON API.
+          </li>
+        </ul>
+      </>,
+      { title: 'Set-up', active: 'setup' },
+    )
+  })
+
+  app.route('/', practiceSetupRoutes())
+  app.route('/', tokenSetupRoutes())
+  return app
+}
