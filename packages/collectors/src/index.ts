@@ -42,6 +42,7 @@ export {
   type ResponseVerdict,
 } from './http/http-client.js'
 export { metaUsageWait, parseRetryAfter, xRateLimitWait } from './http/rate-limit-headers.js'
+export { IMPORT_ENCODINGS, type ImportEncoding } from './import/file-encoding.js'
 export {
   type ImportConfig,
   type ImportCursor,

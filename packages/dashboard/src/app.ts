@@ -42,6 +42,7 @@ import { badgeSettingsRoutes, publicBadgeRoutes } from './routes/badge-routes.js
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
+import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { privacyRoutes } from './routes/privacy-routes.js'
@@ -227,6 +228,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
   app.route('/', badgeSettingsRoutes())
+  app.route('/', jobsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', mentionRoutes())

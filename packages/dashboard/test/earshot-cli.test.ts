@@ -279,6 +279,24 @@ describe('serve with the embedded database', () => {
       const missing = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
       expect(await runCli(['import', 'nope.csv', '--channel', 'import-channel'], missing)).toBe(1)
       expect(missing.err()).toContain(`no file at ${join(cwd, 'nope.csv')}`)
+
+      const latin1 = join(cwd, 'latin1.csv')
+      writeFileSync(
+        latin1,
+        Buffer.from('external_id,created_at,text\nm4,2026-11-24T03:00:00Z,Caf\u00e9?\n', 'latin1'),
+      )
+      const refused = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['import', latin1, '--channel', 'import-channel'], refused)).toBe(1)
+      expect(refused.err()).toContain('is not valid UTF-8 (first invalid byte at offset 55)')
+      expect(refused.err()).not.toMatch(STACK_LINE)
+      const declared = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(
+        await runCli(
+          ['import', latin1, '--channel', 'import-channel', '--encoding', 'latin1'],
+          declared,
+        ),
+      ).toBe(0)
+      expect(declared.out()).toContain('1 new')
     })
 
     it('collects once and says when no channel is due', async () => {

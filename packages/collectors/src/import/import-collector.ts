@@ -21,6 +21,7 @@ import {
 } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
+import { IMPORT_ENCODINGS, type ImportEncoding } from './file-encoding.js'
 import { IMPORT_FORMATS, type ImportFormat, readImportFile } from './read-import-file.js'
 
 /** Channel config of an import channel. */
@@ -28,6 +29,8 @@ export const importConfigSchema = z.object({
   /** Path of the export file (CSV, JSON array or JSON lines). */
   path: z.string().min(1),
   format: z.enum(IMPORT_FORMATS).optional(),
+  /** Text encoding of the file (default utf-8; a file that is not valid UTF-8 is refused). */
+  encoding: z.enum(IMPORT_ENCODINGS).optional(),
   batchSize: z.number().int().min(1).max(10_000).default(500),
 })
 export type ImportConfig = z.output<typeof importConfigSchema>
@@ -65,6 +68,7 @@ async function* pollImport(context: PollContext<ImportConfig>): AsyncGenerator<P
   for await (const batch of readImportFile(config.path, {
     channelId: channel.id,
     format: config.format,
+    ...(config.encoding ? { encoding: config.encoding } : {}),
     batchSize: config.batchSize,
     skipRecords: records,
     signal: context.signal,
@@ -86,6 +90,8 @@ export interface ImportFileOptions {
   /** Scope the channel lookup to one tenant (the CLI passes the user's organisation). */
   organisationId?: string
   format?: ImportFormat
+  /** Text encoding of the file (default utf-8; a file that is not valid UTF-8 is refused). */
+  encoding?: ImportEncoding
   batchSize?: number
   onProgress?: (bytesRead: number, totalBytes: number) => void
   signal?: AbortSignal
@@ -119,6 +125,7 @@ export async function importFile(
   for await (const batch of readImportFile(options.path, {
     channelId: channel.id,
     format: options.format,
+    ...(options.encoding ? { encoding: options.encoding } : {}),
     batchSize: options.batchSize,
     onProgress: options.onProgress,
     signal: options.signal,

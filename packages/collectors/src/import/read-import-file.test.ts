@@ -181,6 +181,69 @@ testCollector({
       const second = await importFile(t.db, { path: IMPORT_PATH, channelId: c.id })
       expect(second).toMatchObject({ inserted: 0, unchanged: 3 })
       expect(await ids(c)).toEqual(['r1', 'r2', 'r3'])
+      expect(await quarantined(c)).toHaveLength(2)
+    })
+
+    const quarantined = async (c: ChannelRow) =>
+      (
+        await t.db
+          .selectFrom('quarantine')
+          .select('reason')
+          .where('channel_id', '=', c.id)
+          .orderBy('id')
+          .execute()
+      ).map((q) => q.reason)
+
+    it('importFile quarantines hostile rows, stores the rest, and a re-run changes nothing', async () => {
+      const c = await t.tenant.channel({
+        platform: 'google',
+        externalAccountId: 'accounts/1/locations/3',
+      })
+      const rows = [
+        { external_id: 'ok1', created_at: '2025-01-05T17:40:12Z', text: 'fine' },
+        { external_id: 'nul\u0000', created_at: '2025-01-05T17:40:12Z', text: 'NUL in the id' },
+        { external_id: 'far', created_at: '9999-01-01T00:00:00Z', text: 'year 9999' },
+        { external_id: 'sur', created_at: '2025-01-05T17:40:12Z', text: 'lone \ud800 surrogate' },
+        { external_id: 'ok2', created_at: '2025-01-06T08:00:00Z', text: 'also fine' },
+      ]
+      const path = file('hostile.jsonl', rows.map((r) => JSON.stringify(r)).join('\n'))
+      const first = await importFile(t.db, { path, channelId: c.id, batchSize: 2 })
+      expect(first).toMatchObject({ records: 5, inserted: 2, quarantined: 3 })
+      expect(await ids(c)).toEqual(['ok1', 'ok2'])
+      const reasons = await quarantined(c)
+      expect(reasons).toEqual([
+        expect.stringMatching(/externalId contains a NUL character/),
+        expect.stringMatching(/out of range/),
+        expect.stringMatching(/text contains a lone surrogate/),
+      ])
+      const again = await importFile(t.db, { path, channelId: c.id, batchSize: 2 })
+      expect(again).toMatchObject({ records: 5, inserted: 0, unchanged: 2, quarantined: 3 })
+      expect(await quarantined(c)).toEqual(reasons)
+    })
+
+    it('refuses a Latin-1 file before importing anything, and reads it when the encoding is declared', async () => {
+      const c = await t.tenant.channel({
+        platform: 'google',
+        externalAccountId: 'accounts/1/locations/4',
+      })
+      const csv =
+        'external_id,created_at,text\nl1,2025-01-05T17:40:12Z,ok\nl2,2025-01-05T17:40:12Z,Caf\u00e9 cr\u00e8me\n'
+      const path = join(dir, 'latin1.csv')
+      writeFileSync(path, Buffer.from(csv, 'latin1'))
+      await expect(importFile(t.db, { path, channelId: c.id })).rejects.toThrow(
+        /is not valid UTF-8 \(first invalid byte at offset 82\).*Nothing was imported/,
+      )
+      expect(await ids(c)).toEqual([])
+      expect(await importFile(t.db, { path, channelId: c.id, encoding: 'latin1' })).toMatchObject({
+        inserted: 2,
+      })
+      const text = await t.db
+        .selectFrom('mentions')
+        .select('text')
+        .where('channel_id', '=', c.id)
+        .where('external_id', '=', 'l2')
+        .executeTakeFirstOrThrow()
+      expect(text.text).toBe('Caf\u00e9 cr\u00e8me')
     })
   },
 })

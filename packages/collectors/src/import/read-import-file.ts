@@ -16,10 +16,10 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
-import { StringDecoder } from 'node:string_decoder'
 import { MENTION_KINDS, type MentionInput } from '@earshot/core'
 import { parse as parseCsv } from 'csv-parse'
 import { parseTime } from '../util/parse-time.js'
+import { assertUtf8File, type ImportEncoding, importDecoder } from './file-encoding.js'
 import { splitJsonArray } from './split-json-array.js'
 
 /** File formats the importer reads. */
@@ -34,6 +34,11 @@ export interface ReadImportFileOptions {
   format?: ImportFormat
   /** Records per batch (default 500). */
   batchSize?: number
+  /**
+   * The file's text encoding (default `utf-8`). A file that is not valid UTF-8 is refused before
+   * any record is read unless its encoding is declared here.
+   */
+  encoding?: ImportEncoding
   /** Records to skip (resuming an import from a checkpoint). */
   skipRecords?: number
   /** Called after every batch with bytes read so far and the file size. */
@@ -77,11 +82,13 @@ export async function* readImportFile(
   const format = options.format ?? importFormatOf(path)
   const batchSize = options.batchSize ?? 500
   const totalBytes = (await stat(path)).size
+  const encoding = options.encoding ?? 'utf-8'
+  if (encoding === 'utf-8') await assertUtf8File(path)
   const progress = { bytes: 0 }
   const skip = options.skipRecords ?? 0
   let recordsRead = 0
   let batch: ImportBatch = { items: [], rejected: [], recordsRead: 0, bytesRead: 0, totalBytes }
-  for await (const raw of records(path, format, progress)) {
+  for await (const raw of records(path, format, encoding, progress)) {
     options.signal?.throwIfAborted()
     recordsRead++
     if (recordsRead <= skip) continue
@@ -120,24 +127,29 @@ function finish(
   return batch
 }
 
-async function* textChunks(path: string, progress: { bytes: number }): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8')
+async function* textChunks(
+  path: string,
+  encoding: ImportEncoding,
+  progress: { bytes: number },
+): AsyncGenerator<string> {
+  const decoder = importDecoder(encoding)
   for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
     progress.bytes += (chunk as Buffer).length
-    yield decoder.write(chunk as Buffer)
+    yield decoder.decode(chunk as Buffer, { stream: true })
   }
-  const rest = decoder.end()
+  const rest = decoder.decode()
   if (rest) yield rest
 }
 
 async function* records(
   path: string,
   format: ImportFormat,
+  encoding: ImportEncoding,
   progress: { bytes: number },
 ): AsyncGenerator<RawRecord> {
   if (format === 'jsonl') {
     const lines = createInterface({
-      input: Readable.from(textChunks(path, progress)),
+      input: Readable.from(textChunks(path, encoding, progress)),
       crlfDelay: Number.POSITIVE_INFINITY,
     })
     for await (const line of lines) {
@@ -147,12 +159,12 @@ async function* records(
     return
   }
   if (format === 'json') {
-    for await (const element of splitJsonArray(textChunks(path, progress)))
+    for await (const element of splitJsonArray(textChunks(path, encoding, progress)))
       yield parseJsonRecord(element)
     return
   }
   const skipped: RawRecord[] = []
-  const parser = Readable.from(textChunks(path, progress)).pipe(
+  const parser = Readable.from(textChunks(path, encoding, progress)).pipe(
     parseCsv({
       columns: (header: string[]) => header.map((h) => h.trim()),
       bom: true,

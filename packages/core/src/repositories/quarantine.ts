@@ -2,9 +2,10 @@
  * @module Quarantine: input that could not be ingested, kept whole with the reason, so nothing a
  * platform sent is ever silently lost.
  */
-import type { Kysely } from 'kysely'
+import { createHash } from 'node:crypto'
+import type { Insertable, Kysely } from 'kysely'
 import { storableJson } from '../safety/ingest-hazards.js'
-import type { Database, QuarantineRow } from '../storage/database.js'
+import type { Database, QuarantineRow, QuarantineTable } from '../storage/database.js'
 
 export interface QuarantineEntry {
   organisationId?: string | null
@@ -15,23 +16,34 @@ export interface QuarantineEntry {
   payload: unknown
 }
 
-/** Stores rejected input in bulk (one statement). */
+/**
+ * Stores rejected input in bulk (one statement). The same item quarantined again for the same
+ * reason (an import re-run, a redelivered webhook) is kept once.
+ */
 export async function quarantineItems(
   db: Kysely<Database>,
   entries: readonly QuarantineEntry[],
 ): Promise<void> {
   if (entries.length === 0) return
+  const rows = new Map<string, Insertable<QuarantineTable>>()
+  for (const e of entries) {
+    const payload = JSON.stringify(storableJson(e.payload))
+    const row = {
+      organisation_id: e.organisationId ?? null,
+      channel_id: e.channelId ?? null,
+      source: e.source,
+      reason: e.reason,
+      payload,
+    }
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(Object.values(row)))
+      .digest('hex')
+    rows.set(fingerprint, { ...row, fingerprint })
+  }
   await db
     .insertInto('quarantine')
-    .values(
-      entries.map((e) => ({
-        organisation_id: e.organisationId ?? null,
-        channel_id: e.channelId ?? null,
-        source: e.source,
-        reason: e.reason,
-        payload: JSON.stringify(storableJson(e.payload)),
-      })),
-    )
+    .values([...rows.values()])
+    .onConflict((oc) => oc.column('fingerprint').doNothing())
     .execute()
 }
 

@@ -166,6 +166,8 @@ export interface QuarantineTable {
   source: string
   reason: string
   payload: Json<unknown>
+  /** Identifies the same bad item arriving again (migration 900); null on older rows. */
+  fingerprint: string | null
   created_at: CreatedAt
 }
 

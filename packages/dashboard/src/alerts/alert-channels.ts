@@ -8,6 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import type { MailSender } from '../mail/mail-sender.js'
 import type { AlertContent } from './alert-content.js'
 import { escapeHtml } from './escape-html.js'
+import { BlockedDestinationError } from './outbound-url-guard.js'
 
 export const ENDPOINT_KINDS = ['email', 'slack', 'teams', 'google_chat', 'webhook'] as const
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number]
@@ -89,6 +90,8 @@ async function postJson(
       signal: AbortSignal.timeout(ctx.timeoutMs),
     })
   } catch (cause) {
+    if (cause instanceof BlockedDestinationError)
+      return { ok: false, error: cause.message, permanent: cause.permanent }
     // The name and the system code (ECONNREFUSED, ECONNRESET, …), never the message: it may quote the URL.
     const code = (cause as { cause?: { code?: unknown } }).cause?.code
     return {

@@ -23,6 +23,10 @@ import { alertsDb } from './alert-tables.js'
 import { deliverAlerts } from './deliver-alerts.js'
 import { evaluateAlerts } from './evaluate-alerts.js'
 
+// The fake Slack, Teams, Google Chat and webhook servers listen on loopback, which the
+// deliverer refuses by default (outbound-url-guard.ts); these tests are the operator who allows it.
+vi.stubEnv('EARSHOT_ALLOW_PRIVATE_WEBHOOKS', '1')
+
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 // Wednesday 2 Dec 2026 11:00 in Sydney (open) and 22:00 (closed).

@@ -22,6 +22,7 @@ import { buildAlertContent } from './alert-content.js'
 import { openValue } from './alert-endpoint-store.js'
 import type { AlertRuleName } from './alert-rules.js'
 import { type AlertsDb, alertsDb, type DeliveryAttempt } from './alert-tables.js'
+import { privateDestinationsAllowed, publicOnlyFetch } from './outbound-url-guard.js'
 import { inQuietHours, quietHoursEnd } from './quiet-hours.js'
 
 /** Wait after the n-th failed attempt (Standard Webhooks' example schedule, shortened). */
@@ -41,6 +42,8 @@ export interface DeliverAlertsOptions {
   baseUrl: string
   organisationId?: string
   fetch?: typeof fetch
+  /** Let endpoints reach loopback and private networks (default: `EARSHOT_ALLOW_PRIVATE_WEBHOOKS=1`). */
+  allowPrivateDestinations?: boolean
   mail?: MailSender
   /** Per HTTP attempt (default 15 s). */
   timeoutMs?: number
@@ -236,7 +239,10 @@ export async function deliverAlerts(
     envelopes.set(key, group)
   }
 
-  const fetchFn = options.fetch ?? fetch
+  // A URL a practice typed is checked before every call, unless the operator allows internal ones.
+  const fetchFn =
+    options.fetch ??
+    ((options.allowPrivateDestinations ?? privateDestinationsAllowed()) ? fetch : publicOnlyFetch())
   const keyring = options.keyring ?? processKeyring
   await Promise.all(
     [...envelopes.values()].map(async (group) => {

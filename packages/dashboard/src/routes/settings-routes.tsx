@@ -73,6 +73,7 @@ export function settingsRoutes(): Hono<DashboardEnv> {
         {auth.user.role === 'agency_admin' ? (
           <p>
             <a href="/alerts/settings">Alert defaults for the organisation</a> ·{' '}
+            <a href="/jobs">Background jobs</a> ·{' '}
             <a href="/settings/privacy">Patient data: retention, redaction, erasure</a>
           </p>
         ) : null}

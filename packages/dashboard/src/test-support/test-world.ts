@@ -9,6 +9,7 @@ import {
   createOrganisation,
   createPractice,
   type Database,
+  type EarshotDatabase,
   type Enricher,
   type EnrichInput,
   type Enrichment,
@@ -87,6 +88,8 @@ const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOStr
 
 export interface TestWorld {
   db: Kysely<Database>
+  /** The opened database (for starting the job system on it). */
+  database: EarshotDatabase
   close(): Promise<void>
   app: Hono<DashboardEnv>
   makeApp(options?: Partial<DashboardOptions>): Hono<DashboardEnv>
@@ -141,7 +144,8 @@ async function mentionIdOf(
 
 /** Builds the world (about 5 s: PGlite start-up and migrations). */
 export async function createTestWorld(): Promise<TestWorld> {
-  const { db, close } = await openDatabase()
+  const database = await openDatabase()
+  const { db, close } = database
   const orgA = await createOrganisation(db, { name: 'Harbour Health Agency' })
   const orgB = await createOrganisation(db, { name: 'Rival Dental Group' })
   const p1 = await createPractice(db, {
@@ -387,6 +391,7 @@ export async function createTestWorld(): Promise<TestWorld> {
     .execute()
   return {
     db,
+    database,
     close,
     app: makeApp(),
     makeApp,

@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { importFile } from '@earshot/collectors'
+import { IMPORT_ENCODINGS, type ImportEncoding, importFile } from '@earshot/collectors'
 import { type Database, getChannel, isEarshotError, listQuarantine } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import type { CliCommand } from '../cli-command.js'
@@ -17,21 +17,23 @@ import { printUsage } from './serve-command.js'
 
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: `Usage: earshot import FILE --channel ID [--data DIR]
+  usage: `Usage: earshot import FILE --channel ID [--encoding utf-8|latin1] [--data DIR]
 
 Imports mentions from a CSV, JSON or JSON Lines file (see docs/collectors.md for the
 columns) into the channel ID. Importing the same file again updates mentions, never duplicates
-them; bad records are quarantined with their reason and the rest still land.
+them; bad records are quarantined with their reason and the rest still land. A file that is
+not valid UTF-8 is refused before anything is imported, unless --encoding names its encoding.
 
 Options:
   --channel ID   The channel the mentions belong to
+  --encoding ENC The file's encoding: utf-8 (default), latin1 or windows-1252
   --data DIR     Embedded data folder (default: $EARSHOT_DATA_DIR or ./.earshot/data)
   -h, --help     Show this help`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       'import',
       args,
-      { channel: { type: 'string' }, data: { type: 'string' } },
+      { channel: { type: 'string' }, encoding: { type: 'string' }, data: { type: 'string' } },
       true,
     )
     if (values.help) return printUsage(io, this.usage)
@@ -39,6 +41,13 @@ Options:
     if (positionals.length !== 1)
       throw new CliError('import: give exactly one FILE', EXIT_USAGE, hint)
     if (!values.channel) throw new CliError('import: --channel ID is required', EXIT_USAGE, hint)
+    const encoding = values.encoding?.toLowerCase().replace(/^utf8$/, 'utf-8')
+    if (encoding !== undefined && !(IMPORT_ENCODINGS as readonly string[]).includes(encoding))
+      throw new CliError(
+        `import: unknown encoding ${values.encoding}`,
+        EXIT_USAGE,
+        `Use one of ${IMPORT_ENCODINGS.join(', ')}.`,
+      )
     const path = resolve(io.cwd, positionals[0]!)
     if (!existsSync(path) || !statSync(path).isFile())
       throw new CliError(`import: no file at ${path}`)
@@ -56,6 +65,7 @@ Options:
       const result = await importFile(database.db, {
         path,
         channelId: values.channel,
+        ...(encoding ? { encoding: encoding as ImportEncoding } : {}),
         onProgress: (done, total) => bar.update(done, total),
       })
       bar.finish()
