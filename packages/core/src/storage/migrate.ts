@@ -15,6 +15,7 @@ import * as alerts from './migrations/2026-12-02-500-alerts.js'
 import * as publicBadges from './migrations/2026-12-02-510-public-badges.js'
 import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
+import * as enrichmentEvents from './migrations/2026-12-02-810-enrichment-events.js'
 import * as quarantineFingerprint from './migrations/2026-12-02-900-quarantine-fingerprint.js'
 import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-expiry-scopes.js'
 import * as privacy from './migrations/2026-12-02-1000-privacy.js'
@@ -33,6 +34,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-510-public-badges': publicBadges,
   '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
+  '2026-12-02-810-enrichment-events': enrichmentEvents,
   '2026-12-02-900-quarantine-fingerprint': quarantineFingerprint,
   '2026-12-02-950-api-token-expiry-scopes': apiTokenExpiryScopes,
   '2026-12-02-1000-privacy': privacy,

@@ -6,13 +6,20 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { type Database, EarshotError, formatZodIssues, ROLES, type Role } from '../core.js'
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hash.js'
+import { passwordProblem } from './password-policy.js'
+
+/** A new password: long enough, not too long, not common (see password-policy). */
+export const newPasswordSchema = z.string().superRefine((password, ctx) => {
+  const problem = passwordProblem(password)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
+})
 
 export const createUserInputSchema = z.object({
   organisationId: z.string().min(1),
   id: z.string().min(1).optional(),
   email: z.email().max(320),
   name: z.string().trim().min(1).max(200),
-  password: z.string().min(10, 'passwords need at least 10 characters').max(1024),
+  password: newPasswordSchema,
   role: z.enum(ROLES),
   /** Practices a practice manager or viewer may see; ignored for agency admins (they see all). */
   practiceIds: z.array(z.string().min(1)).default([]),

@@ -14,9 +14,13 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex')
 }
 
-/** Constant-time string comparison (false when lengths differ). */
+/**
+ * Exact, constant-time string comparison: the digests are compared, so the time taken says
+ * nothing about where the strings differ or how long the secret is. Any variant (a trailing
+ * space, another case, a prefix) is unequal.
+ */
 export function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a)
-  const right = Buffer.from(b)
-  return left.length === right.length && timingSafeEqual(left, right)
+  const left = createHash('sha256').update(a, 'utf8').digest()
+  const right = createHash('sha256').update(b, 'utf8').digest()
+  return timingSafeEqual(left, right) && a === b
 }

@@ -138,24 +138,42 @@ export const requireApiAuth: MiddlewareHandler<DashboardEnv> = async function re
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
- * Unsafe methods from a cookie session must carry the session's CSRF token, in the `_csrf` form
- * field or the `X-CSRF-Token` header. Bearer-token requests carry no cookie and need none.
+ * Whether the browser says this request comes from another site or another origin of this site
+ * (`Sec-Fetch-Site`, which pages cannot set). A sibling subdomain can toss cookies into our
+ * origin when cookies are not `__Host-` pinned, but it cannot make its forms look same-origin.
+ * Clients that send no such header (scripts, old browsers) fall back to the tokens alone.
+ */
+export function isCrossOriginRequest(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site')
+  return site !== undefined && site !== 'same-origin' && site !== 'none'
+}
+
+/**
+ * Unsafe methods from a cookie session must carry the session's CSRF token, exactly, in the
+ * `X-CSRF-Token` header or (when there is no such header) the `_csrf` form field, and must not
+ * come from another origin. Bearer-token requests carry no cookie and need none.
+ *
+ * HTTP itself strips the whitespace around a header's value (RFC 9110 §5.5), so a header sent
+ * as `token ` arrives as `token`; anything inside the value, and every form value, is compared
+ * as sent.
  */
 export const requireCsrf: MiddlewareHandler<DashboardEnv> = async function requireCsrf(c, next) {
   const auth = c.var.auth
   if (SAFE_METHODS.has(c.req.method) || !auth || auth.via === 'token') return next()
-  let sent = c.req.header('x-csrf-token') ?? ''
-  if (!sent) {
+  const header = c.req.header('x-csrf-token')
+  let sent = header ?? ''
+  if (header === undefined) {
     const type = c.req.header('content-type') ?? ''
     if (
       type.startsWith('application/x-www-form-urlencoded') ||
       type.startsWith('multipart/form-data')
     ) {
-      const body = await c.req.parseBody()
+      const body = await c.req.parseBody({ all: true })
+      // Two `_csrf` fields are as wrong as a wrong one: never pick the one that happens to match.
       sent = typeof body._csrf === 'string' ? body._csrf : ''
     }
   }
-  if (!sent || !auth.csrfToken || !safeEqual(sent, auth.csrfToken)) {
+  if (isCrossOriginRequest(c) || !sent || !auth.csrfToken || !safeEqual(sent, auth.csrfToken)) {
     throw new HttpError('FORBIDDEN', 'missing or invalid CSRF token; reload the page and try again')
   }
   await next()

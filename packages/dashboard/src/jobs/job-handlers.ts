@@ -15,6 +15,7 @@ import { alertEvaluateJob } from '../alerts/alert-jobs.js'
 import { dataRetentionJob } from '../privacy/retention-job.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
+import { enricherReenrichJob } from './reenrich-job.js'
 import { webhookIngestJob } from './webhook-deliveries.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
@@ -22,5 +23,6 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelPollJob,
   webhookIngestJob,
   alertEvaluateJob,
+  enricherReenrichJob,
   dataRetentionJob,
 ] as readonly JobDefinition<never>[]

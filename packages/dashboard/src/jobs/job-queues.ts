@@ -11,6 +11,8 @@ export const JOB_QUEUES = {
   webhookIngest: 'webhook-ingest',
   /** Every minute: evaluate alert rules, then deliver what is due (alerts/alert-jobs.ts). */
   alertEvaluate: 'alert-evaluate',
+  /** Re-enriches mentions of an older enricher version (enqueued on start when any are stale). */
+  enricherReenrich: 'enricher-reenrich',
   /** Daily: delete or redact what each organisation's retention says is too old (privacy/retention-job.ts). */
   dataRetention: 'data-retention',
 } as const

@@ -1,6 +1,9 @@
 /**
  * @module Sign-in and sign-out. The sign-in form is protected against login CSRF with a
- * double-submit token (cookie + hidden field), and rate-limited per client IP and e-mail.
+ * double-submit token (cookie + hidden field, compared exactly) and by refusing posts the
+ * browser marks as coming from another origin (`Sec-Fetch-Site`): without Secure `__Host-`
+ * cookies a sibling subdomain could toss a login cookie it knows the value of, but it cannot make
+ * its form same-origin. Rate-limited per client address and e-mail.
  */
 import type { Context } from 'hono'
 import { Hono } from 'hono'
@@ -9,7 +12,7 @@ import { authenticateUser } from '../auth/create-user.js'
 import type { DatabaseLoginLimiter } from '../auth/database-login-limiter.js'
 import { randomSecret, safeEqual } from '../auth/secret-token.js'
 import { createSession, deleteSession, SESSION_TTL_MS } from '../auth/sessions.js'
-import { sessionCookieName } from '../http/auth-middleware.js'
+import { isCrossOriginRequest, sessionCookieName } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { Notice } from '../views/components.js'
 import { localPath } from './safe-redirect.js'
@@ -96,13 +99,14 @@ export function authRoutes(options: AuthRoutesOptions): Hono<DashboardEnv> {
 
   app.post('/login', async (c) => {
     const { db, now } = c.var.services
-    const body = await c.req.parseBody()
+    // `all`: a repeated field becomes a list and is refused below, never half-read.
+    const body = await c.req.parseBody({ all: true })
     const email = typeof body.email === 'string' ? body.email.trim().slice(0, 320) : ''
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : ''
     const next = localPath(body.next, '/')
     const sent = typeof body._csrf === 'string' ? body._csrf : ''
     const expected = getCookie(c, loginCookie) ?? ''
-    if (!sent || !expected || !safeEqual(sent, expected)) {
+    if (isCrossOriginRequest(c) || !sent || !expected || !safeEqual(sent, expected)) {
       return showForm(c, 403, {
         next,
         email,
