@@ -18,8 +18,10 @@ import * as publicBadges from './migrations/2026-12-02-510-public-badges.js'
 import * as reportSchedules from './migrations/2026-12-02-550-report-schedules.js'
 import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
+import * as rollupRefreshLock from './migrations/2026-12-02-710-rollup-refresh-lock.js'
 import * as enrichmentEvents from './migrations/2026-12-02-810-enrichment-events.js'
 import * as quarantineFingerprint from './migrations/2026-12-02-900-quarantine-fingerprint.js'
+import * as webhookReplays from './migrations/2026-12-02-910-webhook-replays.js'
 import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-expiry-scopes.js'
 import * as privacy from './migrations/2026-12-02-1000-privacy.js'
 
@@ -40,8 +42,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-550-report-schedules': reportSchedules,
   '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
+  '2026-12-02-710-rollup-refresh-lock': rollupRefreshLock,
   '2026-12-02-810-enrichment-events': enrichmentEvents,
   '2026-12-02-900-quarantine-fingerprint': quarantineFingerprint,
+  '2026-12-02-910-webhook-replays': webhookReplays,
   '2026-12-02-950-api-token-expiry-scopes': apiTokenExpiryScopes,
   '2026-12-02-1000-privacy': privacy,
 }
