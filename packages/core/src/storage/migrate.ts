@@ -7,6 +7,7 @@ import * as initial from './migrations/2026-11-25-001-initial.js'
 import * as userActions from './migrations/2026-12-02-001-user-actions.js'
 import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads.js'
 import * as channelCredentials from './migrations/2026-12-02-100-channel-credentials.js'
+import * as accountLinks from './migrations/2026-12-02-110-account-links.js'
 import * as oauthConnections from './migrations/2026-12-02-150-oauth-connections.js'
 import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
 import * as inboxOrderIndexes from './migrations/2026-12-02-210-inbox-order-indexes.js'
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-001-user-actions': userActions,
   '2026-12-02-010-inherited-threads': inheritedThreads,
   '2026-12-02-100-channel-credentials': channelCredentials,
+  '2026-12-02-110-account-links': accountLinks,
   '2026-12-02-150-oauth-connections': oauthConnections,
   '2026-12-02-200-inbox-assignments': inboxAssignments,
   '2026-12-02-210-inbox-order-indexes': inboxOrderIndexes,
