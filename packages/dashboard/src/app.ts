@@ -51,6 +51,7 @@ import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { privacyRoutes } from './routes/privacy-routes.js'
+import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
@@ -253,6 +254,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', privacyRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
+  app.route('/', reportScheduleRoutes())
   app.route('/', setupRoutes())
 
   app.notFound((c) => {
