@@ -34,6 +34,7 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { logSafeError } from './http/log-safe-error.js'
 import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import type { MailSender } from './mail/mail-sender.js'
@@ -51,6 +52,7 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { privacyRoutes } from './routes/privacy-routes.js'
 import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
@@ -268,6 +270,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
+  app.route('/', privacyRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
   app.route('/', reportScheduleRoutes())
@@ -295,7 +298,9 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
         databaseFaultOf(error),
       )
       c.header('Retry-After', '5')
-    } else if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
+    } else if (status >= 500)
+      // The kind and place of the error only: its message can quote patient text (logSafeError).
+      console.error('[dashboard]', c.req.method, c.req.path, logSafeError(error))
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
       return c.json(errorBody(code, message, issues), status as ContentfulStatusCode)
     return errorPageResponse(c, status, HTTP_ERRORS[code].message, message)
