@@ -34,6 +34,7 @@ import {
   type HttpErrorIssue,
 } from './http/http-errors.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
+import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
@@ -79,6 +80,8 @@ export interface DashboardOptions {
   clientIp?: (c: Context<DashboardEnv>) => string
   /** Requests per client address to the public badge and page (default 120 a minute). */
   publicRateLimit?: PublicRateLimit
+  /** How often live inbox streams poll the change feed (`/inbox/events`). */
+  inboxEvents?: InboxEventsOptions
 }
 
 const CSP = {
@@ -232,6 +235,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', inboxActionRoutes())
+  app.route('/', inboxEventRoutes(options.inboxEvents))
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
