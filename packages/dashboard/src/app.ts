@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely'
 import { createDatabaseLoginLimiter } from './auth/database-login-limiter.js'
 import type { LoginRateLimitOptions } from './auth/login-rate-limiter.js'
 import type { PublicRateLimit } from './badge/public-rate-limit.js'
+import type { ConnectFlows } from './connect/connect-config.js'
 import {
   type Database,
   databaseFaultOf,
@@ -41,6 +42,7 @@ import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { badgeSettingsRoutes, publicBadgeRoutes } from './routes/badge-routes.js'
+import { connectRoutes } from './routes/connect-routes.js'
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
@@ -73,6 +75,8 @@ export interface DashboardOptions {
   webhookHandler?: WebhookHandler
   /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
   reply?: SendReplyDeps
+  /** The OAuth connect flows offered ("Connect Facebook/Google/X"). Default: none; `serve` reads them from the environment (`connectFlowsFromEnv`). */
+  connect?: ConnectFlows
   /**
    * The client's IP for rate limiting. Default: the socket address (Node server), else
    * `unknown`. Behind a reverse proxy, read the proxy's header here.
@@ -144,6 +148,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     now: options.now ?? (() => new Date()),
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
+    connect: options.connect ?? {},
   }
   const app = new Hono<DashboardEnv>()
 
@@ -239,6 +244,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
+  app.route('/', connectRoutes())
   app.route('/', exportRoutes())
   app.route('/', setupRoutes())
 

@@ -112,6 +112,40 @@ function probesForForeignIds(): Probe[] {
       method: 'GET',
       path: `/practices/${b.practice}/report`,
     },
+    {
+      route: '/practices/:practiceId/connect',
+      method: 'GET',
+      path: `/practices/${b.practice}/connect`,
+    },
+    {
+      route: '/practices/:practiceId/connect/:provider',
+      method: 'POST',
+      path: `/practices/${b.practice}/connect/facebook`,
+      body: {},
+    },
+    {
+      route: '/channels/:channelId/connect',
+      method: 'GET',
+      path: `/channels/${b.channel}/connect`,
+    },
+    {
+      route: '/channels/:channelId/connect/:provider',
+      method: 'POST',
+      path: `/channels/${b.channel}/connect/facebook`,
+      body: {},
+    },
+    {
+      route: '/connect/:provider/callback',
+      method: 'GET',
+      path: '/connect/facebook/callback?code=stolen&state=state-of-b',
+    },
+    { route: '/connect/pick/:id', method: 'GET', path: '/connect/pick/connection-of-b' },
+    {
+      route: '/connect/pick/:id',
+      method: 'POST',
+      path: '/connect/pick/connection-of-b',
+      body: { account: `facebook:${b.channel}` },
+    },
     { route: '/alerts/:alertId', method: 'GET', path: '/alerts/alert-of-b' },
     {
       route: '/practices/:practiceId/alerts',

@@ -5,6 +5,7 @@ import type { SendReplyDeps } from '@earshot/collectors'
 import type { Kysely } from 'kysely'
 import type { ApiTokenScope } from '../auth/api-token-scopes.js'
 import type { DashboardUser } from '../auth/create-user.js'
+import type { ConnectFlows } from '../connect/connect-config.js'
 import type { Database, PracticeRow } from '../core.js'
 import type { RecordOverride } from '../data/record-override.js'
 
@@ -32,6 +33,8 @@ export interface DashboardServices {
   recordOverride: RecordOverride
   /** How replies reach the platforms (tests point them at fake servers). */
   reply: SendReplyDeps
+  /** The OAuth connect flows this server offers, by provider (absent: none). */
+  connect?: ConnectFlows
 }
 
 export interface DashboardEnv {
