@@ -36,7 +36,9 @@ import {
 } from './http/http-errors.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.js'
+import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
+import { accountRoutes } from './routes/account-routes.js'
 import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
@@ -75,6 +77,10 @@ export interface DashboardOptions {
   webhookHandler?: WebhookHandler
   /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
   reply?: SendReplyDeps
+  /** Sends invitations and password resets. Default none: the invite page shows the link instead. */
+  mail?: MailSender
+  /** Where people reach the dashboard, for links in mail. Default `http://localhost:3000`. */
+  publicUrl?: string
   /** The OAuth connect flows offered ("Connect Facebook/Google/X"). Default: none; `serve` reads them from the environment (`connectFlowsFromEnv`). */
   connect?: ConnectFlows
   /**
@@ -148,6 +154,8 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     now: options.now ?? (() => new Date()),
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
+    mail: options.mail,
+    publicUrl: (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, ''),
     connect: options.connect ?? {},
   }
   const app = new Hono<DashboardEnv>()
@@ -232,6 +240,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
       clientIp: options.clientIp ?? defaultClientIp,
     }),
   )
+  app.route('/', accountRoutes({ clientIp: options.clientIp ?? defaultClientIp }))
   app.use('*', requirePageAuth)
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())

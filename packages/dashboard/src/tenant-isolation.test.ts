@@ -253,6 +253,24 @@ function setupProbes(): Probe[] {
       },
     },
     {
+      route: '/setup/users/:userId',
+      method: 'POST',
+      path: `/setup/users/${b.admin}`,
+      body: { role: 'viewer', practices: w.a.practice1 },
+    },
+    {
+      route: '/setup/users/:userId/remove',
+      method: 'POST',
+      path: `/setup/users/${b.admin}/remove`,
+      body: {},
+    },
+    {
+      route: '/setup/users/:userId/resend',
+      method: 'POST',
+      path: `/setup/users/${b.admin}/resend`,
+      body: {},
+    },
+    {
       route: '/setup/tokens/:tokenId/revoke',
       method: 'POST',
       path: `/setup/tokens/${bIds.token}/revoke`,
@@ -386,6 +404,12 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(tokens.map((t) => t.id)).toEqual([bIds.token])
+    const users = await w.db
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(users).toEqual([{ id: w.b.admin, role: 'agency_admin' }])
     const names = await w.db
       .selectFrom('practices')
       .select('name')
@@ -407,6 +431,7 @@ describe('tenant isolation', () => {
       '/setup',
       '/setup/practices',
       '/setup/tokens',
+      '/setup/users',
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',
