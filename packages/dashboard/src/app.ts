@@ -34,6 +34,7 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.js'
 import type { MailSender } from './mail/mail-sender.js'
@@ -51,6 +52,7 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
@@ -92,6 +94,13 @@ export interface DashboardOptions {
   publicRateLimit?: PublicRateLimit
   /** How often live inbox streams poll the change feed (`/inbox/events`). */
   inboxEvents?: InboxEventsOptions
+  /**
+   * Requests this process works on at once; beyond it, 503 with `Retry-After` at once
+   * (`/healthz` and assets exempt). Default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
+   */
+  maxConcurrentRequests?: number
+  /** The embedded database's data folder: `/healthz` reports `disk-full` when its file system is nearly full. */
+  dataDir?: string
 }
 
 const CSP = {
@@ -167,6 +176,12 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   })
   app.use(
     '*',
+    requestLimit({
+      maxConcurrent: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    }),
+  )
+  app.use(
+    '*',
     secureHeaders({
       contentSecurityPolicy: CSP,
       referrerPolicy: 'same-origin',
@@ -199,7 +214,11 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   )
 
   app.get('/healthz', async (c) => {
-    const database = await checkDatabaseHealth(services.db)
+    const database = await checkDatabaseHealth(
+      services.db,
+      undefined,
+      options.dataDir ? { path: options.dataDir } : undefined,
+    )
     c.header('Cache-Control', 'no-store')
     return c.json({ ok: database === 'up', database }, database === 'up' ? 200 : 503)
   })
@@ -255,6 +274,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', settingsRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
+  app.route('/', reportScheduleRoutes())
   app.route('/', setupRoutes())
 
   app.notFound((c) => {
