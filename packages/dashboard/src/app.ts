@@ -34,6 +34,7 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { logSafeError } from './http/log-safe-error.js'
 import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.js'
@@ -301,7 +302,9 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
         databaseFaultOf(error),
       )
       c.header('Retry-After', '5')
-    } else if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
+    } else if (status >= 500)
+      // The kind and place of the error only: its message can quote patient text (logSafeError).
+      console.error('[dashboard]', c.req.method, c.req.path, logSafeError(error))
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
       return c.json(errorBody(code, message, issues), status as ContentfulStatusCode)
     return errorPageResponse(c, status, HTTP_ERRORS[code].message, message)
