@@ -34,6 +34,8 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { logSafeError } from './http/log-safe-error.js'
+import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
@@ -50,6 +52,8 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { privacyRoutes } from './routes/privacy-routes.js'
+import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
 import { loadReconnectBanner } from './setup/channel-health.js'
@@ -90,6 +94,13 @@ export interface DashboardOptions {
   clientIp?: (c: Context<DashboardEnv>) => string
   /** Requests per client address to the public badge and page (default 120 a minute). */
   publicRateLimit?: PublicRateLimit
+  /**
+   * Requests this process works on at once; beyond it, 503 with `Retry-After` at once
+   * (`/healthz` and assets exempt). Default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
+   */
+  maxConcurrentRequests?: number
+  /** The embedded database's data folder: `/healthz` reports `disk-full` when its file system is nearly full. */
+  dataDir?: string
 }
 
 const CSP = {
@@ -165,6 +176,12 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   })
   app.use(
     '*',
+    requestLimit({
+      maxConcurrent: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    }),
+  )
+  app.use(
+    '*',
     secureHeaders({
       contentSecurityPolicy: CSP,
       referrerPolicy: 'same-origin',
@@ -197,7 +214,11 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   )
 
   app.get('/healthz', async (c) => {
-    const database = await checkDatabaseHealth(services.db)
+    const database = await checkDatabaseHealth(
+      services.db,
+      undefined,
+      options.dataDir ? { path: options.dataDir } : undefined,
+    )
     c.header('Cache-Control', 'no-store')
     return c.json({ ok: database === 'up', database }, database === 'up' ? 200 : 503)
   })
@@ -251,8 +272,10 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
+  app.route('/', privacyRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
+  app.route('/', reportScheduleRoutes())
   app.route('/', setupRoutes())
 
   app.notFound((c) => {
@@ -277,7 +300,9 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
         databaseFaultOf(error),
       )
       c.header('Retry-After', '5')
-    } else if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
+    } else if (status >= 500)
+      // The kind and place of the error only: its message can quote patient text (logSafeError).
+      console.error('[dashboard]', c.req.method, c.req.path, logSafeError(error))
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
       return c.json(errorBody(code, message, issues), status as ContentfulStatusCode)
     return errorPageResponse(c, status, HTTP_ERRORS[code].message, message)

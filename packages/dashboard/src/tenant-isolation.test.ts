@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertsDb } from './alerts/alert-tables.js'
+import { createSchedule, listSchedules } from './reports/report-schedule-store.js'
 import {
   createTestWorld,
+  NOW,
   signIn,
   type TestClient,
   type TestWorld,
@@ -15,7 +17,7 @@ import {
 let w: TestWorld
 let admin: TestClient
 /** Ids of B's rows that no fixture field names (loaded once). */
-const bIds = { token: '' }
+const bIds = { token: '', practiceReport: '', agencyReport: '' }
 
 beforeAll(async () => {
   w = await createTestWorld()
@@ -26,6 +28,15 @@ beforeAll(async () => {
     .where('organisation_id', '=', w.b.orgId)
     .executeTakeFirstOrThrow()
   bIds.token = token.id
+  const schedule = {
+    frequency: 'weekly' as const,
+    day: 1,
+    local_time: '08:00',
+    time_zone: 'UTC',
+    recipients: ['rival@b.example'],
+  }
+  bIds.practiceReport = (await createSchedule(w.db, w.b.orgId, w.b.practice, schedule, NOW)).id
+  bIds.agencyReport = (await createSchedule(w.db, w.b.orgId, null, schedule, NOW)).id
 })
 
 afterAll(async () => {
@@ -228,6 +239,51 @@ function probesForForeignIds(): Probe[] {
     // A bulk action id of anyone else (here: none of A's) cannot be undone.
     { route: '/inbox/undo', method: 'POST', path: '/inbox/undo', body: { bulk_id: 'b-action' } },
     ...setupProbes(),
+    ...reportScheduleProbes(),
+  ]
+}
+
+/** Scheduled-report settings given B's practice and B's schedules. */
+function reportScheduleProbes(): Probe[] {
+  const b = w.b
+  const form = {
+    frequency: 'weekly',
+    day: '1',
+    local_time: '08:00',
+    time_zone: 'UTC',
+    recipients: 'attacker@a.example',
+  }
+  return [
+    {
+      route: '/practices/:practiceId/reports',
+      method: 'GET',
+      path: `/practices/${b.practice}/reports`,
+    },
+    {
+      route: '/practices/:practiceId/reports',
+      method: 'POST',
+      path: `/practices/${b.practice}/reports`,
+      body: form,
+    },
+    {
+      route: '/practices/:practiceId/reports/:scheduleId/delete',
+      method: 'POST',
+      path: `/practices/${b.practice}/reports/${bIds.practiceReport}/delete`,
+      body: {},
+    },
+    // A's own practice with B's schedule id: the schedule is not found in A's scope.
+    {
+      route: '/practices/:practiceId/reports/:scheduleId/delete',
+      method: 'POST',
+      path: `/practices/${w.a.practice1}/reports/${bIds.practiceReport}/delete`,
+      body: {},
+    },
+    {
+      route: '/reports/agency/:scheduleId/delete',
+      method: 'POST',
+      path: `/reports/agency/${bIds.agencyReport}/delete`,
+      body: {},
+    },
   ]
 }
 
@@ -367,6 +423,37 @@ describe('tenant isolation', () => {
     expect(assign.status).toBe(403)
   })
 
+  it('erases and retains only within the signed-in organisation', async () => {
+    // x1 wrote B's open mention; A's admin asking to erase x1 finds nothing of theirs.
+    const erase = await admin.post('/settings/privacy/erase', {
+      platform: 'facebook',
+      author: 'x1',
+      mode: 'erase',
+    })
+    expect(erase.status).toBe(200)
+    expectNoForeignData(await erase.text(), 'POST /settings/privacy/erase')
+    const saved = await admin.post('/settings/privacy', { mention_retention_months: '1' })
+    expect(saved.status).toBe(303)
+    const bMentions = await w.db
+      .selectFrom('mentions')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(bMentions).toHaveLength(w.b.mentionIds.length)
+    const bPrivacy = await w.db
+      .selectFrom('privacy_settings')
+      .select('organisation_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .union(
+        w.db
+          .selectFrom('erasure_records')
+          .select('organisation_id')
+          .where('organisation_id', '=', w.b.orgId),
+      )
+      .execute()
+    expect(bPrivacy).toEqual([])
+  })
+
   it('changed nothing of organisation B', async () => {
     const replies = await w.db
       .selectFrom('reply_outbox')
@@ -454,6 +541,12 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(names.map((n) => n.name)).toEqual([w.b.practiceName])
+    expect((await listSchedules(w.db, w.b.orgId, w.b.practice)).map((r) => r.id)).toEqual([
+      bIds.practiceReport,
+    ])
+    expect((await listSchedules(w.db, w.b.orgId, null)).map((r) => r.id)).toEqual([
+      bIds.agencyReport,
+    ])
   })
 
   it('never lists B rows on pages and API lists that take no id', async () => {
@@ -474,6 +567,8 @@ describe('tenant isolation', () => {
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',
+      '/settings/privacy',
+      '/reports/agency',
       '/api/v1/practices',
       '/api/v1/ranking',
       '/api/v1/inbox',
