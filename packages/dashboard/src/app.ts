@@ -37,6 +37,7 @@ import {
 import { logSafeError } from './http/log-safe-error.js'
 import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
+import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.js'
 import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { accountRoutes } from './routes/account-routes.js'
@@ -94,6 +95,8 @@ export interface DashboardOptions {
   clientIp?: (c: Context<DashboardEnv>) => string
   /** Requests per client address to the public badge and page (default 120 a minute). */
   publicRateLimit?: PublicRateLimit
+  /** How often live inbox streams poll the change feed (`/inbox/events`). */
+  inboxEvents?: InboxEventsOptions
   /**
    * Requests this process works on at once; beyond it, 503 with `Retry-After` at once
    * (`/healthz` and assets exempt). Default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
@@ -269,6 +272,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', inboxActionRoutes())
+  app.route('/', inboxEventRoutes(options.inboxEvents))
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
