@@ -57,6 +57,7 @@ import { privacyRoutes } from './routes/privacy-routes.js'
 import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
+import { loadReconnectBanner } from './setup/channel-health.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -264,6 +265,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', accountRoutes({ clientIp: options.clientIp ?? defaultClientIp }))
   app.use('*', requirePageAuth)
   app.use('*', loadUnreadAlerts)
+  app.use('*', loadReconnectBanner)
   app.route('/', alertRoutes())
   app.route('/', badgeSettingsRoutes())
   app.route('/', jobsRoutes())
