@@ -3,6 +3,7 @@
  * as one runtime-agnostic Hono instance. Only the CLI's server entry binds it to a port.
  */
 import type { SendReplyDeps } from '@earshot/collectors'
+import { type Keyring, processKeyring } from '@earshot/core'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -45,6 +46,7 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { securityRoutes } from './routes/security-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
 import { errorPageResponse } from './views/error-page.js'
@@ -69,6 +71,8 @@ export interface DashboardOptions {
   recordOverride?: RecordOverride
   /** Handles `/hooks/*`. Default: `handleWebhook` from `@earshot/collectors`. */
   webhookHandler?: WebhookHandler
+  /** Seals two-factor secrets. Default: the process keyring (EARSHOT_SECRET_KEY or the data folder's key). */
+  keyring?: Keyring
   /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
   reply?: SendReplyDeps
   /**
@@ -140,6 +144,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     now: options.now ?? (() => new Date()),
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
+    keyring: options.keyring ? () => options.keyring! : processKeyring,
   }
   const app = new Hono<DashboardEnv>()
 
@@ -208,22 +213,18 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
 
   app.use('*', layout)
   app.use('*', requireCsrf)
-  app.route(
-    '/',
-    authRoutes({
-      secureCookies,
-      limiter: createDatabaseLoginLimiter(options.db, {
-        ...(options.loginRateLimit?.max === undefined
-          ? {}
-          : { perAccount: options.loginRateLimit.max }),
-        ...(options.loginRateLimit?.windowMs === undefined
-          ? {}
-          : { windowMs: options.loginRateLimit.windowMs }),
-      }),
-      clientIp: options.clientIp ?? defaultClientIp,
-    }),
-  )
+  const loginLimiter = createDatabaseLoginLimiter(options.db, {
+    ...(options.loginRateLimit?.max === undefined
+      ? {}
+      : { perAccount: options.loginRateLimit.max }),
+    ...(options.loginRateLimit?.windowMs === undefined
+      ? {}
+      : { windowMs: options.loginRateLimit.windowMs }),
+  })
+  const clientIp = options.clientIp ?? defaultClientIp
+  app.route('/', authRoutes({ secureCookies, limiter: loginLimiter, clientIp }))
   app.use('*', requirePageAuth)
+  app.route('/', securityRoutes({ limiter: loginLimiter, clientIp }))
   app.use('*', loadUnreadAlerts)
   app.route('/', alertRoutes())
   app.route('/', badgeSettingsRoutes())

@@ -17,6 +17,7 @@ import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
 import * as quarantineFingerprint from './migrations/2026-12-02-900-quarantine-fingerprint.js'
 import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-expiry-scopes.js'
+import * as sessionsAndTwoFactor from './migrations/2026-12-02-960-sessions-and-two-factor.js'
 import * as privacy from './migrations/2026-12-02-1000-privacy.js'
 
 /** Every migration, by name; names sort in the order they run. */
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-700-mention-rollups': mentionRollups,
   '2026-12-02-900-quarantine-fingerprint': quarantineFingerprint,
   '2026-12-02-950-api-token-expiry-scopes': apiTokenExpiryScopes,
+  '2026-12-02-960-sessions-and-two-factor': sessionsAndTwoFactor,
   '2026-12-02-1000-privacy': privacy,
 }
 
