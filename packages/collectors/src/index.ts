@@ -149,7 +149,6 @@ export { redactUrl } from './util/redact-url.js'
 export { resolveSecret } from './util/resolve-secret.js'
 export {
   parseWebchatEvent,
-  ReplayGuard,
   signStandardWebhook,
   signWebchatBody,
   verifyWebchat,

@@ -71,6 +71,13 @@ export {
   recordOverride,
 } from './pipeline/record-override.js'
 export {
+  countStaleMentions,
+  enricherTag,
+  type ReenrichOptions,
+  type ReenrichProgress,
+  reenrichStale,
+} from './pipeline/reenrich-stale.js'
+export {
   type ReevaluateOptions,
   type ReevaluateThreadsOptions,
   reevaluatePractice,

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely'
 import { createDatabaseLoginLimiter } from './auth/database-login-limiter.js'
 import type { LoginRateLimitOptions } from './auth/login-rate-limiter.js'
 import type { PublicRateLimit } from './badge/public-rate-limit.js'
+import type { ConnectFlows } from './connect/connect-config.js'
 import {
   type Database,
   databaseFaultOf,
@@ -34,12 +35,14 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
 import { badgeSettingsRoutes, publicBadgeRoutes } from './routes/badge-routes.js'
+import { connectRoutes } from './routes/connect-routes.js'
 import { exportRoutes } from './routes/export-routes.js'
 import { hookRoutes, type WebhookHandler } from './routes/hook-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
@@ -75,6 +78,8 @@ export interface DashboardOptions {
   keyring?: Keyring
   /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
   reply?: SendReplyDeps
+  /** The OAuth connect flows offered ("Connect Facebook/Google/X"). Default: none; `serve` reads them from the environment (`connectFlowsFromEnv`). */
+  connect?: ConnectFlows
   /**
    * The client's IP for rate limiting. Default: the socket address (Node server), else
    * `unknown`. Behind a reverse proxy, read the proxy's header here.
@@ -145,6 +150,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
     keyring: options.keyring ? () => options.keyring! : processKeyring,
+    connect: options.connect ?? {},
   }
   const app = new Hono<DashboardEnv>()
 
@@ -231,9 +237,11 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', jobsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
+  app.route('/', inboxActionRoutes())
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
+  app.route('/', connectRoutes())
   app.route('/', exportRoutes())
   app.route('/', setupRoutes())
 

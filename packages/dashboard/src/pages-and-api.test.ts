@@ -284,6 +284,33 @@ describe('mentions and audit trail', () => {
     expect(page).toMatch(/promise version 1/)
     expect(page).toMatch(/Clock started/)
   })
+
+  it('shows which enricher version classified a mention and its re-enrichment events', async () => {
+    const tag = (
+      await w.db
+        .selectFrom('mentions')
+        .select('enricher')
+        .where('id', '=', w.mentions.answered)
+        .executeTakeFirstOrThrow()
+    ).enricher!
+    await w.db
+      .insertInto('enrichment_events')
+      .values({
+        organisation_id: w.a.orgId,
+        id: 'event-1',
+        mention_id: w.mentions.answered,
+        at: NOW,
+        from_enricher: 'earshot-rules@2.older',
+        to_enricher: tag,
+        before: JSON.stringify({ needs_reply: false, category: 'chatter' }),
+        after: JSON.stringify({ needs_reply: true, category: 'question' }),
+      })
+      .execute()
+    const page = await html(`/mentions/${w.mentions.answered}`)
+    expect(page).toContain(`Classified by <code>${tag}</code>`)
+    expect(page).toContain('(was <code>earshot-rules@2.older</code>)')
+    expect(page).toContain('needs reply: no → yes; category: chatter → question')
+  })
 })
 
 describe('settings', () => {

@@ -70,6 +70,24 @@ function probesForForeignIds(): Probe[] {
       path: `/mentions/${id}/replies/no-such-reply/retry`,
       body: {},
     },
+    {
+      route: '/inbox/bulk',
+      method: 'POST',
+      path: '/inbox/bulk',
+      body: { mention_id: id, action: 'assign', assignee: 'me' },
+    },
+    {
+      route: '/inbox/bulk',
+      method: 'POST',
+      path: '/inbox/bulk',
+      body: { mention_id: id, action: 'no_reply_needed' },
+    },
+    {
+      route: '/inbox/notes',
+      method: 'POST',
+      path: '/inbox/notes',
+      body: { mention_id: id, text: 'hijacked note' },
+    },
     { route: '/api/v1/mentions/:mentionId', method: 'GET', path: `/api/v1/mentions/${id}` },
     {
       route: '/api/v1/mentions/:mentionId/overrides',
@@ -101,6 +119,40 @@ function probesForForeignIds(): Probe[] {
       route: '/practices/:practiceId/report',
       method: 'GET',
       path: `/practices/${b.practice}/report`,
+    },
+    {
+      route: '/practices/:practiceId/connect',
+      method: 'GET',
+      path: `/practices/${b.practice}/connect`,
+    },
+    {
+      route: '/practices/:practiceId/connect/:provider',
+      method: 'POST',
+      path: `/practices/${b.practice}/connect/facebook`,
+      body: {},
+    },
+    {
+      route: '/channels/:channelId/connect',
+      method: 'GET',
+      path: `/channels/${b.channel}/connect`,
+    },
+    {
+      route: '/channels/:channelId/connect/:provider',
+      method: 'POST',
+      path: `/channels/${b.channel}/connect/facebook`,
+      body: {},
+    },
+    {
+      route: '/connect/:provider/callback',
+      method: 'GET',
+      path: '/connect/facebook/callback?code=stolen&state=state-of-b',
+    },
+    { route: '/connect/pick/:id', method: 'GET', path: '/connect/pick/connection-of-b' },
+    {
+      route: '/connect/pick/:id',
+      method: 'POST',
+      path: '/connect/pick/connection-of-b',
+      body: { account: `facebook:${b.channel}` },
     },
     { route: '/alerts/:alertId', method: 'GET', path: '/alerts/alert-of-b' },
     {
@@ -187,6 +239,8 @@ function probesForForeignIds(): Probe[] {
       body: {},
     },
     ...mentionProbes,
+    // A bulk action id of anyone else (here: none of A's) cannot be undone.
+    { route: '/inbox/undo', method: 'POST', path: '/inbox/undo', body: { bulk_id: 'b-action' } },
     ...setupProbes(),
   ]
 }
@@ -269,12 +323,18 @@ describe('tenant isolation', () => {
     }
   })
 
-  it('lets a viewer of A neither send nor retry a reply to the mentions of A', async () => {
+  it('lets a viewer of A neither send nor retry a reply to the mentions of A, nor assign them', async () => {
     const viewer = await signIn(w.app, 'viewer@a.example')
     const send = await viewer.post(`/mentions/${w.mentions.open}/reply`, { text: 'hello' })
     expect(send.status).toBe(403)
     const retry = await viewer.post(`/mentions/${w.mentions.open}/replies/x/retry`, {})
     expect(retry.status).toBe(403)
+    const assign = await viewer.post('/inbox/bulk', {
+      mention_id: w.mentions.open,
+      action: 'assign',
+      assignee: 'me',
+    })
+    expect(assign.status).toBe(403)
   })
 
   it('changed nothing of organisation B', async () => {
@@ -296,6 +356,19 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(overrides).toHaveLength(0)
+    const assignments = await w.db
+      .selectFrom('inbox_assignments')
+      .select('mention_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(assignments).toHaveLength(0)
+    const notes = await w.db
+      .withTables<{ inbox_notes: { organisation_id: string; id: string } }>()
+      .selectFrom('inbox_notes')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(notes).toHaveLength(0)
     const alertSettings = await alertsDb(w.db)
       .selectFrom('alert_endpoints')
       .select('id')

@@ -48,6 +48,7 @@ describe('earshot --help', () => {
     ['import'],
     ['user', 'add'],
     ['classify'],
+    ['reenrich'],
   ])('earshot %s --help shows its usage', async (...command) => {
     const io = testIo({ cwd })
     expect(await runCli([...command, '--help'], io)).toBe(0)
@@ -117,6 +118,17 @@ describe('serve with the embedded database', () => {
       const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
       expect(await runCli(['migrate'], io)).toBe(0)
       expect(io.out()).toContain('is up to date')
+    })
+
+    it('reenrich finds nothing stale in a database the current enricher filled, and says so', async () => {
+      const io = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['reenrich'], io)).toBe(0)
+      expect(io.out()).toMatch(
+        /^0 mention\(s\) classified by another enricher version than earshot-rules@/,
+      )
+      const bad = testIo({ cwd, env: { EARSHOT_DATA_DIR: data } })
+      expect(await runCli(['reenrich', '--batch-size', '0'], bad)).toBe(2)
+      expect(bad.err()).toContain('--batch-size must be a positive whole number')
     })
 
     it('refuses import and user add while another process holds the folder, naming it', async () => {

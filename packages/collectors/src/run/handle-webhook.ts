@@ -25,6 +25,7 @@ import {
 import type { Kysely } from 'kysely'
 import { type CollectorLookup, collectorFor } from '../registry.js'
 import { toCollectorChannel } from './core-loop.js'
+import { takeReplayKey } from './webhook-replays.js'
 
 /** What to answer the platform. */
 export interface WebhookResponse {
@@ -81,6 +82,15 @@ export async function verifyWebhook(
   const webhook = collector.webhook
   if (!webhook) return respond(reply(404, { error: `${platform} does not receive webhooks` }))
 
+  // No per-tenant work for an unauthenticated request: a platform whose deliveries name their
+  // channel is never matched against every channel's secret.
+  if (!channelId && webhook.requiresChannelId)
+    return respond(
+      reply(404, {
+        error: `${platform} deliveries must name their channel: /hooks/${platform}/CHANNEL_ID`,
+      }),
+    )
+
   let candidates: ChannelRow[]
   try {
     if (channelId) {
@@ -126,6 +136,20 @@ export async function verifyWebhook(
         body: verification.response,
         headers: { 'content-type': 'text/plain; charset=utf-8' },
       })
+    if (verification.kind === 'verified' && verification.replay) {
+      let fresh: boolean
+      try {
+        fresh = await takeReplayKey(db, verification.replay)
+      } catch (error) {
+        return respond(databaseFailure('could not check the delivery for replay', error))
+      }
+      if (!fresh)
+        verification = {
+          kind: 'rejected',
+          status: 401,
+          reason: 'replayed request: this signature was already used',
+        }
+    }
     if (verification.kind === 'verified') verified.push({ row, config: parsed.data })
     else rejection ??= verification
   }

@@ -70,7 +70,7 @@ describe('webchat signatures', () => {
       }),
       body,
     }
-    expect(verifyWebchat(rotated, { secret: SECRET, toleranceSeconds: 300 }, NOW)).toEqual({
+    expect(verifyWebchat(rotated, { secret: SECRET, toleranceSeconds: 300 }, NOW)).toMatchObject({
       kind: 'verified',
     })
     const simple = {
@@ -82,7 +82,9 @@ describe('webchat signatures', () => {
       }),
       body,
     }
-    expect(verifyWebchat(simple, { secret: 'plain-secret', toleranceSeconds: 300 }, NOW)).toEqual({
+    expect(
+      verifyWebchat(simple, { secret: 'plain-secret', toleranceSeconds: 300 }, NOW),
+    ).toMatchObject({
       kind: 'verified',
     })
   })
@@ -177,6 +179,25 @@ testCollector({
       const replay = await handleWebhook(t.db, 'webchat', c.id, retry, { collectors: lookup })
       expect(replay.status).toBe(401)
       expect(JSON.parse(replay.body).error).toMatch(/replayed/)
+      // Another spelling of the URL is the same request: the guard is keyed by the signature.
+      for (const url of [`/hooks/webchat/${c.id}/`, `//hooks//webchat/${c.id}`, '/hooks/webchat']) {
+        const respelled = await handleWebhook(
+          t.db,
+          'webchat',
+          c.id,
+          { ...retry, url },
+          {
+            collectors: lookup,
+          },
+        )
+        expect(respelled.status, url).toBe(401)
+      }
+      // A second process (its own collector instance) shares the guard through the database.
+      const otherProcess = webchatCollector({ now: () => NOW })
+      const elsewhere = await handleWebhook(t.db, 'webchat', c.id, retry, {
+        collectors: (p) => (p === 'webchat' ? (otherProcess as never) : undefined),
+      })
+      expect(elsewhere.status).toBe(401)
       const q = await mention(c, 'msg_1')
       const a = await mention(c, 'msg_2')
       expect(q).toMatchObject({ direction: 'inbound', thread_key: 'chat:conv_1' })
@@ -188,6 +209,32 @@ testCollector({
         .where('inbound_id', '=', q!.id)
         .executeTakeFirstOrThrow()
       expect(link.outbound_id).toBe(a!.id)
+    })
+
+    it('answers 404 to a delivery without a channel id, without looking at any channel', async () => {
+      const c = await t.newChannel()
+      const body = chat(
+        'chat.message.created',
+        {
+          message_id: 'm_noid',
+          conversation_id: 'conv_x',
+          author: { id: 'v', role: 'visitor' },
+          text: 'hi',
+        },
+        'evt_noid',
+      )
+      const r = await handleWebhook(
+        t.db,
+        'webchat',
+        undefined,
+        standard(body, { id: 'evt_noid' }),
+        {
+          collectors: lookup,
+        },
+      )
+      expect(r.status).toBe(404)
+      expect(JSON.parse(r.body).error).toMatch(/must name their channel/)
+      expect(await mention(c, 'm_noid')).toBeUndefined()
     })
 
     it('applies deletions and keeps contact details out of stored form submissions', async () => {

@@ -66,7 +66,6 @@ export function verifyWebchat(
   request: WebhookRequest,
   config: WebchatConfig,
   now: Date,
-  replay?: ReplayGuard,
 ): WebhookVerification {
   if (request.method.toUpperCase() !== 'POST')
     return { kind: 'rejected', status: 400, reason: 'only POST is accepted' }
@@ -96,79 +95,43 @@ export function verifyWebchat(
       .split(' ')
       .some((candidate) => candidate.startsWith('v1,') && safeEqual(candidate, expected))
     if (!ok) return { kind: 'rejected', status: 401, reason: 'webhook-signature does not match' }
-    return firstUse(
-      replay,
-      `${endpoint(request)} ${id}.${timestamp}.${expected}`,
-      timestamp,
-      config,
-      now,
-    )
+    return firstUse(expected, timestamp, config, now)
   }
   const expected = signWebchatBody(secret, timestamp, request.body)
   if (!safeEqual((simpleSig ?? '').trim().toLowerCase(), expected))
     return { kind: 'rejected', status: 401, reason: 'x-earshot-signature does not match' }
-  return firstUse(replay, `${endpoint(request)} ${timestamp}.${expected}`, timestamp, config, now)
+  return firstUse(expected, timestamp, config, now)
 }
 
-// Replays are refused per endpoint (each channel has its own URL): the same signed bytes sent
-// to another channel's URL are that channel's business, and its own secret decides.
-function endpoint(request: WebhookRequest): string {
-  try {
-    return new URL(request.url).pathname
-  } catch {
-    return request.url
-  }
-}
-
+// Replays are keyed by the signature alone (it covers the id, the timestamp, the body and the
+// channel's secret), never by the URL, so `/hooks/webchat/ID/` or `//` is the same request.
+// The receiver keeps the keys in the database, so the guard holds across processes.
 function firstUse(
-  replay: ReplayGuard | undefined,
-  key: string,
+  signature: string,
   timestamp: number,
   config: WebchatConfig,
   now: Date,
 ): WebhookVerification {
-  if (!replay) return { kind: 'verified' }
-  const fresh = replay.remember(key, (timestamp + config.toleranceSeconds) * 1000, now.getTime())
-  return fresh
-    ? { kind: 'verified' }
-    : { kind: 'rejected', status: 401, reason: 'replayed request: this signature was already used' }
-}
-
-/**
- * Remembers signatures until their timestamp leaves the tolerance window, so a byte-identical
- * request is accepted once. (Senders re-sign retries with a new timestamp, so genuine retries
- * pass.) In-memory: each process keeps its own; outside the window the timestamp check applies.
- */
-export class ReplayGuard {
-  readonly #seen = new Map<string, number>()
-  readonly #max: number
-  constructor(maxEntries = 100_000) {
-    this.#max = maxEntries
-  }
-  /** True the first time `key` is seen (before `expiresAt`); false for a replay. */
-  remember(key: string, expiresAt: number, now: number): boolean {
-    const until = this.#seen.get(key)
-    if (until !== undefined && until > now) return false
-    if (this.#seen.size >= this.#max) {
-      for (const [k, t] of this.#seen) if (t <= now) this.#seen.delete(k)
-      // Still full of live entries: forget the oldest rather than grow without bound.
-      if (this.#seen.size >= this.#max) this.#seen.delete(this.#seen.keys().next().value as string)
-    }
-    this.#seen.set(key, expiresAt)
-    return true
+  return {
+    kind: 'verified',
+    replay: {
+      key: `webchat ${signature}`,
+      expiresAt: new Date((timestamp + config.toleranceSeconds) * 1000),
+      now,
+    },
   }
 }
 
 /** Creates the web chat / contact form collector (webhook only). */
 export function webchatCollector(options: WebchatCollectorOptions = {}): Collector<WebchatConfig> {
   const now = options.now ?? (() => new Date())
-  const replay = new ReplayGuard()
   return {
     platform: 'webchat',
     name: 'Web chat and contact forms',
     configSchema: webchatConfigSchema as z.ZodType<WebchatConfig>,
     webhook: {
-      verify: (request, config) => verifyWebchat(request, config, now(), replay),
+      requiresChannelId: true,
+      verify: (request, config) => verifyWebchat(request, config, now()),
       parse: (body, channel) => parseWebchatEvent(body, channel),
     },
   }

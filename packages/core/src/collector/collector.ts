@@ -52,10 +52,22 @@ export interface WebhookRequest {
 /** The outcome of verifying a webhook request. */
 export type WebhookVerification =
   | { kind: 'challenge'; response: string } // subscription handshake: answer with this body
-  | { kind: 'verified' }
+  | {
+      kind: 'verified'
+      /**
+       * Accept this delivery once: the receiver records `key` (derived from the signature) in the
+       * database until `expiresAt` and refuses it again before then, in every process.
+       */
+      replay?: { key: string; expiresAt: Date; now: Date }
+    }
   | { kind: 'rejected'; status: 401 | 403 | 400; reason: string }
 
 export interface WebhookHandler<Config> {
+  /**
+   * True when deliveries must name their channel (`/hooks/PLATFORM/CHANNEL_ID`): without one the
+   * receiver answers 404 at once instead of trying every tenant's secret.
+   */
+  requiresChannelId?: boolean
   verify(
     request: WebhookRequest,
     config: Config,

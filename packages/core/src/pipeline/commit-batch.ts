@@ -11,6 +11,8 @@ import { quarantineItems } from '../repositories/quarantine.js'
 import type { Database } from '../storage/database.js'
 import { ingest } from './ingest.js'
 import { emptyIngestResult, type IngestOptions, type IngestResult } from './ingest-types.js'
+import { reevaluateThreads } from './reevaluate.js'
+import type { ThreadKey } from './thread-store.js'
 
 /** An item the writer could not even turn into a mention (a collector's parser said why). */
 export interface BatchReject {
@@ -44,6 +46,11 @@ export interface BatchCommit extends Pick<IngestOptions, 'enricher' | 'now'> {
   rejected?: readonly BatchReject[]
   /** Requires `channelId`. Throws EarshotError `CONFLICT` (and commits nothing) when the stored checkpoint is not `expected`. */
   checkpoint?: BatchCheckpoint
+  /**
+   * Stored threads (of `organisationId`) to re-enrich with `enricher` and re-evaluate, in the
+   * same transaction: what re-enrichment after an enricher upgrade commits (`reenrichStale`).
+   */
+  reenrich?: readonly ThreadKey[]
 }
 
 /** What a committed batch did: `ingest()`'s counts, with the writer's rejects in `quarantined`. */
@@ -112,6 +119,16 @@ async function commitInTransaction(
           ...(batch.now ? { now: batch.now } : {}),
         })
       : emptyIngestResult()
+  const reenrich = (batch.reenrich ?? []).filter((k) => k.organisationId === organisationId)
+  if (reenrich.length > 0) {
+    const pass = await reevaluateThreads(db, reenrich, {
+      ...(batch.enricher ? { enricher: batch.enricher } : {}),
+      now: batch.now ?? new Date(),
+      reenrichAll: true,
+    })
+    result.updated += pass.mentionsWritten
+    result.threadsRelinked += reenrich.length
+  }
   const rejected = batch.rejected ?? []
   await quarantineItems(
     db,

@@ -291,6 +291,18 @@ export interface ChannelCredentialTable {
   updated_at: Timestamp
 }
 
+/** One re-classification of a stored mention by a newer enricher version (audit trail). */
+export interface EnrichmentEventTable {
+  organisation_id: string
+  id: string
+  mention_id: string
+  at: Timestamp
+  from_enricher: string | null
+  to_enricher: string
+  before: Json<Record<string, unknown>>
+  after: Json<Record<string, unknown>>
+}
+
 /** An organisation's retention and redaction settings (no row: keep everything, redact nothing). */
 export interface PrivacySettingsTable {
   organisation_id: string
@@ -333,6 +345,7 @@ export interface Database {
   inbox_assignments: InboxAssignmentTable
   reply_outbox: ReplyOutboxTable
   channel_credentials: ChannelCredentialTable
+  enrichment_events: EnrichmentEventTable
   privacy_settings: PrivacySettingsTable
   erasure_records: ErasureRecordTable
 }

@@ -7,15 +7,20 @@ import * as initial from './migrations/2026-11-25-001-initial.js'
 import * as userActions from './migrations/2026-12-02-001-user-actions.js'
 import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads.js'
 import * as channelCredentials from './migrations/2026-12-02-100-channel-credentials.js'
+import * as oauthConnections from './migrations/2026-12-02-150-oauth-connections.js'
 import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
 import * as inboxOrderIndexes from './migrations/2026-12-02-210-inbox-order-indexes.js'
+import * as inboxNotesAndBulk from './migrations/2026-12-02-220-inbox-notes-and-bulk.js'
 import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
 import * as webhookDeliveries from './migrations/2026-12-02-400-webhook-deliveries.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
 import * as publicBadges from './migrations/2026-12-02-510-public-badges.js'
+import * as reportSchedules from './migrations/2026-12-02-550-report-schedules.js'
 import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
+import * as enrichmentEvents from './migrations/2026-12-02-810-enrichment-events.js'
 import * as quarantineFingerprint from './migrations/2026-12-02-900-quarantine-fingerprint.js'
+import * as webhookReplays from './migrations/2026-12-02-910-webhook-replays.js'
 import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-expiry-scopes.js'
 import * as sessionsAndTwoFactor from './migrations/2026-12-02-960-sessions-and-two-factor.js'
 import * as privacy from './migrations/2026-12-02-1000-privacy.js'
@@ -26,15 +31,20 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-001-user-actions': userActions,
   '2026-12-02-010-inherited-threads': inheritedThreads,
   '2026-12-02-100-channel-credentials': channelCredentials,
+  '2026-12-02-150-oauth-connections': oauthConnections,
   '2026-12-02-200-inbox-assignments': inboxAssignments,
   '2026-12-02-210-inbox-order-indexes': inboxOrderIndexes,
+  '2026-12-02-220-inbox-notes-and-bulk': inboxNotesAndBulk,
   '2026-12-02-300-reply-outbox': replyOutbox,
   '2026-12-02-400-webhook-deliveries': webhookDeliveries,
   '2026-12-02-500-alerts': alerts,
   '2026-12-02-510-public-badges': publicBadges,
+  '2026-12-02-550-report-schedules': reportSchedules,
   '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
+  '2026-12-02-810-enrichment-events': enrichmentEvents,
   '2026-12-02-900-quarantine-fingerprint': quarantineFingerprint,
+  '2026-12-02-910-webhook-replays': webhookReplays,
   '2026-12-02-950-api-token-expiry-scopes': apiTokenExpiryScopes,
   '2026-12-02-960-sessions-and-two-factor': sessionsAndTwoFactor,
   '2026-12-02-1000-privacy': privacy,

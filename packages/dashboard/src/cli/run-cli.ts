@@ -60,6 +60,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Re-encrypt stored channel tokens with the current key (earshot secrets rotate)',
     load: async () => (await import('./commands/secrets-command.js')).secretsCommand,
   },
+  reenrich: {
+    summary: 'Re-enrich mentions classified by an older enricher version, re-evaluate their SLA',
+    load: async () => (await import('./commands/reenrich-command.js')).reenrichCommand,
+  },
   erase: {
     summary: "Erase one person's data on request (earshot erase --help; --dry-run shows counts)",
     load: async () => (await import('./commands/erase-command.js')).eraseCommand,

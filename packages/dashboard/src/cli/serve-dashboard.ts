@@ -2,9 +2,11 @@
  * @module The part `earshot serve` and `earshot demo` share: build the app, listen, say where,
  * and stay up until stopped, closing the database on the way out.
  */
+
 import type { EarshotDatabase } from '@earshot/core'
 import type { Context } from 'hono'
 import { createDashboard } from '../app.js'
+import { connectFlowsFromEnv } from '../connect/connect-config.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { type JobSystem, startJobSystem } from '../jobs/job-system.js'
 import { durableWebhookHandler, type Enqueue } from '../jobs/webhook-deliveries.js'
@@ -46,6 +48,7 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
   const app = createDashboard({
     db: options.database.db,
     webhookHandler: durableWebhookHandler(enqueue),
+    connect: connectFlowsFromEnv(io.env),
     secureCookies: options.secureCookies ?? false,
     ...(options.trustProxy ? { clientIp: forwardedClientIp } : {}),
   })

@@ -6,6 +6,7 @@ import type { Keyring } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import type { ApiTokenScope } from '../auth/api-token-scopes.js'
 import type { DashboardUser } from '../auth/create-user.js'
+import type { ConnectFlows } from '../connect/connect-config.js'
 import type { Database, PracticeRow } from '../core.js'
 import type { RecordOverride } from '../data/record-override.js'
 
@@ -37,6 +38,8 @@ export interface DashboardServices {
   keyring: () => Keyring
   /** How replies reach the platforms (tests point them at fake servers). */
   reply: SendReplyDeps
+  /** The OAuth connect flows this server offers, by provider (absent: none). */
+  connect?: ConnectFlows
 }
 
 export interface DashboardEnv {

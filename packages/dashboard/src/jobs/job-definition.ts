@@ -70,6 +70,8 @@ export interface JobDefinition<T = unknown> {
   schedule?: { cron: string; data?: object }
   /** Jobs this queue's worker fetches at once in one process (default 1). */
   concurrency?: number
+  /** Runs once when a process starts its workers: enqueue work that start-up conditions call for. */
+  onStart?(context: JobContext): Promise<void>
   handle(job: Job<T>, context: JobContext): Promise<void>
 }
 

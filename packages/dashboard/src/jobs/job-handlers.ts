@@ -12,9 +12,12 @@
  * })
  */
 import { alertEvaluateJob } from '../alerts/alert-jobs.js'
+import { tokenRefreshJob } from '../connect/token-refresh-job.js'
 import { dataRetentionJob } from '../privacy/retention-job.js'
+import { reportDispatchJob, reportSendJob } from '../reports/report-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
+import { enricherReenrichJob } from './reenrich-job.js'
 import { webhookIngestJob } from './webhook-deliveries.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
@@ -22,5 +25,9 @@ export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelPollJob,
   webhookIngestJob,
   alertEvaluateJob,
+  tokenRefreshJob,
+  enricherReenrichJob,
   dataRetentionJob,
+  reportDispatchJob,
+  reportSendJob(),
 ] as readonly JobDefinition<never>[]

@@ -11,6 +11,14 @@ export const JOB_QUEUES = {
   webhookIngest: 'webhook-ingest',
   /** Every minute: evaluate alert rules, then deliver what is due (alerts/alert-jobs.ts). */
   alertEvaluate: 'alert-evaluate',
+  /** Every 5 minutes: renew OAuth tokens that expire soon (connect/token-refresh-job.ts). */
+  tokenRefresh: 'token-refresh',
+  /** Every five minutes: record due report periods and enqueue their sends (reports/report-jobs.ts). */
+  reportDispatch: 'report-dispatch',
+  /** Mails one period of one report schedule (singleton per schedule and period). */
+  reportSend: 'report-send',
+  /** Re-enriches mentions of an older enricher version (enqueued on start when any are stale). */
+  enricherReenrich: 'enricher-reenrich',
   /** Daily: delete or redact what each organisation's retention says is too old (privacy/retention-job.ts). */
   dataRetention: 'data-retention',
 } as const

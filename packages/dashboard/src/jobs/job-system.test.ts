@@ -1,11 +1,18 @@
 import { createTestTenant, startFakeServer } from '@earshot/collectors/testing'
-import { type EarshotDatabase, openDatabase } from '@earshot/core'
+import {
+  createDefaultEnricher,
+  type EarshotDatabase,
+  enricherTag,
+  ingest,
+  openDatabase,
+} from '@earshot/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { claimPollSlot, enqueueDueChannels } from './channel-poll-jobs.js'
 import { defineJob } from './job-definition.js'
 import { JOB_HANDLERS } from './job-handlers.js'
 import { JOB_QUEUES } from './job-queues.js'
 import { type JobSystem, startJobSystem } from './job-system.js'
+import { enricherReenrichJob } from './reenrich-job.js'
 import { waitUntil } from './wait-until.js'
 
 const FEED = `<?xml version="1.0" encoding="UTF-8"?>
@@ -118,6 +125,42 @@ describe('the job system on the embedded database', () => {
     })
     expect(attempts).toEqual([0, 1])
     expect(JSON.stringify(job.output)).toContain('nope 7')
+  })
+
+  it('re-enriches mentions of an older enricher version when a process starts', async () => {
+    const tenant = await createTestTenant(database.db)
+    const channel = await tenant.channel({ platform: 'rss', externalAccountId: 'feed-3' })
+    const older = {
+      name: 'earshot-rules',
+      version: '0.older',
+      enrich: (inputs: readonly unknown[]) =>
+        inputs.map(() => ({ needsReply: false, category: 'chatter' as const, reasons: ['old'] })),
+    }
+    await ingest(
+      database.db,
+      [
+        {
+          channelId: channel.id,
+          externalId: 'stale-1',
+          kind: 'comment',
+          author: { id: 'u1', name: 'Sam' },
+          text: 'can I book a flu shot for saturday?',
+          createdAt: '2026-12-01T00:00:00Z',
+        },
+      ],
+      { enricher: older },
+    )
+    await enricherReenrichJob.onStart!(jobs.context)
+    const current = enricherTag(createDefaultEnricher())
+    const row = await waitUntil(() =>
+      database.db
+        .selectFrom('mentions')
+        .select(['enricher', 'needs_reply'])
+        .where('channel_id', '=', channel.id)
+        .where('enricher', '=', current)
+        .executeTakeFirst(),
+    )
+    expect(row.needs_reply).toBe(true)
   })
 
   it('names every queue it creates in JOB_QUEUES', async () => {

@@ -123,6 +123,7 @@ export async function startJobSystem(options: StartJobSystemOptions): Promise<Jo
         await boss.schedule(job.queue, job.schedule.cron, job.schedule.data ?? {}, { tz: 'UTC' })
       }
     }
+    for (const job of jobs) await job.onStart?.(context)
   }
   return {
     boss,

@@ -8,6 +8,16 @@ import { channelsInScope, listInboxPage, userNames } from '../data/inbox-queries
 import { authOf } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { invalidInput } from '../http/http-errors.js'
+import { INBOX_NOTICES } from '../inbox/inbox-action-routes.js'
+import { assignableColleagues, notesOf, undoableBulkAction } from '../inbox/inbox-actions.js'
+import {
+  AssignButtons,
+  BulkBar,
+  InboxNotes,
+  InlineReply,
+  ItemSelect,
+} from '../inbox/inbox-item-parts.js'
+import { threadContextOf } from '../inbox/inbox-threads.js'
 import { Notice } from '../views/components.js'
 import {
   InboxFilters,
@@ -42,12 +52,18 @@ export function inboxRoutes(): Hono<DashboardEnv> {
       listInboxPage(db, scope, auth.user.id, clock(), q),
       channelsInScope(db, scopeOf(auth)),
     ])
-    const names = await userNames(
-      db,
-      auth.organisationId,
-      page.items.flatMap((i) => (i.assigneeId ? [i.assigneeId] : [])),
-    )
-    const notice = NOTICES[noticeKey ?? '']
+    const ids = page.items.map((i) => i.id)
+    const [notes, threads, colleagues, undo] = await Promise.all([
+      notesOf(db, auth.organisationId, ids),
+      threadContextOf(db, auth.organisationId, page.items),
+      auth.canWrite ? assignableColleagues(db, auth.organisationId) : [],
+      auth.canWrite ? undoableBulkAction(db, auth, clock()) : undefined,
+    ])
+    const names = await userNames(db, auth.organisationId, [
+      ...page.items.flatMap((i) => (i.assigneeId ? [i.assigneeId] : [])),
+      ...[...notes.values()].flat().map((n) => n.userId),
+    ])
+    const notice = NOTICES[noticeKey ?? ''] ?? INBOX_NOTICES[noticeKey ?? '']
     const back = inboxHref(q, { cursor: q.cursor })
     const zone = (practiceId: string) =>
       auth.practices.find((p) => p.id === practiceId)?.time_zone ?? 'UTC'
@@ -59,6 +75,7 @@ export function inboxRoutes(): Hono<DashboardEnv> {
         <InboxFilters q={q} practices={auth.practices} channels={channels} />
         {notice ? <Notice kind="ok">{notice}</Notice> : null}
         <InboxTotals q={q} page={page} />
+        <BulkBar auth={auth} back={back} colleagues={colleagues} undo={undo} />
         <ol class="inbox" data-as-of={page.asOf.toISOString()}>
           {page.items.map((item) => (
             <InboxItemView
@@ -66,7 +83,37 @@ export function inboxRoutes(): Hono<DashboardEnv> {
               asOf={page.asOf}
               timeZone={zone(item.practiceId)}
               assigneeName={item.assigneeId ? (names.get(item.assigneeId) ?? null) : null}
-              actions={<OverrideForms item={item} auth={auth} now={page.asOf} back={back} />}
+              select={<ItemSelect mentionId={item.id} auth={auth} />}
+              actions={
+                <>
+                  <AssignButtons
+                    mentionId={item.id}
+                    assigneeId={item.assigneeId}
+                    auth={auth}
+                    back={back}
+                  />
+                  <OverrideForms item={item} auth={auth} now={page.asOf} back={back} />
+                </>
+              }
+              slot={
+                <>
+                  <InlineReply
+                    item={item}
+                    thread={threads.get(item.id) ?? []}
+                    auth={auth}
+                    back={back}
+                    timeZone={zone(item.practiceId)}
+                  />
+                  <InboxNotes
+                    mentionId={item.id}
+                    notes={notes.get(item.id) ?? []}
+                    names={names}
+                    auth={auth}
+                    back={back}
+                    timeZone={zone(item.practiceId)}
+                  />
+                </>
+              }
             />
           ))}
         </ol>

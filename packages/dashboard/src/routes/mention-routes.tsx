@@ -8,6 +8,7 @@ import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { mentionsQuerySchema } from '../api/api-schemas.js'
+import { enrichmentHistoryOf } from '../audit/enrichment-history.js'
 import {
   CATEGORIES,
   type Database,
@@ -345,6 +346,7 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const back = `/mentions/${encodeURIComponent(mention.id)}`
     const replies = await repliesOf(db, auth.organisationId, mention.id)
     const userNames = await userNamesOf(db, auth.organisationId, replies)
+    const enrichment = await enrichmentHistoryOf(db, auth.organisationId, mention.id)
     return c.render(
       <>
         <p class="breadcrumb">
@@ -496,6 +498,30 @@ export function mentionRoutes(): Hono<DashboardEnv> {
                   : 'Not evaluated yet.'}
               </p>
             )}
+            <p class="muted">
+              Classified by{' '}
+              {enrichment.enricher === null ? (
+                'no enricher yet'
+              ) : (
+                <code>{enrichment.enricher}</code>
+              )}
+            </p>
+            {enrichment.events.length ? (
+              <ul class="enrichment-events">
+                {enrichment.events.map((e) => (
+                  <li>
+                    {formatDateTime(e.at, tz)}: re-enriched by <code>{e.toEnricher}</code>
+                    {e.fromEnricher ? (
+                      <>
+                        {' '}
+                        (was <code>{e.fromEnricher}</code>)
+                      </>
+                    ) : null}
+                    {e.changes.length ? `: ${e.changes.join('; ')}` : null}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             {mention.direction === 'inbound' && link && auth.canWrite ? (
               <>
                 <h3>Record a decision</h3>

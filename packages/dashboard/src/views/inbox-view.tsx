@@ -183,6 +183,7 @@ export function InboxItemView({
   assigneeName,
   actions,
   slot,
+  select,
 }: {
   item: InboxPageItem
   asOf: Date
@@ -190,9 +191,12 @@ export function InboxItemView({
   assigneeName: string | null
   actions: Child
   slot?: Child
+  /** The item's tick box for bulk actions. */
+  select?: Child
 }) {
   return (
     <li class={`inbox-item status-${item.status}`} data-mention-id={item.id}>
+      {select}
       <div class="inbox-when">
         <StatusBadge status={item.status} />
         <Countdown due={item.dueAt} now={asOf} />

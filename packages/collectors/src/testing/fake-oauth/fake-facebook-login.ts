@@ -215,7 +215,8 @@ export async function startFakeFacebookLogin(
     if (method === 'POST' && subscribe) {
       const t = core.liveToken(bearerOf(request), ['page'])
       if (!t) return invalidToken()
-      if (t.pageId !== subscribe[1])
+      const pageId = decodeURIComponent(subscribe[1]!)
+      if (t.pageId !== pageId)
         return graphError(
           403,
           210,
@@ -231,7 +232,7 @@ export async function startFakeFacebookLogin(
         new URLSearchParams(request.body).get('subscribed_fields') ?? query.get('subscribed_fields')
       if (!fields)
         return graphError(400, 100, '(#100) The parameter subscribed_fields is required.')
-      subscriptions.set(subscribe[1]!, fields)
+      subscriptions.set(pageId, fields)
       return { body: { success: true } }
     }
     if (method === 'GET' && path === `/${v}/me`) {

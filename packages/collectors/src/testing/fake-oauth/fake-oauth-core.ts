@@ -265,7 +265,10 @@ export async function consentWithoutBrowser(
   form.set('decision', choice.decision)
   for (const s of choice.scopes ?? requestedScopes(query)) form.append('grant', s)
   const picks =
-    choice.picked ?? [...pageText.matchAll(/name="pick" value="([^"]+)"/g)].map((m) => m[1]!)
+    choice.picked ??
+    [...pageText.matchAll(/name="pick" value="([^"]+)"/g)].map((m) =>
+      m[1]!.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))),
+    )
   for (const p of picks) form.append('pick', p)
   const response = await fetch(decisionUrl, {
     method: 'POST',
