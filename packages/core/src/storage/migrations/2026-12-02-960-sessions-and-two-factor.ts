@@ -21,7 +21,9 @@ export async function up(db: AnyDb): Promise<void> {
     .alterTable('sessions')
     .addColumn('stage', 'text', (c) => c.notNull().defaultTo('active'))
     .execute()
-  await sql`update sessions set authenticated_at = created_at, last_seen_at = created_at`.execute(db)
+  await sql`update sessions set authenticated_at = created_at, last_seen_at = created_at`.execute(
+    db,
+  )
   await db.schema
     .createIndex('sessions_user_idx')
     .on('sessions')
