@@ -22,12 +22,12 @@ const OUT = resolve(here, '../src/enrich/data/triage-model.json')
 
 /** Hyper-parameters, fixed here so the weights can be reproduced. */
 const SETTINGS = {
-  bits: 18,
+  bits: 16,
   epochs: 8,
   learningRate: 0.05,
   l2: 1e-3,
   /** Weights smaller than this are dropped (sparse file; they barely move a score). */
-  prune: 0.02,
+  prune: 0.05,
   /** Stored weights are integers: real = stored × scale. */
   scale: 0.005,
   seed: 20261202,

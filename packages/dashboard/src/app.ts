@@ -36,7 +36,9 @@ import {
   type HttpErrorIssue,
 } from './http/http-errors.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
+import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
+import { accountRoutes } from './routes/account-routes.js'
 import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
@@ -49,6 +51,7 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { securityRoutes } from './routes/security-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
@@ -78,6 +81,10 @@ export interface DashboardOptions {
   keyring?: Keyring
   /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
   reply?: SendReplyDeps
+  /** Sends invitations and password resets. Default none: the invite page shows the link instead. */
+  mail?: MailSender
+  /** Where people reach the dashboard, for links in mail. Default `http://localhost:3000`. */
+  publicUrl?: string
   /** The OAuth connect flows offered ("Connect Facebook/Google/X"). Default: none; `serve` reads them from the environment (`connectFlowsFromEnv`). */
   connect?: ConnectFlows
   /**
@@ -150,6 +157,8 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
     keyring: options.keyring ? () => options.keyring! : processKeyring,
+    mail: options.mail,
+    publicUrl: (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, ''),
     connect: options.connect ?? {},
   }
   const app = new Hono<DashboardEnv>()
@@ -229,6 +238,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   })
   const clientIp = options.clientIp ?? defaultClientIp
   app.route('/', authRoutes({ secureCookies, limiter: loginLimiter, clientIp }))
+  app.route('/', accountRoutes({ clientIp }))
   app.use('*', requirePageAuth)
   app.route('/', securityRoutes({ limiter: loginLimiter, clientIp }))
   app.use('*', loadUnreadAlerts)
@@ -243,6 +253,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', settingsRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
+  app.route('/', reportScheduleRoutes())
   app.route('/', setupRoutes())
 
   app.notFound((c) => {

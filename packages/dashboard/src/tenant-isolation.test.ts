@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertsDb } from './alerts/alert-tables.js'
+import { createSchedule, listSchedules } from './reports/report-schedule-store.js'
 import {
   createTestWorld,
+  NOW,
   signIn,
   type TestClient,
   type TestWorld,
@@ -15,7 +17,7 @@ import {
 let w: TestWorld
 let admin: TestClient
 /** Ids of B's rows that no fixture field names (loaded once). */
-const bIds = { token: '', session: '' }
+const bIds = { token: '', session: '', practiceReport: '', agencyReport: '' }
 
 beforeAll(async () => {
   w = await createTestWorld()
@@ -34,6 +36,15 @@ beforeAll(async () => {
     .where('organisation_id', '=', w.b.orgId)
     .executeTakeFirstOrThrow()
   bIds.session = session.public_id
+  const schedule = {
+    frequency: 'weekly' as const,
+    day: 1,
+    local_time: '08:00',
+    time_zone: 'UTC',
+    recipients: ['rival@b.example'],
+  }
+  bIds.practiceReport = (await createSchedule(w.db, w.b.orgId, w.b.practice, schedule, NOW)).id
+  bIds.agencyReport = (await createSchedule(w.db, w.b.orgId, null, schedule, NOW)).id
 })
 
 afterAll(async () => {
@@ -242,6 +253,51 @@ function probesForForeignIds(): Probe[] {
     // A bulk action id of anyone else (here: none of A's) cannot be undone.
     { route: '/inbox/undo', method: 'POST', path: '/inbox/undo', body: { bulk_id: 'b-action' } },
     ...setupProbes(),
+    ...reportScheduleProbes(),
+  ]
+}
+
+/** Scheduled-report settings given B's practice and B's schedules. */
+function reportScheduleProbes(): Probe[] {
+  const b = w.b
+  const form = {
+    frequency: 'weekly',
+    day: '1',
+    local_time: '08:00',
+    time_zone: 'UTC',
+    recipients: 'attacker@a.example',
+  }
+  return [
+    {
+      route: '/practices/:practiceId/reports',
+      method: 'GET',
+      path: `/practices/${b.practice}/reports`,
+    },
+    {
+      route: '/practices/:practiceId/reports',
+      method: 'POST',
+      path: `/practices/${b.practice}/reports`,
+      body: form,
+    },
+    {
+      route: '/practices/:practiceId/reports/:scheduleId/delete',
+      method: 'POST',
+      path: `/practices/${b.practice}/reports/${bIds.practiceReport}/delete`,
+      body: {},
+    },
+    // A's own practice with B's schedule id: the schedule is not found in A's scope.
+    {
+      route: '/practices/:practiceId/reports/:scheduleId/delete',
+      method: 'POST',
+      path: `/practices/${w.a.practice1}/reports/${bIds.practiceReport}/delete`,
+      body: {},
+    },
+    {
+      route: '/reports/agency/:scheduleId/delete',
+      method: 'POST',
+      path: `/reports/agency/${bIds.agencyReport}/delete`,
+      body: {},
+    },
   ]
 }
 
@@ -265,6 +321,24 @@ function setupProbes(): Probe[] {
         promise: '1 hour',
         intent: 'save',
       },
+    },
+    {
+      route: '/setup/users/:userId',
+      method: 'POST',
+      path: `/setup/users/${b.admin}`,
+      body: { role: 'viewer', practices: w.a.practice1 },
+    },
+    {
+      route: '/setup/users/:userId/remove',
+      method: 'POST',
+      path: `/setup/users/${b.admin}/remove`,
+      body: {},
+    },
+    {
+      route: '/setup/users/:userId/resend',
+      method: 'POST',
+      path: `/setup/users/${b.admin}/resend`,
+      body: {},
     },
     {
       route: '/setup/tokens/:tokenId/revoke',
@@ -406,12 +480,24 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(tokens.map((t) => t.id)).toEqual([bIds.token])
+    const users = await w.db
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(users).toEqual([{ id: w.b.admin, role: 'agency_admin' }])
     const names = await w.db
       .selectFrom('practices')
       .select('name')
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(names.map((n) => n.name)).toEqual([w.b.practiceName])
+    expect((await listSchedules(w.db, w.b.orgId, w.b.practice)).map((r) => r.id)).toEqual([
+      bIds.practiceReport,
+    ])
+    expect((await listSchedules(w.db, w.b.orgId, null)).map((r) => r.id)).toEqual([
+      bIds.agencyReport,
+    ])
   })
 
   it('never lists B rows on pages and API lists that take no id', async () => {
@@ -428,9 +514,11 @@ describe('tenant isolation', () => {
       '/setup',
       '/setup/practices',
       '/setup/tokens',
+      '/setup/users',
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',
+      '/reports/agency',
       '/api/v1/practices',
       '/api/v1/ranking',
       '/api/v1/inbox',

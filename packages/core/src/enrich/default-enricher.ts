@@ -83,15 +83,41 @@ const FALLBACK_STEPS: ReadonlySet<string> = new Set([
   'praise',
   'chatter',
 ])
-/** How sure the model must be to overrule a fallback step, or a neutral lexicon reading. */
+/** How sure the model must be to overrule a fallback step, or the lexicon's sentiment. */
 const CATEGORY_CONFIDENCE = 0.7
-const SENTIMENT_CONFIDENCE = 0.95
+const SENTIMENT_CONFIDENCE = 0.8
+
+/**
+ * Categories where the words describe what is asked about or disclosed ("bleeding after the
+ * extraction", "results came back bad"), not how the writer feels: there the lexicon misreads
+ * topic as feeling, and the model, trained on such mentions, decides when it is sure.
+ */
+const TOPIC_WORDS_CATEGORIES: ReadonlySet<string> = new Set(['booking', 'clinical', 'privacy'])
 
 const round = (x: number): number => Math.round(x * 1000) / 1000
 const percent = (p: number): string => `${Math.round(p * 100)}%`
 
+/**
+ * In the combined enricher the model can change the category only after a fallback step and the
+ * sentiment only where the lexicon reads neutral or the category is one of topic words. Elsewhere the answer is the rules' answer, so
+ * the model is not run at all (it is most of the cost of a mention).
+ */
+function modelCanMatter(a: RuleAnalysis, lexicon: SentimentResult): boolean {
+  const t = a.triage
+  const categoryOpen = !t.urgent && !t.privacy && !a.isEmpty && FALLBACK_STEPS.has(t.step ?? '')
+  return (
+    categoryOpen ||
+    lexicon.label === 'neutral' ||
+    TOPIC_WORDS_CATEGORIES.has(t.category ?? 'chatter')
+  )
+}
+
 function withModel(a: RuleAnalysis, mode: 'model' | 'combined'): Enrichment {
   const t = a.triage
+  if (mode === 'combined') {
+    const rules = rulesOnly(a)
+    if (!modelCanMatter(a, rules.sentiment!)) return rules
+  }
   const m = classifyWithModel(a)
   let category = m.category
   const reasons: string[] = []
@@ -132,9 +158,10 @@ function withModel(a: RuleAnalysis, mode: 'model' | 'combined'): Enrichment {
   }
   if (mode === 'combined') {
     // The lexicon transfers to new wordings and platforms better than the model's n-grams; the
-    // model speaks only where the lexicon saw nothing and the model is sure.
+    // model speaks only where the lexicon saw nothing or misreads topic words, and is sure.
     const lexicon = rulesOnly(a).sentiment!
-    if (lexicon.label !== 'neutral' || m.sentimentProbability < SENTIMENT_CONFIDENCE) {
+    const modelMayDecide = lexicon.label === 'neutral' || TOPIC_WORDS_CATEGORIES.has(category)
+    if (!modelMayDecide || m.sentimentProbability < SENTIMENT_CONFIDENCE) {
       sentiment = lexicon
     }
     if (urgent && sentiment.label !== 'negative') {

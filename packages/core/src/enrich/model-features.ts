@@ -1,6 +1,6 @@
 /**
  * @module Features for the learned triage model: hashed word uni/bi-grams (negation-marked),
- * character n-grams, lexicon scores and the rules' verdicts, computed from the tokens the
+ * character 3- and 4-grams, lexicon scores and the rules' verdicts, computed from the tokens the
  * sentiment preparation already made (one tokenisation per mention). Hashes are computed over
  * character codes directly, so extracting features allocates no strings; the output goes into a
  * reusable buffer.
@@ -152,24 +152,25 @@ export function extractFeatures(f: FeatureInput, out: FeatureBuffer): void {
   )
 }
 
-/** Character 3-, 4- and 5-grams of `<token>`, hashed incrementally. */
+// The token's character codes with the word-boundary marks, reused across calls.
+const padded = new Int32Array(MAX_CHARS_PER_TOKEN + 2)
+
+/** Character 3- and 4-grams of `<token>`, hashed incrementally (5-grams cost more than they add). */
 function charGrams(t: string, out: FeatureBuffer): void {
   const len = Math.min(t.length, MAX_CHARS_PER_TOKEN)
   if (len < 2) return
   const total = len + 2
-  const code = (k: number): number =>
-    k === 0 ? WORD_START : k === total - 1 ? WORD_END : t.charCodeAt(k - 1)
+  padded[0] = WORD_START
+  for (let k = 0; k < len; k++) padded[k + 1] = t.charCodeAt(k)
+  padded[total - 1] = WORD_END
   for (let s = 0; s + 3 <= total; s++) {
     let h = step(FNV_OFFSET, NS_CHAR)
-    h = step(h, code(s))
-    h = step(h, code(s + 1))
-    h = step(h, code(s + 2))
+    h = step(h, padded[s]!)
+    h = step(h, padded[s + 1]!)
+    h = step(h, padded[s + 2]!)
     out.push(finish(h))
     if (s + 4 > total) continue
-    h = step(h, code(s + 3))
-    out.push(finish(h))
-    if (s + 5 > total) continue
-    h = step(h, code(s + 4))
+    h = step(h, padded[s + 3]!)
     out.push(finish(h))
   }
 }

@@ -25,16 +25,16 @@ const tiny = {
 
 describe('loadLinearModel', () => {
   it('scores from the delta-encoded buckets and quantised weights', () => {
-    const head = loadLinearModel(tiny).head('h')
+    const model = loadLinearModel(tiny)
     const f = new FeatureBuffer(1023)
     f.push(3) // bucket 3: weights (1, 0)
-    expect(head.probabilities(f)[0]).toBeCloseTo(Math.E / (Math.E + 1))
+    expect(model.probabilities(f)[0]).toBeCloseTo(Math.E / (Math.E + 1))
     f.length = 0
     f.push(5) // bucket 3 + 2: weights (0, 2)
-    expect(head.probabilities(f)[1]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + 1))
+    expect(model.probabilities(f)[1]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + 1))
     f.length = 0
     f.push(7) // no weights: even odds
-    expect(head.probabilities(f)[0]).toBeCloseTo(0.5)
+    expect(model.probabilities(f)[0]).toBeCloseTo(0.5)
   })
 
   it('refuses a file whose weights do not fit its buckets, naming the head', () => {
@@ -44,10 +44,24 @@ describe('loadLinearModel', () => {
     expect(() => loadLinearModel({ ...tiny, format: 2 })).toThrow(/format/)
   })
 
-  it('loads the shipped weights with a category and a sentiment head', () => {
+  it('loads the shipped weights with a category and a sentiment head side by side', () => {
     const model = loadLinearModel(TRIAGE_MODEL_DATA)
     expect(model.head('category').classes).toContain('booking')
-    expect(model.head('sentiment').classes).toEqual(['negative', 'neutral', 'positive'])
+    expect(model.head('sentiment')).toMatchObject({
+      classes: ['negative', 'neutral', 'positive'],
+      offset: model.head('category').width,
+    })
+  })
+
+  it('adds the heads of a file into one table: a bucket weighted in one head only scores zero in the other', () => {
+    const two = structuredClone(tiny) as typeof tiny & { heads: Record<string, unknown> }
+    two.heads.g = { classes: ['x', 'y', 'z'], scale: 1, buckets: [9], weights: [1, 2, 3] }
+    const model = loadLinearModel(two)
+    const f = new FeatureBuffer(1023)
+    f.push(9)
+    const p = model.probabilities(f)
+    expect(p[0]).toBeCloseTo(0.5) // head h has no weights at bucket 9
+    expect(p[4]! / p[2]!).toBeCloseTo(Math.exp(2))
   })
 })
 

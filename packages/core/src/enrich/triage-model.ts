@@ -27,6 +27,8 @@ for (const [head, known] of [
       throw new Error(`triage model: unknown class ${c}`)
   }
 }
+const NEGATIVE = sentimentHead.offset + sentimentHead.classes.indexOf('negative')
+const POSITIVE = sentimentHead.offset + sentimentHead.classes.indexOf('positive')
 // One buffer for the module: scoring is synchronous, so calls never interleave.
 const buffer = new FeatureBuffer(TRIAGE_MODEL.mask)
 
@@ -40,28 +42,23 @@ export interface ModelVerdict {
   sentimentScore: number
 }
 
-function argmax(p: Float64Array): number {
-  let best = 0
-  for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k
+function argmax(p: Float64Array, from: number, n: number): number {
+  let best = from
+  for (let k = from + 1; k < from + n; k++) if (p[k]! > p[best]!) best = k
   return best
 }
 
 /** Scores one mention with the shipped model. */
 export function classifyWithModel(f: FeatureInput): ModelVerdict {
   extractFeatures(f, buffer)
-  const pc = categoryHead.probabilities(buffer)
-  const c = argmax(pc)
-  const category = categoryHead.classes[c] as Category
-  const categoryProbability = pc[c]!
-  const ps = sentimentHead.probabilities(buffer)
-  const s = argmax(ps)
-  const neg = sentimentHead.classes.indexOf('negative')
-  const pos = sentimentHead.classes.indexOf('positive')
+  const p = TRIAGE_MODEL.probabilities(buffer)
+  const c = argmax(p, categoryHead.offset, categoryHead.width)
+  const s = argmax(p, sentimentHead.offset, sentimentHead.width)
   return {
-    category,
-    categoryProbability,
-    sentiment: sentimentHead.classes[s] as SentimentLabel,
-    sentimentProbability: ps[s]!,
-    sentimentScore: ps[pos]! - ps[neg]!,
+    category: categoryHead.classes[c - categoryHead.offset] as Category,
+    categoryProbability: p[c]!,
+    sentiment: sentimentHead.classes[s - sentimentHead.offset] as SentimentLabel,
+    sentimentProbability: p[s]!,
+    sentimentScore: p[POSITIVE]! - p[NEGATIVE]!,
   }
 }

@@ -7,6 +7,7 @@ import * as initial from './migrations/2026-11-25-001-initial.js'
 import * as userActions from './migrations/2026-12-02-001-user-actions.js'
 import * as inheritedThreads from './migrations/2026-12-02-010-inherited-threads.js'
 import * as channelCredentials from './migrations/2026-12-02-100-channel-credentials.js'
+import * as accountLinks from './migrations/2026-12-02-110-account-links.js'
 import * as oauthConnections from './migrations/2026-12-02-150-oauth-connections.js'
 import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
 import * as inboxOrderIndexes from './migrations/2026-12-02-210-inbox-order-indexes.js'
@@ -18,6 +19,7 @@ import * as publicBadges from './migrations/2026-12-02-510-public-badges.js'
 import * as reportSchedules from './migrations/2026-12-02-550-report-schedules.js'
 import * as loginAttempts from './migrations/2026-12-02-600-login-attempts.js'
 import * as mentionRollups from './migrations/2026-12-02-700-mention-rollups.js'
+import * as rollupRefreshLock from './migrations/2026-12-02-710-rollup-refresh-lock.js'
 import * as enrichmentEvents from './migrations/2026-12-02-810-enrichment-events.js'
 import * as quarantineFingerprint from './migrations/2026-12-02-900-quarantine-fingerprint.js'
 import * as webhookReplays from './migrations/2026-12-02-910-webhook-replays.js'
@@ -31,6 +33,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-001-user-actions': userActions,
   '2026-12-02-010-inherited-threads': inheritedThreads,
   '2026-12-02-100-channel-credentials': channelCredentials,
+  '2026-12-02-110-account-links': accountLinks,
   '2026-12-02-150-oauth-connections': oauthConnections,
   '2026-12-02-200-inbox-assignments': inboxAssignments,
   '2026-12-02-210-inbox-order-indexes': inboxOrderIndexes,
@@ -42,6 +45,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-550-report-schedules': reportSchedules,
   '2026-12-02-600-login-attempts': loginAttempts,
   '2026-12-02-700-mention-rollups': mentionRollups,
+  '2026-12-02-710-rollup-refresh-lock': rollupRefreshLock,
   '2026-12-02-810-enrichment-events': enrichmentEvents,
   '2026-12-02-900-quarantine-fingerprint': quarantineFingerprint,
   '2026-12-02-910-webhook-replays': webhookReplays,

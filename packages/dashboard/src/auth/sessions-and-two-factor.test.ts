@@ -103,7 +103,7 @@ describe('re-authentication and password change', () => {
       password: 'seven quiet harbour lights',
       confirm: 'seven quiet harbour lights',
     }
-    const stale = await client.request('/account/password', {
+    const stale = await client.request('/account/security/password', {
       method: 'POST',
       headers: { ...FORM, referer: 'http://localhost/account/security' },
       body: new URLSearchParams({ _csrf: client.csrf, ...change }).toString(),
@@ -124,7 +124,7 @@ describe('re-authentication and password change', () => {
       [' '.repeat(12), 'at least 12'],
       ['password123456', 'common or leaked'],
     ] as const) {
-      const refused = await client.post('/account/password', {
+      const refused = await client.post('/account/security/password', {
         ...change,
         password,
         confirm: password,
@@ -133,10 +133,14 @@ describe('re-authentication and password change', () => {
       expect(await refused.text()).toContain(message)
     }
     expect(
-      (await client.post('/account/password', { ...change, current: 'wrong password here' }))
-        .status,
+      (
+        await client.post('/account/security/password', {
+          ...change,
+          current: 'wrong password here',
+        })
+      ).status,
     ).toBe(401)
-    const done = await client.post('/account/password', change)
+    const done = await client.post('/account/security/password', change)
     expect(await done.text()).toContain('Password changed')
     expect((await elsewhere.get('/')).status).toBe(303)
     expect((await client.get('/')).status).toBe(200)
@@ -145,7 +149,7 @@ describe('re-authentication and password change', () => {
   })
 
   it('refuses sensitive actions to API tokens', async () => {
-    const res = await app.request('/account/password', {
+    const res = await app.request('/account/security/password', {
       method: 'POST',
       headers: { ...FORM, authorization: `Bearer ${w.a.token}` },
       body: 'current=x&password=y&confirm=y',

@@ -10,6 +10,7 @@ import { connectFlowsFromEnv } from '../connect/connect-config.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { type JobSystem, startJobSystem } from '../jobs/job-system.js'
 import { durableWebhookHandler, type Enqueue } from '../jobs/webhook-deliveries.js'
+import { createSmtpMailSender, smtpConfigFromEnv } from '../mail/smtp-mail-sender.js'
 import { ServerStartError, startServer } from '../server.js'
 import { CliError } from './cli-error.js'
 import { type CliIo, println } from './cli-io.js'
@@ -51,6 +52,7 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     connect: connectFlowsFromEnv(io.env),
     secureCookies: options.secureCookies ?? false,
     ...(options.trustProxy ? { clientIp: forwardedClientIp } : {}),
+    ...dashboardMailOptions(io.env, options),
   })
   let server: Awaited<ReturnType<typeof startServer>>
   try {
@@ -125,4 +127,20 @@ export function forwardedClientIp(c: Context<DashboardEnv>): string {
   if (last) return last
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
   return env?.incoming?.socket?.remoteAddress ?? 'unknown'
+}
+
+/**
+ * Mail for invitations and password resets (`EARSHOT_SMTP_URL`, `EARSHOT_MAIL_FROM`) and the
+ * address links in it point at (`EARSHOT_PUBLIC_URL`, else the address being served).
+ */
+function dashboardMailOptions(
+  env: Record<string, string | undefined>,
+  options: Pick<ServeDashboardOptions, 'host' | 'port'>,
+): { mail?: ReturnType<typeof createSmtpMailSender>; publicUrl: string } {
+  const smtp = smtpConfigFromEnv(env)
+  const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
+  return {
+    ...(smtp ? { mail: createSmtpMailSender(smtp) } : {}),
+    publicUrl: env.EARSHOT_PUBLIC_URL?.trim() || `http://${host}:${options.port}`,
+  }
 }

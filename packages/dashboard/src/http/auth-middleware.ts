@@ -126,7 +126,7 @@ export function requireTokenScope(scope: ApiTokenScope): MiddlewareHandler<Dashb
  * re-authenticate, so they are refused.
  *
  * @example
- * app.post('/account/password', requireRecentAuth(10), async (c) => { ... })
+ * app.post('/account/security/password', requireRecentAuth(10), async (c) => { ... })
  */
 export function requireRecentAuth(minutes: number): MiddlewareHandler<DashboardEnv> {
   return async function requireRecentAuthMiddleware(c, next) {

@@ -9,6 +9,7 @@ import type { DashboardUser } from '../auth/create-user.js'
 import type { ConnectFlows } from '../connect/connect-config.js'
 import type { Database, PracticeRow } from '../core.js'
 import type { RecordOverride } from '../data/record-override.js'
+import type { MailSender } from '../mail/mail-sender.js'
 
 /** Who is signed in and what they may see. */
 export interface AuthState {
@@ -38,6 +39,10 @@ export interface DashboardServices {
   keyring: () => Keyring
   /** How replies reach the platforms (tests point them at fake servers). */
   reply: SendReplyDeps
+  /** Sends invitations and password resets; undefined when no SMTP server is configured. */
+  mail?: MailSender | undefined
+  /** Where people reach the dashboard (links in mail are built on it, never on the Host header). */
+  publicUrl?: string
   /** The OAuth connect flows this server offers, by provider (absent: none). */
   connect?: ConnectFlows
 }

@@ -35,7 +35,7 @@ export interface ReportSend {
   createdAt: Date
 }
 
-const email = z.string().trim().toLowerCase().email()
+const email = z.string().trim().toLowerCase().email('recipients: not an e-mail address')
 
 /** The settings form, validated: a clear message per field, nothing saved on error. */
 export const scheduleInputSchema = z

@@ -70,6 +70,9 @@ function LoginForm({
         </label>
         <button type="submit">Sign in</button>
       </form>
+      <p class="small">
+        <a href="/account/forgot">Forgot your password?</a>
+      </p>
     </section>
   )
 }

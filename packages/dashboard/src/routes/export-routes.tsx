@@ -128,6 +128,24 @@ export function exportRoutes(): Hono<DashboardEnv> {
             ))}
           </ul>
         </section>
+        {auth.canWrite ? (
+          <section class="card" aria-labelledby="scheduled-h">
+            <h2 id="scheduled-h">Scheduled reports by e-mail</h2>
+            <p class="muted">Weekly or monthly, with the figures, charts, CSV and PDF.</p>
+            <ul class="plain-list">
+              {auth.user.role === 'agency_admin' ? (
+                <li>
+                  <a href="/reports/agency">Agency report (all practices)</a>
+                </li>
+              ) : null}
+              {auth.practices.map((p) => (
+                <li>
+                  <a href={`/practices/${encodeURIComponent(p.id)}/reports`}>{p.name}</a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
       </>,
       { title: 'Exports', active: 'exports' },
     )

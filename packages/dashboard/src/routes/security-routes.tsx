@@ -129,7 +129,7 @@ export function securityRoutes(options: SecurityRoutesOptions): Hono<DashboardEn
     return page(c, { notice: { kind: 'ok', text: 'Signed that session out.' } })
   })
 
-  app.post('/account/password', recent, async (c) => {
+  app.post('/account/security/password', recent, async (c) => {
     const { db } = c.var.services
     const { user, sessionId } = sessionUser(authOf(c))
     const form = await c.req.parseBody()

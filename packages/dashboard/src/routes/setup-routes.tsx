@@ -6,9 +6,10 @@
 import { Hono } from 'hono'
 import { authOf } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
-import { assertSignedInPerson } from '../setup/setup-permissions.js'
+import { assertSignedInPerson, isAgencyAdmin } from '../setup/setup-permissions.js'
 import { practiceSetupRoutes } from './setup/practice-setup-routes.js'
 import { tokenSetupRoutes } from './setup/token-setup-routes.js'
+import { userSetupRoutes } from './setup/user-setup-routes.js'
 
 /** Routes: `/setup` and everything under it. */
 export function setupRoutes(): Hono<DashboardEnv> {
@@ -23,6 +24,7 @@ export function setupRoutes(): Hono<DashboardEnv> {
   })
 
   app.get('/setup', (c) => {
+    const admin = isAgencyAdmin(authOf(c))
     return c.render(
       <>
         <h1>Set-up</h1>
@@ -32,6 +34,11 @@ export function setupRoutes(): Hono<DashboardEnv> {
             <a href="/setup/practices">Practices</a>: time zone, public holidays, opening hours and
             the response promise.
           </li>
+          {admin ? (
+            <li>
+              <a href="/setup/users">Users</a>: invite people, change roles, remove access.
+            </li>
+          ) : null}
           <li>
             <a href="/setup/tokens">API tokens</a>: for scripts that read the JSON API.
           </li>
@@ -43,5 +50,6 @@ export function setupRoutes(): Hono<DashboardEnv> {
 
   app.route('/', practiceSetupRoutes())
   app.route('/', tokenSetupRoutes())
+  app.route('/', userSetupRoutes())
   return app
 }

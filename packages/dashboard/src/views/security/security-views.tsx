@@ -131,7 +131,7 @@ export function SecurityPage(props: SecurityPageProps) {
           At least 12 characters; a few unrelated words work well. Other sign-ins are signed out.
         </p>
         {props.passwordError ? <Notice kind="error">{props.passwordError}</Notice> : null}
-        <form method="post" action="/account/password" class="stack">
+        <form method="post" action="/account/security/password" class="stack">
           <CsrfField token={csrf} />
           <label>
             Current password

@@ -1,0 +1,71 @@
+/**
+ * Concurrent ingests into one practice and day on a real PostgreSQL (two workers polling two of
+ * its channels at once) must both succeed, and the rollups must equal the raw rows afterwards.
+ * Before migration 710 the second transaction failed on `mention_rollups_pk`.
+ * PGlite is one connection, so there is nothing concurrent to test there.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getMetrics } from '../src/metrics/get-metrics.js'
+import { ingest } from '../src/pipeline/ingest.js'
+import { createChannel } from '../src/repositories/channels.js'
+import type { EarshotDatabase } from '../src/storage/open-database.js'
+import { testDatabases } from './databases.js'
+import { keywordEnricher, sydneyPractice } from './ingest-fixtures.js'
+
+const postgres = testDatabases().find((d) => d.name === 'postgres')
+const NOW = new Date('2026-12-02T03:00:00Z')
+
+describe.skipIf(!postgres)('rollups under concurrent ingestion (postgres)', () => {
+  let database: EarshotDatabase
+  beforeAll(async () => {
+    database = await postgres!.open()
+  })
+  afterAll(async () => {
+    await database?.close()
+  })
+
+  it('lets concurrent ingests into one practice and day both commit, and the rollups count them all', async () => {
+    const { db } = database
+    const { org, practice, channel } = await sydneyPractice(db)
+    const channels = [channel]
+    for (let n = 2; n <= 4; n++)
+      channels.push(
+        await createChannel(db, {
+          organisationId: org.id,
+          practiceId: practice.id,
+          platform: 'facebook',
+          externalAccountId: `page-${n}`,
+          name: `Page ${n}`,
+        }),
+      )
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.allSettled(
+        channels.map((c, i) =>
+          ingest(
+            db,
+            [
+              {
+                channelId: c.id,
+                externalId: `r${round}-c${i}`,
+                kind: 'comment',
+                author: { id: `patient-${round}-${i}`, name: 'A Patient' },
+                text: 'Can I book a flu shot please?',
+                createdAt: new Date(NOW.getTime() - (round * 4 + i + 1) * 60_000).toISOString(),
+              },
+            ],
+            { organisationId: org.id, enricher: keywordEnricher, now: NOW },
+          ),
+        ),
+      )
+      const failed = results.filter((r) => r.status === 'rejected')
+      expect(failed.map((r) => String((r as PromiseRejectedResult).reason))).toEqual([])
+    }
+    const day = { from: new Date('2026-12-01T13:00:00Z'), to: new Date('2026-12-02T13:00:00Z') }
+    const query = { organisationId: org.id, practiceIds: [practice.id], ...day, now: NOW }
+    const raw = await getMetrics(db, { ...query, source: 'raw' })
+    const rolled = await getMetrics(db, { ...query, source: 'rollups' })
+    expect(raw.total.inbound).toBe(20)
+    expect(rolled.total.inbound).toBe(raw.total.inbound)
+    expect(rolled.total.openCount).toBe(raw.total.openCount)
+  })
+})
