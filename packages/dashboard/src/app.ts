@@ -35,6 +35,7 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
@@ -94,6 +95,13 @@ export interface DashboardOptions {
   clientIp?: (c: Context<DashboardEnv>) => string
   /** Requests per client address to the public badge and page (default 120 a minute). */
   publicRateLimit?: PublicRateLimit
+  /**
+   * Requests this process works on at once; beyond it, 503 with `Retry-After` at once
+   * (`/healthz` and assets exempt). Default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
+   */
+  maxConcurrentRequests?: number
+  /** The embedded database's data folder: `/healthz` reports `disk-full` when its file system is nearly full. */
+  dataDir?: string
 }
 
 const CSP = {
@@ -170,6 +178,12 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   })
   app.use(
     '*',
+    requestLimit({
+      maxConcurrent: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    }),
+  )
+  app.use(
+    '*',
     secureHeaders({
       contentSecurityPolicy: CSP,
       referrerPolicy: 'same-origin',
@@ -202,7 +216,11 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   )
 
   app.get('/healthz', async (c) => {
-    const database = await checkDatabaseHealth(services.db)
+    const database = await checkDatabaseHealth(
+      services.db,
+      undefined,
+      options.dataDir ? { path: options.dataDir } : undefined,
+    )
     c.header('Cache-Control', 'no-store')
     return c.json({ ok: database === 'up', database }, database === 'up' ? 200 : 503)
   })

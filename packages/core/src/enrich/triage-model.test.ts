@@ -98,4 +98,19 @@ describe('the combined enricher', () => {
       expect(e.reasons!.length).toBeGreaterThan(0)
     }
   })
+
+  it('uses thread context: thanks or 👍 after an answer needs no reply, a private "hi" does', () => {
+    const thread = [
+      { direction: 'inbound' as const, text: 'are you open saturday', createdAt: new Date(0) },
+      { direction: 'outbound' as const, text: 'Yes, 9 to 12!', createdAt: new Date(60_000) },
+    ]
+    for (const kind of ['comment', 'message'] as const) {
+      for (const text of ['thanks!', '👍', 'perfect, thank you']) {
+        expect(enrichOne(inbound(text, { kind, thread }))).toMatchObject({ needsReply: false })
+      }
+    }
+    for (const text of ['hi', 'hello?', 'hey there']) {
+      expect(enrichOne(inbound(text, { kind: 'message' }))).toMatchObject({ needsReply: true })
+    }
+  })
 })

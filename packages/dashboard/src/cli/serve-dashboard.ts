@@ -26,6 +26,8 @@ export interface ServeDashboardOptions {
    * (the one the proxy itself appended), so sign-in rate limits apply per client, not per proxy.
    */
   trustProxy?: boolean
+  /** The embedded database's data folder, for `/healthz`'s free-space check. */
+  dataDir?: string
   /** Lines printed under the URL (logins, hints). */
   banner?: string[]
   /**
@@ -51,6 +53,7 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     webhookHandler: durableWebhookHandler(enqueue),
     connect: connectFlowsFromEnv(io.env),
     secureCookies: options.secureCookies ?? false,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.trustProxy ? { clientIp: forwardedClientIp } : {}),
     ...dashboardMailOptions(io.env, options),
   })

@@ -29,6 +29,7 @@ export const HTTP_ERRORS = {
   AUTH_EXPIRED: { status: 502, message: 'The platform refused our credentials' },
   UPSTREAM: { status: 502, message: 'A platform or network call failed' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable; try again soon' },
+  OVERLOADED: { status: 503, message: 'The server is busy; try again in a moment' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
 
 export type HttpErrorCode = keyof typeof HTTP_ERRORS

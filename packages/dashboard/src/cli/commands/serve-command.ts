@@ -62,6 +62,7 @@ Environment:
       secureCookies: isTrue(io.env.EARSHOT_SECURE_COOKIES),
       trustProxy: isTrue(io.env.EARSHOT_TRUST_PROXY),
       banner: [`Data: ${target.display}`],
+      ...(target.kind === 'embedded' ? { dataDir: target.dir } : {}),
       worker: !values['no-worker'],
     })
   },
