@@ -13,7 +13,12 @@ import { defineJob, type JobContext } from './job-definition.js'
 import { JOB_QUEUES } from './job-queues.js'
 import { enqueueStrandedDeliveries } from './webhook-deliveries.js'
 
-/** A claimed slot stays claimed this long at least; past it, a dead worker's slot is due again. */
+/**
+ * A claimed slot stays claimed this long; past it, a dead worker's slot is due again. Not the
+ * poll interval: a worker killed mid-poll of a channel polled daily would otherwise leave it
+ * unpolled for a day (found by bench/worker-kill.ts). A poll that runs longer is still never
+ * doubled: its pg-boss job holds the channel's singleton key while it runs.
+ */
 export const MIN_POLL_LEASE_SECONDS = 300
 
 const pollData = z.object({
@@ -50,9 +55,7 @@ export async function claimPollSlot(
   slot: string | null,
   at: Date,
 ): Promise<boolean> {
-  const lease = new Date(
-    at.getTime() + Math.max(channel.poll_interval_seconds, MIN_POLL_LEASE_SECONDS) * 1000,
-  )
+  const lease = new Date(at.getTime() + MIN_POLL_LEASE_SECONDS * 1000)
   let q = db
     .updateTable('channels')
     .set({ next_poll_at: lease })
