@@ -52,6 +52,7 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { privacyRoutes } from './routes/privacy-routes.js'
 import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { securityRoutes } from './routes/security-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
@@ -269,6 +270,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
+  app.route('/', privacyRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
   app.route('/', reportScheduleRoutes())

@@ -411,6 +411,37 @@ describe('tenant isolation', () => {
     expect(assign.status).toBe(403)
   })
 
+  it('erases and retains only within the signed-in organisation', async () => {
+    // x1 wrote B's open mention; A's admin asking to erase x1 finds nothing of theirs.
+    const erase = await admin.post('/settings/privacy/erase', {
+      platform: 'facebook',
+      author: 'x1',
+      mode: 'erase',
+    })
+    expect(erase.status).toBe(200)
+    expectNoForeignData(await erase.text(), 'POST /settings/privacy/erase')
+    const saved = await admin.post('/settings/privacy', { mention_retention_months: '1' })
+    expect(saved.status).toBe(303)
+    const bMentions = await w.db
+      .selectFrom('mentions')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(bMentions).toHaveLength(w.b.mentionIds.length)
+    const bPrivacy = await w.db
+      .selectFrom('privacy_settings')
+      .select('organisation_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .union(
+        w.db
+          .selectFrom('erasure_records')
+          .select('organisation_id')
+          .where('organisation_id', '=', w.b.orgId),
+      )
+      .execute()
+    expect(bPrivacy).toEqual([])
+  })
+
   it('changed nothing of organisation B', async () => {
     const sessions = await w.db
       .selectFrom('sessions')
@@ -518,6 +549,7 @@ describe('tenant isolation', () => {
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',
+      '/settings/privacy',
       '/reports/agency',
       '/api/v1/practices',
       '/api/v1/ranking',
