@@ -16,13 +16,14 @@ import {
   signIn,
   type TestWorld,
 } from '../test-support/test-world.js'
-import { totpCodeAt } from './two-factor.js'
+import { resealTwoFactorSecrets, totpCodeAt, verifySecondFactor } from './two-factor.js'
 
 const MINUTE = 60_000
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 let w: TestWorld
 let app: Hono<DashboardEnv>
 let clock = NOW
+const key1 = parseSecretKey(generateSecretKey())
 const at = (ms: number) => {
   clock = new Date(NOW.getTime() + ms)
 }
@@ -31,7 +32,7 @@ beforeAll(async () => {
   w = await createTestWorld()
   app = w.makeApp({
     now: () => clock,
-    keyring: createKeyring(parseSecretKey(generateSecretKey())),
+    keyring: createKeyring(key1),
   })
 })
 afterAll(async () => {
@@ -255,6 +256,23 @@ describe('TOTP two-factor', () => {
     }
     expect((await tryRecovery()).status).toBe(303)
     expect((await tryRecovery()).status).toBe(401)
+  })
+
+  it('re-seals the secret under a new key (earshot secrets rotate), after which the old key is not needed', async () => {
+    at(150_000)
+    const key2 = parseSecretKey(generateSecretKey())
+    expect(await resealTwoFactorSecrets(w.db, createKeyring(key2, [key1]))).toBeGreaterThanOrEqual(
+      1,
+    )
+    expect(await resealTwoFactorSecrets(w.db, createKeyring(key2, [key1]))).toBe(0)
+    const user = { organisationId: w.a.orgId, id: w.a.admin }
+    expect(
+      await verifySecondFactor(w.db, createKeyring(key2), user, totpCodeAt(secret, clock), clock),
+    ).toBe('totp')
+    // And back, so the app (which holds key 1) goes on working for the next test.
+    expect(await resealTwoFactorSecrets(w.db, createKeyring(key1, [key2]))).toBeGreaterThanOrEqual(
+      1,
+    )
   })
 
   it('turns off only after the password and a code were entered again', async () => {

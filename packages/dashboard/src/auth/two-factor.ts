@@ -265,3 +265,36 @@ export async function disableTwoFactor(
 export function totpCodeAt(secretBase32: string, at: Date): string {
   return totpFor(secretBase32, 'x').generate({ timestamp: at.getTime() })
 }
+
+/**
+ * Re-seals every two-factor secret not sealed with the current key (part of
+ * `earshot secrets rotate`), so the old key can then be removed; how many were re-sealed.
+ */
+export async function resealTwoFactorSecrets(
+  db: Kysely<Database>,
+  keyring: Keyring,
+): Promise<number> {
+  const stale = await db
+    .selectFrom('users')
+    .select(['organisation_id', 'id', 'totp_key_id', 'totp_ciphertext'])
+    .where('totp_key_id', 'is not', null)
+    .where('totp_key_id', '!=', keyring.current.id)
+    .execute()
+  let resealed = 0
+  for (const row of stale) {
+    if (!row.totp_key_id || !row.totp_ciphertext) continue
+    const sealed = sealSecret(
+      keyring,
+      openSecret(keyring, { keyId: row.totp_key_id, ciphertext: row.totp_ciphertext }),
+    )
+    await db
+      .updateTable('users')
+      .set({ totp_key_id: sealed.keyId, totp_ciphertext: sealed.ciphertext })
+      .where('organisation_id', '=', row.organisation_id)
+      .where('id', '=', row.id)
+      .where('totp_key_id', '=', row.totp_key_id)
+      .execute()
+    resealed++
+  }
+  return resealed
+}
