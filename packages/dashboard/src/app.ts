@@ -35,8 +35,10 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { logSafeError } from './http/log-safe-error.js'
 import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
+import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.js'
 import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { accountRoutes } from './routes/account-routes.js'
@@ -96,6 +98,8 @@ export interface DashboardOptions {
   clientIp?: (c: Context<DashboardEnv>) => string
   /** Requests per client address to the public badge and page (default 120 a minute). */
   publicRateLimit?: PublicRateLimit
+  /** How often live inbox streams poll the change feed (`/inbox/events`). */
+  inboxEvents?: InboxEventsOptions
   /**
    * Requests this process works on at once; beyond it, 503 with `Retry-After` at once
    * (`/healthz` and assets exempt). Default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
@@ -267,6 +271,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', inboxActionRoutes())
+  app.route('/', inboxEventRoutes(options.inboxEvents))
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
@@ -298,7 +303,9 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
         databaseFaultOf(error),
       )
       c.header('Retry-After', '5')
-    } else if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
+    } else if (status >= 500)
+      // The kind and place of the error only: its message can quote patient text (logSafeError).
+      console.error('[dashboard]', c.req.method, c.req.path, logSafeError(error))
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
       return c.json(errorBody(code, message, issues), status as ContentfulStatusCode)
     return errorPageResponse(c, status, HTTP_ERRORS[code].message, message)
