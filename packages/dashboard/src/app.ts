@@ -59,6 +59,7 @@ import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { securityRoutes } from './routes/security-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
+import { loadReconnectBanner } from './setup/channel-health.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -265,6 +266,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.use('*', requirePageAuth)
   app.route('/', securityRoutes({ limiter: loginLimiter, clientIp }))
   app.use('*', loadUnreadAlerts)
+  app.use('*', loadReconnectBanner)
   app.route('/', alertRoutes())
   app.route('/', badgeSettingsRoutes())
   app.route('/', jobsRoutes())

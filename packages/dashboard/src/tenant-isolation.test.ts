@@ -322,6 +322,32 @@ function setupProbes(): Probe[] {
         intent: 'save',
       },
     },
+    { route: '/setup/channels', method: 'GET', path: `/setup/channels?practice=${b.practice}` },
+    {
+      route: '/setup/channels',
+      method: 'POST',
+      path: '/setup/channels',
+      body: { practice: b.practice, platform: 'rss', name: 'hijack', url: 'https://x.example/f' },
+    },
+    { route: '/setup/channels/:channelId', method: 'GET', path: `/setup/channels/${b.channel}` },
+    {
+      route: '/setup/channels/:channelId/token',
+      method: 'POST',
+      path: `/setup/channels/${b.channel}/token`,
+      body: { token: 'hijacked-token' },
+    },
+    {
+      route: '/setup/channels/:channelId/status',
+      method: 'POST',
+      path: `/setup/channels/${b.channel}/status`,
+      body: { status: 'paused' },
+    },
+    {
+      route: '/setup/channels/:channelId/delete',
+      method: 'POST',
+      path: `/setup/channels/${b.channel}/delete`,
+      body: {},
+    },
     {
       route: '/setup/users/:userId',
       method: 'POST',
@@ -517,6 +543,18 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(users).toEqual([{ id: w.b.admin, role: 'agency_admin' }])
+    const channels = await w.db
+      .selectFrom('channels')
+      .select(['id', 'status'])
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(channels).toEqual([{ id: w.b.channel, status: 'active' }])
+    const credentials = await w.db
+      .selectFrom('channel_credentials')
+      .select('channel_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(credentials).toHaveLength(0)
     const names = await w.db
       .selectFrom('practices')
       .select('name')
@@ -546,6 +584,7 @@ describe('tenant isolation', () => {
       '/setup/practices',
       '/setup/tokens',
       '/setup/users',
+      '/setup/channels',
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',
