@@ -104,6 +104,7 @@ export {
   promiseSpecSchema,
   selectTarget,
 } from './promise/promise-spec.js'
+export * from './redaction/index.js'
 export {
   type ChannelInput,
   channelInputSchema,

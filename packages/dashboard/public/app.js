@@ -101,7 +101,8 @@
   function setUpComposer(form) {
     const textarea = form.querySelector('textarea[name="text"]')
     const csrf = form.querySelector('input[name="_csrf"]')
-    if (!textarea) return
+    if (!textarea || form.dataset.composerReady) return
+    form.dataset.composerReady = '1'
     let timer
     let seq = 0
     const lint = async () => {
@@ -141,6 +142,10 @@
     drawCharts()
     if (charts.length > 0) watchPrint()
     for (const form of document.querySelectorAll('form[data-reply-composer]')) setUpComposer(form)
+    // The live inbox swaps its list in place: set up the composers that came with it.
+    document.addEventListener('earshot:inbox-updated', () => {
+      for (const form of document.querySelectorAll('form[data-reply-composer]')) setUpComposer(form)
+    })
     if (document.querySelector('time.countdown[data-due]')) setInterval(tickCountdowns, 30000)
   }
 

@@ -34,8 +34,10 @@ import {
   type HttpErrorCode,
   type HttpErrorIssue,
 } from './http/http-errors.js'
+import { logSafeError } from './http/log-safe-error.js'
 import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
+import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.js'
 import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { accountRoutes } from './routes/account-routes.js'
@@ -51,9 +53,11 @@ import { inboxRoutes } from './routes/inbox-routes.js'
 import { jobsRoutes } from './routes/jobs-routes.js'
 import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
+import { privacyRoutes } from './routes/privacy-routes.js'
 import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
+import { loadReconnectBanner } from './setup/channel-health.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -91,6 +95,8 @@ export interface DashboardOptions {
   clientIp?: (c: Context<DashboardEnv>) => string
   /** Requests per client address to the public badge and page (default 120 a minute). */
   publicRateLimit?: PublicRateLimit
+  /** How often live inbox streams poll the change feed (`/inbox/events`). */
+  inboxEvents?: InboxEventsOptions
   /**
    * Requests this process works on at once; beyond it, 503 with `Retry-After` at once
    * (`/healthz` and assets exempt). Default {@link DEFAULT_MAX_CONCURRENT_REQUESTS}.
@@ -259,15 +265,18 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', accountRoutes({ clientIp: options.clientIp ?? defaultClientIp }))
   app.use('*', requirePageAuth)
   app.use('*', loadUnreadAlerts)
+  app.use('*', loadReconnectBanner)
   app.route('/', alertRoutes())
   app.route('/', badgeSettingsRoutes())
   app.route('/', jobsRoutes())
   app.route('/', overviewRoutes())
   app.route('/', inboxRoutes())
   app.route('/', inboxActionRoutes())
+  app.route('/', inboxEventRoutes(options.inboxEvents))
   app.route('/', mentionRoutes())
   app.route('/', replyRoutes())
   app.route('/', settingsRoutes())
+  app.route('/', privacyRoutes())
   app.route('/', connectRoutes())
   app.route('/', exportRoutes())
   app.route('/', reportScheduleRoutes())
@@ -295,7 +304,9 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
         databaseFaultOf(error),
       )
       c.header('Retry-After', '5')
-    } else if (status >= 500) console.error('[dashboard]', c.req.method, c.req.path, error)
+    } else if (status >= 500)
+      // The kind and place of the error only: its message can quote patient text (logSafeError).
+      console.error('[dashboard]', c.req.method, c.req.path, logSafeError(error))
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/'))
       return c.json(errorBody(code, message, issues), status as ContentfulStatusCode)
     return errorPageResponse(c, status, HTTP_ERRORS[code].message, message)

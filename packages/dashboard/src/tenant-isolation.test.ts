@@ -308,6 +308,32 @@ function setupProbes(): Probe[] {
         intent: 'save',
       },
     },
+    { route: '/setup/channels', method: 'GET', path: `/setup/channels?practice=${b.practice}` },
+    {
+      route: '/setup/channels',
+      method: 'POST',
+      path: '/setup/channels',
+      body: { practice: b.practice, platform: 'rss', name: 'hijack', url: 'https://x.example/f' },
+    },
+    { route: '/setup/channels/:channelId', method: 'GET', path: `/setup/channels/${b.channel}` },
+    {
+      route: '/setup/channels/:channelId/token',
+      method: 'POST',
+      path: `/setup/channels/${b.channel}/token`,
+      body: { token: 'hijacked-token' },
+    },
+    {
+      route: '/setup/channels/:channelId/status',
+      method: 'POST',
+      path: `/setup/channels/${b.channel}/status`,
+      body: { status: 'paused' },
+    },
+    {
+      route: '/setup/channels/:channelId/delete',
+      method: 'POST',
+      path: `/setup/channels/${b.channel}/delete`,
+      body: {},
+    },
     {
       route: '/setup/users/:userId',
       method: 'POST',
@@ -397,6 +423,37 @@ describe('tenant isolation', () => {
     expect(assign.status).toBe(403)
   })
 
+  it('erases and retains only within the signed-in organisation', async () => {
+    // x1 wrote B's open mention; A's admin asking to erase x1 finds nothing of theirs.
+    const erase = await admin.post('/settings/privacy/erase', {
+      platform: 'facebook',
+      author: 'x1',
+      mode: 'erase',
+    })
+    expect(erase.status).toBe(200)
+    expectNoForeignData(await erase.text(), 'POST /settings/privacy/erase')
+    const saved = await admin.post('/settings/privacy', { mention_retention_months: '1' })
+    expect(saved.status).toBe(303)
+    const bMentions = await w.db
+      .selectFrom('mentions')
+      .select('id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(bMentions).toHaveLength(w.b.mentionIds.length)
+    const bPrivacy = await w.db
+      .selectFrom('privacy_settings')
+      .select('organisation_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .union(
+        w.db
+          .selectFrom('erasure_records')
+          .select('organisation_id')
+          .where('organisation_id', '=', w.b.orgId),
+      )
+      .execute()
+    expect(bPrivacy).toEqual([])
+  })
+
   it('changed nothing of organisation B', async () => {
     const replies = await w.db
       .selectFrom('reply_outbox')
@@ -466,6 +523,18 @@ describe('tenant isolation', () => {
       .where('organisation_id', '=', w.b.orgId)
       .execute()
     expect(users).toEqual([{ id: w.b.admin, role: 'agency_admin' }])
+    const channels = await w.db
+      .selectFrom('channels')
+      .select(['id', 'status'])
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(channels).toEqual([{ id: w.b.channel, status: 'active' }])
+    const credentials = await w.db
+      .selectFrom('channel_credentials')
+      .select('channel_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(credentials).toHaveLength(0)
     const names = await w.db
       .selectFrom('practices')
       .select('name')
@@ -494,9 +563,11 @@ describe('tenant isolation', () => {
       '/setup/practices',
       '/setup/tokens',
       '/setup/users',
+      '/setup/channels',
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',
+      '/settings/privacy',
       '/reports/agency',
       '/api/v1/practices',
       '/api/v1/ranking',

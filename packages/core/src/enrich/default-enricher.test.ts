@@ -24,14 +24,14 @@ describe('createDefaultEnricher', () => {
     const [rules, lexicon, model] = DEFAULT_KNOWLEDGE as [
       { rules: { cues: string[] }[] },
       unknown,
-      { heads: { category: { weights: number[] } } },
+      { heads: { category: { scale: number } } },
     ]
     const current = createDefaultEnricher().version
     const edited = structuredClone(rules)
     edited.rules[0]?.cues.push('a new cue')
     const reordered = Object.fromEntries(Object.entries(rules).reverse())
     const retrained = structuredClone(model)
-    retrained.heads.category.weights[0]! += 1
+    retrained.heads.category.scale *= 1.01
     expect(contentVersion([edited, lexicon, model])).not.toBe(current)
     expect(contentVersion([reordered, lexicon, model])).toBe(current)
     expect(contentVersion([rules, { entries: [] }, model])).not.toBe(current)

@@ -1,26 +1,73 @@
 /**
  * @module A multinomial linear model over hashed features, loaded from a compact JSON file:
- * per head, the buckets that carry weight (sorted, delta-encoded) and their weights quantised to
- * integers. Loading merges the heads into one table, a bucket → row index plus rows holding every
+ * per head, the buckets that carry weight (sorted, delta-encoded as LEB128 varints) and their
+ * weights quantised to signed bytes, both base64. Loading merges the heads into one table, a bucket → row index plus rows holding every
  * head's weights side by side, so scoring reads one small index entry and one contiguous row per
  * feature (the index fits in the CPU cache; that is most of the speed).
  */
 import { z } from 'zod'
 import type { FeatureBuffer } from './model-features.js'
 
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
+
 const HeadSchema = z.object({
   classes: z.array(z.string().min(1)).min(2),
-  /** Multiply a stored integer weight by this to get the real weight. */
+  /** Multiply a stored weight (a signed byte) by this to get the real weight. */
   scale: z.number().positive(),
-  /** Buckets with a weight row, as gaps from the previous bucket (the first from 0). */
-  buckets: z.array(z.number().int().nonnegative()),
-  /** `buckets.length × classes.length` integers, row by row. */
-  weights: z.array(z.number().int()),
+  /** Buckets with a weight row: gaps from the previous bucket (the first from 0), LEB128. */
+  /** Weighted buckets (rows); informative, the decoded buckets are authoritative. */
+  rows: z.number().int().nonnegative().optional(),
+  buckets: Base64,
+  /** `rows × classes.length` signed bytes, row by row. */
+  weights: Base64,
 })
+
+/** Decodes a head's buckets (absolute) and weights (as stored integers). */
+export function decodeHead(head: { buckets: string; weights: string }): {
+  buckets: number[]
+  weights: Int8Array
+} {
+  const gaps = Buffer.from(head.buckets, 'base64')
+  const buckets: number[] = []
+  let bucket = 0
+  for (let i = 0; i < gaps.length; ) {
+    let gap = 0
+    let shift = 0
+    let byte: number
+    do {
+      byte = gaps[i++]!
+      gap |= (byte & 0x7f) << shift
+      shift += 7
+    } while (byte & 0x80 && i < gaps.length)
+    bucket += gap
+    buckets.push(bucket)
+  }
+  const bytes = Buffer.from(head.weights, 'base64')
+  return { buckets, weights: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length) }
+}
+
+/** Encodes a head for the file (the training script's side of {@link decodeHead}). */
+export function encodeHead(buckets: readonly number[], weights: ArrayLike<number>) {
+  const gaps: number[] = []
+  let last = 0
+  for (const b of buckets) {
+    let gap = b - last
+    last = b
+    while (gap >= 0x80) {
+      gaps.push((gap & 0x7f) | 0x80)
+      gap >>>= 7
+    }
+    gaps.push(gap)
+  }
+  return {
+    buckets: Buffer.from(gaps).toString('base64'),
+    weights: Buffer.from(Int8Array.from(weights).buffer).toString('base64'),
+  }
+}
 
 export const ModelFileSchema = z.object({
   $comment: z.string().optional(),
-  format: z.literal(1),
+  format: z.literal(2),
   /** log2 of the number of hash buckets. */
   bits: z.number().int().min(8).max(20),
   /** How the weights were made, for the docs and the version hash. */
@@ -65,19 +112,18 @@ export function loadLinearModel(data: unknown, where = 'triage model'): LinearMo
   const heads: LinearHead[] = []
   let width = 0
   const absolute = new Map<string, number[]>()
+  const stored = new Map<string, Int8Array>()
   for (const [name, head] of Object.entries(file.heads)) {
     const n = head.classes.length
-    if (head.weights.length !== head.buckets.length * n) {
+    const { buckets, weights } = decodeHead(head)
+    if (weights.length !== buckets.length * n) {
       throw new Error(`${where} head ${name}: weights length does not match buckets × classes`)
     }
-    const buckets: number[] = []
-    let bucket = 0
-    for (const gap of head.buckets) {
-      bucket += gap
-      if (bucket >= size) throw new Error(`${where} head ${name}: bucket ${bucket} out of range`)
-      buckets.push(bucket)
+    for (const b of buckets) {
+      if (b >= size) throw new Error(`${where} head ${name}: bucket ${b} out of range`)
     }
     absolute.set(name, buckets)
+    stored.set(name, weights)
     heads.push({ name, classes: head.classes, offset: width, width: n })
     width += n
   }
@@ -92,12 +138,12 @@ export function loadLinearModel(data: unknown, where = 'triage model'): LinearMo
   }
   const weights = new Float32Array((rows + 1) * width)
   for (const h of heads) {
-    const head = file.heads[h.name]!
+    const scale = file.heads[h.name]!.scale
+    const q = stored.get(h.name)!
     const buckets = absolute.get(h.name)!
     for (let r = 0; r < buckets.length; r++) {
       const base = index[buckets[r]!]! * width + h.offset
-      for (let k = 0; k < h.width; k++)
-        weights[base + k] = head.weights[r * h.width + k]! * head.scale
+      for (let k = 0; k < h.width; k++) weights[base + k] = q[r * h.width + k]! * scale
     }
   }
   const scores = new Float64Array(width)

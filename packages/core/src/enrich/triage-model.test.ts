@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { enrichOne } from './default-enricher.js'
 import type { EnrichInput } from './enricher.js'
-import { loadLinearModel } from './linear-model.js'
+import { decodeHead, encodeHead, loadLinearModel } from './linear-model.js'
 import { extractFeatures, FeatureBuffer } from './model-features.js'
 import { analyseForModel } from './model-input.js'
 import { TRIAGE_MODEL_DATA } from './triage-model.js'
@@ -15,11 +15,11 @@ const inbound = (text: string, extra: Partial<EnrichInput> = {}): EnrichInput =>
 })
 
 const tiny = {
-  format: 1,
+  format: 2,
   bits: 10,
   training: { data: 'test' },
   heads: {
-    h: { classes: ['a', 'b'], scale: 0.5, buckets: [3, 2], weights: [2, 0, 0, 4] },
+    h: { classes: ['a', 'b'], scale: 0.5, ...encodeHead([3, 5], [2, 0, 0, 4]) },
   },
 }
 
@@ -37,11 +37,22 @@ describe('loadLinearModel', () => {
     expect(model.probabilities(f)[0]).toBeCloseTo(0.5)
   })
 
+  it('round-trips buckets (varint gaps, also past one byte) and signed byte weights', () => {
+    const buckets = [0, 5, 200, 70_000]
+    const weights = [-127, 0, 1, 127]
+    const decoded = decodeHead(encodeHead(buckets, weights))
+    expect(decoded.buckets).toEqual(buckets)
+    expect([...decoded.weights]).toEqual(weights)
+  })
+
   it('refuses a file whose weights do not fit its buckets, naming the head', () => {
     const bad = structuredClone(tiny)
-    bad.heads.h.weights.pop()
+    bad.heads.h = { ...bad.heads.h, ...encodeHead([3, 5], [2, 0, 0]) }
     expect(() => loadLinearModel(bad)).toThrow(/head h: weights length/)
-    expect(() => loadLinearModel({ ...tiny, format: 2 })).toThrow(/format/)
+    expect(() => loadLinearModel({ ...tiny, format: 1 })).toThrow(/format/)
+    const outside = structuredClone(tiny)
+    outside.heads.h = { ...outside.heads.h, ...encodeHead([3, 5000], [2, 0, 0, 4]) }
+    expect(() => loadLinearModel(outside)).toThrow(/bucket 5000 out of range/)
   })
 
   it('loads the shipped weights with a category and a sentiment head side by side', () => {
@@ -55,7 +66,7 @@ describe('loadLinearModel', () => {
 
   it('adds the heads of a file into one table: a bucket weighted in one head only scores zero in the other', () => {
     const two = structuredClone(tiny) as typeof tiny & { heads: Record<string, unknown> }
-    two.heads.g = { classes: ['x', 'y', 'z'], scale: 1, buckets: [9], weights: [1, 2, 3] }
+    two.heads.g = { classes: ['x', 'y', 'z'], scale: 1, ...encodeHead([9], [1, 2, 3]) }
     const model = loadLinearModel(two)
     const f = new FeatureBuffer(1023)
     f.push(9)

@@ -7,8 +7,10 @@
  */
 import { type Kysely, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
+import { redactPayload } from '../redaction/redact-identifiers.js'
 import { quarantineItems } from '../repositories/quarantine.js'
 import type { Database } from '../storage/database.js'
+import { organisationsRedactingIdentifiers } from './identifier-redaction.js'
 import { ingest } from './ingest.js'
 import { emptyIngestResult, type IngestOptions, type IngestResult } from './ingest-types.js'
 import { reevaluateThreads } from './reevaluate.js'
@@ -130,6 +132,8 @@ async function commitInTransaction(
     result.threadsRelinked += reenrich.length
   }
   const rejected = batch.rejected ?? []
+  const redact =
+    rejected.length > 0 && (await organisationsRedactingIdentifiers(db, [organisationId])).size > 0
   await quarantineItems(
     db,
     rejected.map((r) => ({
@@ -137,7 +141,7 @@ async function commitInTransaction(
       channelId: channelId ?? null,
       source,
       reason: r.reason,
-      payload: r.payload,
+      payload: redact ? redactPayload(r.payload) : r.payload,
     })),
   )
   if (channelId) {

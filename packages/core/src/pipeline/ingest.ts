@@ -5,10 +5,12 @@
  */
 import { type Kysely, sql } from 'kysely'
 import { createDefaultEnricher } from '../enrich/index.js'
+import { redactPayload } from '../redaction/redact-identifiers.js'
 import { quarantineItems } from '../repositories/quarantine.js'
 import type { ChannelRow, Database } from '../storage/database.js'
 import { groupBy } from '../util/collections.js'
 import { jsonList } from '../util/json-list.js'
+import { organisationsRedactingIdentifiers, redactParsedItem } from './identifier-redaction.js'
 import { emptyIngestResult, type IngestOptions, type IngestResult } from './ingest-types.js'
 import type { MentionState } from './mention-state.js'
 import { mergeDelivery } from './merge-delivery.js'
@@ -109,6 +111,13 @@ async function ingestInTransaction(
     }
   }
 
+  const redacting = await organisationsRedactingIdentifiers(db, [
+    ...accepted.map((a) => a.channel.organisation_id),
+    ...rejections.flatMap((r) => (r.organisationId ? [r.organisationId] : [])),
+  ])
+  if (redacting.size > 0)
+    for (const a of accepted) if (redacting.has(a.channel.organisation_id)) redactParsedItem(a.item)
+
   if (accepted.length > 0) {
     await lockChannels(db, [...new Set(accepted.map((a) => a.channel.id))])
     const stored = await loadIdentities(db, accepted)
@@ -188,7 +197,10 @@ async function ingestInTransaction(
         channelId: r.channelId,
         source,
         reason: r.reason,
-        payload: items[r.index],
+        payload:
+          r.organisationId && redacting.has(r.organisationId)
+            ? redactPayload(items[r.index])
+            : items[r.index],
       })),
     )
     result.quarantined = rejections.length

@@ -16,6 +16,7 @@ import { type LinkOverride, linkThread, type ThreadLink } from '../sla/link-thre
 import type { Database } from '../storage/database.js'
 import { chunks, groupBy } from '../util/collections.js'
 import { jsonList } from '../util/json-list.js'
+import { keepRedactedPrivacy } from './identifier-redaction.js'
 import {
   columnsKey,
   ENRICHMENT_COLUMNS,
@@ -152,7 +153,7 @@ async function enrichThreads(
   const tag = `${options.enricher.name}@${options.enricher.version}`
   for (const [i, m] of targets.entries()) {
     const e = results[i]!
-    Object.assign(m, enrichmentColumns(m, e, tag))
+    Object.assign(m, keepRedactedPrivacy(m, enrichmentColumns(m, e, tag)))
     m.language = m.language ?? e.language ?? null
   }
 }

@@ -148,6 +148,7 @@ for (const database of testDatabases()) {
           alertsDeleted: 1,
           replyOutboxDeleted: 1,
           inboxAssignmentsDeleted: 1,
+          inboxNotesDeleted: 1,
         },
       })
       expect(await texts(org.id)).toEqual(before)

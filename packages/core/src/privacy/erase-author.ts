@@ -36,6 +36,7 @@ export interface ErasureCounts {
   alertsDeleted: number
   replyOutboxDeleted: number
   inboxAssignmentsDeleted: number
+  inboxNotesDeleted: number
   quarantineDeleted: number
   webhookDeliveriesDeleted: number
 }
@@ -217,6 +218,7 @@ async function eraseInTransaction(
     alertsDeleted: deleted.alerts,
     replyOutboxDeleted: deleted.replyOutbox,
     inboxAssignmentsDeleted: deleted.inboxAssignments,
+    inboxNotesDeleted: deleted.inboxNotes,
     quarantineDeleted: Number(quarantine.numAffectedRows ?? 0),
     webhookDeliveriesDeleted: Number(deliveries.numAffectedRows ?? 0),
   }

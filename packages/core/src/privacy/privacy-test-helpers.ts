@@ -39,6 +39,10 @@ export async function seedDependants(
       assigned_at: at,
     })
     .execute()
+  await sql`insert into inbox_notes (organisation_id, id, practice_id, mention_id, user_id, text, created_at)
+    values (${org}, ${`note-${target.externalId}`}, ${practiceId}, ${id}, 'user-1', 'Sam says the results are late', ${at})`.execute(
+    db,
+  )
   await db
     .insertInto('reply_outbox')
     .values({

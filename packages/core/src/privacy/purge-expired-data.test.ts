@@ -108,6 +108,7 @@ for (const database of testDatabases()) {
         alertsDeleted: 1,
         replyOutboxDeleted: 1,
         inboxAssignmentsDeleted: 1,
+        inboxNotesDeleted: 1,
         rawPayloadsCleared: 1,
         quarantineDeleted: 1,
       })
@@ -120,6 +121,7 @@ for (const database of testDatabases()) {
         'alerts',
         'alert_deliveries',
         'inbox_assignments',
+        'inbox_notes',
         'reply_outbox',
         'overrides',
         'quarantine',

@@ -34,6 +34,7 @@ export interface PurgeResult {
   alertsDeleted: number
   replyOutboxDeleted: number
   inboxAssignmentsDeleted: number
+  inboxNotesDeleted: number
   rawPayloadsCleared: number
   quarantineDeleted: number
   webhookDeliveriesDeleted: number
@@ -77,6 +78,7 @@ export async function purgeExpiredData(
     alertsDeleted: 0,
     replyOutboxDeleted: 0,
     inboxAssignmentsDeleted: 0,
+    inboxNotesDeleted: 0,
     rawPayloadsCleared: 0,
     quarantineDeleted: 0,
     webhookDeliveriesDeleted: 0,
@@ -114,6 +116,7 @@ export async function purgeExpiredData(
             result.alertsDeleted += c.alerts
             result.replyOutboxDeleted += c.replyOutbox
             result.inboxAssignmentsDeleted += c.inboxAssignments
+            result.inboxNotesDeleted += c.inboxNotes
           }
           return ids.length < batchSize
         })

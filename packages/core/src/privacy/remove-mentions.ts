@@ -20,6 +20,8 @@ export interface DeletedCounts {
   mentions: number
   responseLinks: number
   inboxAssignments: number
+  /** Staff notes on the mentions (`inbox_notes`). */
+  inboxNotes: number
   replyOutbox: number
   alerts: number
 }
@@ -55,6 +57,7 @@ export async function deleteMentions(
     mentions: 0,
     responseLinks: 0,
     inboxAssignments: 0,
+    inboxNotes: 0,
     replyOutbox: 0,
     alerts: 0,
   }
@@ -77,6 +80,7 @@ export async function deleteMentions(
       .where('mention_id', 'in', list())
       .executeTakeFirst(),
   )
+  counts.inboxNotes = await deleteNotesOf(db, organisationId, ids)
   counts.replyOutbox = numberOf(
     await db
       .deleteFrom('reply_outbox')
@@ -129,6 +133,8 @@ export async function redactMentions(
     .where('mention_id', 'in', jsonList(ids))
     .where('note', 'is not', null)
     .execute()
+  // Staff notes about the person go with the text they were about.
+  await deleteNotesOf(db, organisationId, ids)
   await db
     .updateTable('reply_outbox')
     .set({ text: '', updated_at: options.now })
@@ -181,6 +187,17 @@ async function deleteAlertsOf(
   await sql`delete from alert_reads where organisation_id = ${organisationId}
     and alert_id in ${alerts}`.execute(db)
   const result = await sql`delete from alerts where organisation_id = ${organisationId}
+    and mention_id in ${jsonList(ids)}`.execute(db)
+  return Number(result.numAffectedRows ?? 0)
+}
+
+// Inbox notes are typed in the dashboard (which owns the inbox); their schema is core's.
+async function deleteNotesOf(
+  db: Kysely<Database>,
+  organisationId: string,
+  ids: readonly string[],
+): Promise<number> {
+  const result = await sql`delete from inbox_notes where organisation_id = ${organisationId}
     and mention_id in ${jsonList(ids)}`.execute(db)
   return Number(result.numAffectedRows ?? 0)
 }

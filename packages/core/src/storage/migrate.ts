@@ -12,6 +12,7 @@ import * as oauthConnections from './migrations/2026-12-02-150-oauth-connections
 import * as inboxAssignments from './migrations/2026-12-02-200-inbox-assignments.js'
 import * as inboxOrderIndexes from './migrations/2026-12-02-210-inbox-order-indexes.js'
 import * as inboxNotesAndBulk from './migrations/2026-12-02-220-inbox-notes-and-bulk.js'
+import * as inboxChanges from './migrations/2026-12-02-230-inbox-changes.js'
 import * as replyOutbox from './migrations/2026-12-02-300-reply-outbox.js'
 import * as webhookDeliveries from './migrations/2026-12-02-400-webhook-deliveries.js'
 import * as alerts from './migrations/2026-12-02-500-alerts.js'
@@ -37,6 +38,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-200-inbox-assignments': inboxAssignments,
   '2026-12-02-210-inbox-order-indexes': inboxOrderIndexes,
   '2026-12-02-220-inbox-notes-and-bulk': inboxNotesAndBulk,
+  '2026-12-02-230-inbox-changes': inboxChanges,
   '2026-12-02-300-reply-outbox': replyOutbox,
   '2026-12-02-400-webhook-deliveries': webhookDeliveries,
   '2026-12-02-500-alerts': alerts,

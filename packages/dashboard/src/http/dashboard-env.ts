@@ -48,5 +48,7 @@ export interface DashboardEnv {
     auth: AuthState | undefined
     /** Unread alerts of the signed-in user, for the bell (set on pages only). */
     unreadAlerts?: number
+    /** Channels of the user's practices that need reconnecting, for the banner (pages only). */
+    reconnect?: { id: string; name: string; platform: string; href: string }[]
   }
 }

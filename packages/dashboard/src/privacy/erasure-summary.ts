@@ -10,6 +10,7 @@ const LABELS: Record<keyof ErasureCounts, string> = {
   alertsDeleted: 'alerts removed',
   replyOutboxDeleted: 'reply drafts and sends removed',
   inboxAssignmentsDeleted: 'inbox assignments removed',
+  inboxNotesDeleted: 'staff notes removed',
   quarantineDeleted: 'quarantined items removed',
   webhookDeliveriesDeleted: 'stored webhook bodies removed',
 }

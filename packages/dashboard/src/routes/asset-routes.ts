@@ -39,6 +39,7 @@ function loadAssets(): Map<string, Asset> {
       join(publicDir, 'notifications.js'),
       'application/javascript; charset=utf-8',
     ],
+    ['inbox-live.js', join(publicDir, 'inbox-live.js'), 'application/javascript; charset=utf-8'],
     ['app.css', join(publicDir, 'app.css'), 'text/css; charset=utf-8'],
     ['favicon.svg', join(publicDir, 'favicon.svg'), 'image/svg+xml'],
   ]

@@ -76,7 +76,8 @@ export function inboxRoutes(): Hono<DashboardEnv> {
         {notice ? <Notice kind="ok">{notice}</Notice> : null}
         <InboxTotals q={q} page={page} />
         <BulkBar auth={auth} back={back} colleagues={colleagues} undo={undo} />
-        <ol class="inbox" data-as-of={page.asOf.toISOString()}>
+        <script src="/assets/inbox-live.js" defer />
+        <ol class="inbox" data-as-of={page.asOf.toISOString()} data-live="/inbox/events">
           {page.items.map((item) => (
             <InboxItemView
               item={item}

@@ -73,7 +73,8 @@ export function settingsRoutes(): Hono<DashboardEnv> {
         {auth.user.role === 'agency_admin' ? (
           <p>
             <a href="/alerts/settings">Alert defaults for the organisation</a> ·{' '}
-            <a href="/jobs">Background jobs</a>
+            <a href="/jobs">Background jobs</a> ·{' '}
+            <a href="/settings/privacy">Patient data: retention, redaction, erasure</a>
           </p>
         ) : null}
         <ul class="plain-list">

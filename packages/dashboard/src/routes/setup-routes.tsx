@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import { authOf } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { assertSignedInPerson, isAgencyAdmin } from '../setup/setup-permissions.js'
+import { channelSetupRoutes } from './setup/channel-setup-routes.js'
 import { practiceSetupRoutes } from './setup/practice-setup-routes.js'
 import { tokenSetupRoutes } from './setup/token-setup-routes.js'
 import { userSetupRoutes } from './setup/user-setup-routes.js'
@@ -34,6 +35,10 @@ export function setupRoutes(): Hono<DashboardEnv> {
             <a href="/setup/practices">Practices</a>: time zone, public holidays, opening hours and
             the response promise.
           </li>
+          <li>
+            <a href="/setup/channels">Channels</a>: health, what to paste into each platform, tokens
+            for self-hosters.
+          </li>
           {admin ? (
             <li>
               <a href="/setup/users">Users</a>: invite people, change roles, remove access.
@@ -50,6 +55,7 @@ export function setupRoutes(): Hono<DashboardEnv> {
 
   app.route('/', practiceSetupRoutes())
   app.route('/', tokenSetupRoutes())
+  app.route('/', channelSetupRoutes())
   app.route('/', userSetupRoutes())
   return app
 }

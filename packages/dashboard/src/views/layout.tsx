@@ -99,6 +99,26 @@ function Bell({ c, active }: { c: Context<DashboardEnv>; active: boolean }) {
   )
 }
 
+/** "Reconnect" for every channel of the user's practices whose token expired or lost a permission. */
+function ReconnectBanner({ c }: { c: Context<DashboardEnv> }) {
+  const items = c.var.reconnect ?? []
+  if (items.length === 0) return null
+  return (
+    <div class="banner-reconnect" role="alert">
+      {items.length === 1
+        ? 'A channel stopped collecting'
+        : `${items.length} channels stopped collecting`}
+      : the platform no longer accepts Earshot's access.{' '}
+      {items.map((ch, i) => (
+        <>
+          {i > 0 ? ' · ' : ''}
+          <a href={ch.href}>Reconnect {ch.name}</a> <span class="muted">({ch.platform})</span>
+        </>
+      ))}
+    </div>
+  )
+}
+
 /** The jsxRenderer middleware that wraps every page. */
 export const layout = jsxRenderer<DashboardEnv>(
   ({ children, title, active, charts, bare }, c) => {
@@ -122,6 +142,7 @@ export const layout = jsxRenderer<DashboardEnv>(
             Skip to content
           </a>
           {bare ? null : <Nav c={ctx} active={active} />}
+          {bare ? null : <ReconnectBanner c={ctx} />}
           <main id="main">{body}</main>
         </body>
       </html>

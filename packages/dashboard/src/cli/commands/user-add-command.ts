@@ -13,12 +13,14 @@ import { openCliDatabase, resolveDatabaseTarget } from '../open-cli-database.js'
 import { parseCommandArgs } from '../parse-command-args.js'
 import { readPassword } from '../read-password.js'
 import { printUsage } from './serve-command.js'
+import { runUserInvite } from './user-invite-command.js'
 
 const ROLE_ALIASES: Record<string, Role> = { admin: 'agency_admin', manager: 'practice_manager' }
 
 export const userAddCommand: CliCommand = {
   name: 'user',
   usage: `Usage: earshot user add --email EMAIL --name NAME --role ROLE [--org ORG] [--practice ID ...]
+       earshot user invite --email EMAIL --role ROLE [--organisation ORG] [--practice P ...]
 
 Creates a user who can sign in to the dashboard.
 
@@ -46,6 +48,7 @@ Example:
       }
       return printUsage(io, this.usage)
     }
+    if (sub === 'invite') return runUserInvite(rest, io)
     if (sub !== 'add')
       throw new CliError(
         `unknown subcommand "user ${sub}"`,

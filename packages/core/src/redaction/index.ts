@@ -1,0 +1,1 @@
+export { hasRedactionToken, redactIdentifiers, redactPayload } from './redact-identifiers.js'
