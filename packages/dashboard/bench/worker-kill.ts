@@ -140,6 +140,14 @@ async function main(): Promise<number> {
       config: { url: `${feedUrl}/feed/${n}` },
       pollIntervalSeconds: 86_400,
     })
+  // Not due until every worker is up: a worker's start-up dispatch would otherwise do all the
+  // work before the others (and the kills) arrive.
+  const later = new Date(Date.now() + 86_400_000)
+  await db
+    .updateTable('channels')
+    .set({ next_poll_at: later })
+    .where('organisation_id', '=', org.id)
+    .execute()
   await createAlertEndpoint(
     db,
     {
@@ -190,6 +198,11 @@ async function main(): Promise<number> {
   log('workers up')
 
   const jobs = await startJobSystem({ database, work: false, schedule: false })
+  await db
+    .updateTable('channels')
+    .set({ next_poll_at: new Date() })
+    .where('organisation_id', '=', org.id)
+    .execute()
   await enqueueDueChannels(jobs.context)
 
   // Kill points: after a random share of the channels has been ingested, and one during the

@@ -3,6 +3,7 @@
  * as one runtime-agnostic Hono instance. Only the CLI's server entry binds it to a port.
  */
 import type { SendReplyDeps } from '@earshot/collectors'
+import { type Keyring, processKeyring } from '@earshot/core'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -55,6 +56,7 @@ import { mentionRoutes } from './routes/mention-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
 import { privacyRoutes } from './routes/privacy-routes.js'
 import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
+import { securityRoutes } from './routes/security-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
 import { loadReconnectBanner } from './setup/channel-health.js'
@@ -80,6 +82,8 @@ export interface DashboardOptions {
   recordOverride?: RecordOverride
   /** Handles `/hooks/*`. Default: `handleWebhook` from `@earshot/collectors`. */
   webhookHandler?: WebhookHandler
+  /** Seals two-factor secrets. Default: the process keyring (EARSHOT_SECRET_KEY or the data folder's key). */
+  keyring?: Keyring
   /** How replies reach the platforms. Default: the real APIs with `fetch`. Tests inject fake servers' clocks and sleep. */
   reply?: SendReplyDeps
   /** Sends invitations and password resets. Default none: the invite page shows the link instead. */
@@ -166,6 +170,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
     now: options.now ?? (() => new Date()),
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
+    keyring: options.keyring ? () => options.keyring! : processKeyring,
     mail: options.mail,
     publicUrl: (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, ''),
     connect: options.connect ?? {},
@@ -247,23 +252,19 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
 
   app.use('*', layout)
   app.use('*', requireCsrf)
-  app.route(
-    '/',
-    authRoutes({
-      secureCookies,
-      limiter: createDatabaseLoginLimiter(options.db, {
-        ...(options.loginRateLimit?.max === undefined
-          ? {}
-          : { perAccount: options.loginRateLimit.max }),
-        ...(options.loginRateLimit?.windowMs === undefined
-          ? {}
-          : { windowMs: options.loginRateLimit.windowMs }),
-      }),
-      clientIp: options.clientIp ?? defaultClientIp,
-    }),
-  )
-  app.route('/', accountRoutes({ clientIp: options.clientIp ?? defaultClientIp }))
+  const loginLimiter = createDatabaseLoginLimiter(options.db, {
+    ...(options.loginRateLimit?.max === undefined
+      ? {}
+      : { perAccount: options.loginRateLimit.max }),
+    ...(options.loginRateLimit?.windowMs === undefined
+      ? {}
+      : { windowMs: options.loginRateLimit.windowMs }),
+  })
+  const clientIp = options.clientIp ?? defaultClientIp
+  app.route('/', authRoutes({ secureCookies, limiter: loginLimiter, clientIp }))
+  app.route('/', accountRoutes({ clientIp }))
   app.use('*', requirePageAuth)
+  app.route('/', securityRoutes({ limiter: loginLimiter, clientIp }))
   app.use('*', loadUnreadAlerts)
   app.use('*', loadReconnectBanner)
   app.route('/', alertRoutes())

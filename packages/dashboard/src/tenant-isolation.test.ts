@@ -17,7 +17,7 @@ import {
 let w: TestWorld
 let admin: TestClient
 /** Ids of B's rows that no fixture field names (loaded once). */
-const bIds = { token: '', practiceReport: '', agencyReport: '' }
+const bIds = { token: '', session: '', practiceReport: '', agencyReport: '' }
 
 beforeAll(async () => {
   w = await createTestWorld()
@@ -28,6 +28,14 @@ beforeAll(async () => {
     .where('organisation_id', '=', w.b.orgId)
     .executeTakeFirstOrThrow()
   bIds.token = token.id
+  // A signed-in session of B's admin: A must not be able to revoke it.
+  await signIn(w.app, 'admin@b.example')
+  const session = await w.db
+    .selectFrom('sessions')
+    .select('public_id')
+    .where('organisation_id', '=', w.b.orgId)
+    .executeTakeFirstOrThrow()
+  bIds.session = session.public_id
   const schedule = {
     frequency: 'weekly' as const,
     day: 1,
@@ -235,6 +243,12 @@ function probesForForeignIds(): Probe[] {
     { route: '/api/v1/alerts', method: 'GET', path: `/api/v1/alerts?practice=${b.practice}` },
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?practice=${b.practice}` },
     { route: '/api/v1/mentions', method: 'GET', path: `/api/v1/mentions?channel=${b.channel}` },
+    {
+      route: '/account/sessions/:sessionId/revoke',
+      method: 'POST',
+      path: `/account/sessions/${bIds.session}/revoke`,
+      body: {},
+    },
     ...mentionProbes,
     // A bulk action id of anyone else (here: none of A's) cannot be undone.
     { route: '/inbox/undo', method: 'POST', path: '/inbox/undo', body: { bulk_id: 'b-action' } },
@@ -455,6 +469,12 @@ describe('tenant isolation', () => {
   })
 
   it('changed nothing of organisation B', async () => {
+    const sessions = await w.db
+      .selectFrom('sessions')
+      .select('public_id')
+      .where('organisation_id', '=', w.b.orgId)
+      .execute()
+    expect(sessions.map((s) => s.public_id)).toContain(bIds.session)
     const replies = await w.db
       .selectFrom('reply_outbox')
       .select('id')
@@ -559,6 +579,7 @@ describe('tenant isolation', () => {
       '/exports/mentions.csv',
       '/exports/aggregate.csv',
       '/settings',
+      '/account/security',
       '/setup',
       '/setup/practices',
       '/setup/tokens',

@@ -181,6 +181,13 @@ export interface UserTable {
   /** For practice managers and viewers: practices they may see (empty = none). */
   practice_ids: Json<string[]>
   created_at: CreatedAt
+  /** TOTP secret sealed with the keyring (id of the key and ciphertext); null without 2FA. */
+  totp_key_id: string | null
+  totp_ciphertext: string | null
+  /** Set once the first code was confirmed; a secret without it is an unfinished enrolment. */
+  totp_enabled_at: Timestamp | null
+  /** The last 30-second step a code was accepted for: a code never works twice. */
+  totp_last_step: ColumnType<string | number | null, number | null, number | null>
 }
 
 export interface SessionTable {
@@ -190,6 +197,21 @@ export interface SessionTable {
   csrf_token: string
   expires_at: Timestamp
   created_at: CreatedAt
+  /** What lists and revoke forms name the session by (the cookie's secret is never shown). */
+  public_id: Generated<string>
+  user_agent: string | null
+  last_seen_at: Timestamp | null
+  /** When the password (and second factor) were last entered: re-authentication. */
+  authenticated_at: Timestamp | null
+  /** `active`, or `totp` while the second factor is awaited (not signed in). */
+  stage: Generated<string>
+}
+
+export interface RecoveryCodeTable {
+  organisation_id: string
+  user_id: string
+  code_hash: string
+  used_at: Timestamp | null
 }
 
 export interface ApiTokenTable {
@@ -318,6 +340,7 @@ export interface Database {
   users: UserTable
   sessions: SessionTable
   api_tokens: ApiTokenTable
+  recovery_codes: RecoveryCodeTable
   user_actions: UserActionTable
   inbox_assignments: InboxAssignmentTable
   reply_outbox: ReplyOutboxTable

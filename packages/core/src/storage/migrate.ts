@@ -25,6 +25,7 @@ import * as enrichmentEvents from './migrations/2026-12-02-810-enrichment-events
 import * as quarantineFingerprint from './migrations/2026-12-02-900-quarantine-fingerprint.js'
 import * as webhookReplays from './migrations/2026-12-02-910-webhook-replays.js'
 import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-expiry-scopes.js'
+import * as sessionsAndTwoFactor from './migrations/2026-12-02-960-sessions-and-two-factor.js'
 import * as privacy from './migrations/2026-12-02-1000-privacy.js'
 
 /** Every migration, by name; names sort in the order they run. */
@@ -51,6 +52,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-900-quarantine-fingerprint': quarantineFingerprint,
   '2026-12-02-910-webhook-replays': webhookReplays,
   '2026-12-02-950-api-token-expiry-scopes': apiTokenExpiryScopes,
+  '2026-12-02-960-sessions-and-two-factor': sessionsAndTwoFactor,
   '2026-12-02-1000-privacy': privacy,
 }
 

@@ -28,6 +28,9 @@ import { evaluateAlerts } from './evaluate-alerts.js'
 vi.stubEnv('EARSHOT_ALLOW_PRIVATE_WEBHOOKS', '1')
 
 const MINUTE = 60_000
+// The deliverer gives up on an HTTP attempt after 15 s; a loaded CI machine can take that long
+// to answer a loopback request, and these tests are about outcomes, not the time limit.
+const NO_HTTP_TIMEOUT = 10 * 60_000
 const HOUR = 60 * MINUTE
 // Wednesday 2 Dec 2026 11:00 in Sydney (open) and 22:00 (closed).
 const OPEN = new Date('2026-12-02T00:00:00Z')
@@ -120,6 +123,7 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     await evaluateAlerts(database.db, { now: OPEN, organisationId: w.orgId })
     const sender = mail()
     const result = await deliverAlerts(database.db, {
+      timeoutMs: NO_HTTP_TIMEOUT,
       now: OPEN,
       baseUrl: BASE,
       organisationId: w.orgId,
@@ -190,12 +194,14 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
 
     // Running again sends nothing new until the dropped endpoint's retry is due.
     const again = await deliverAlerts(database.db, {
+      timeoutMs: NO_HTTP_TIMEOUT,
       now: OPEN,
       baseUrl: BASE,
       organisationId: w.orgId,
     })
     expect(again).toEqual({ sent: 0, failed: 0, dead: 0, deferred: 0 })
     const retry = await deliverAlerts(database.db, {
+      timeoutMs: NO_HTTP_TIMEOUT,
       now: new Date(OPEN.getTime() + 10_000),
       baseUrl: BASE,
       organisationId: w.orgId,
@@ -218,24 +224,45 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     services.failNext(2)
     const at = (ms: number) => new Date(OPEN.getTime() + ms)
     expect(
-      await deliverAlerts(database.db, { now: at(0), baseUrl: BASE, organisationId: w.orgId }),
+      await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
+        now: at(0),
+        baseUrl: BASE,
+        organisationId: w.orgId,
+      }),
     ).toMatchObject({ failed: 1 })
     // Not due yet at +4 s; due at +5 s.
     expect(
-      await deliverAlerts(database.db, { now: at(4_000), baseUrl: BASE, organisationId: w.orgId }),
+      await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
+        now: at(4_000),
+        baseUrl: BASE,
+        organisationId: w.orgId,
+      }),
     ).toMatchObject({ failed: 0 })
     expect(
-      await deliverAlerts(database.db, { now: at(5_000), baseUrl: BASE, organisationId: w.orgId }),
+      await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
+        now: at(5_000),
+        baseUrl: BASE,
+        organisationId: w.orgId,
+      }),
     ).toMatchObject({ failed: 1 })
     expect(
       await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
         now: at(5_000 + 5 * MINUTE),
         baseUrl: BASE,
         organisationId: w.orgId,
       }),
     ).toMatchObject({ sent: 1 })
     expect(
-      await deliverAlerts(database.db, { now: at(HOUR), baseUrl: BASE, organisationId: w.orgId }),
+      await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
+        now: at(HOUR),
+        baseUrl: BASE,
+        organisationId: w.orgId,
+      }),
     ).toMatchObject({ sent: 0 })
     const [row] = await deliveries(w.orgId)
     expect(row!.status).toBe('sent')
@@ -265,7 +292,12 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     await evaluateAlerts(database.db, { now: OPEN, organisationId: w.orgId })
     const runs = await Promise.all(
       Array.from({ length: 3 }, () =>
-        deliverAlerts(database.db, { now: OPEN, baseUrl: BASE, organisationId: w.orgId }),
+        deliverAlerts(database.db, {
+          timeoutMs: NO_HTTP_TIMEOUT,
+          now: OPEN,
+          baseUrl: BASE,
+          organisationId: w.orgId,
+        }),
       ),
     )
     expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(12)
@@ -313,6 +345,7 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     // 22:30 Sydney: the digest window is over but quiet hours hold it until 07:00 (20:00Z).
     expect(
       await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
         now: at(30 * MINUTE),
         baseUrl: BASE,
         organisationId: w.orgId,
@@ -325,6 +358,7 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     ])
     expect(
       await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
         now: new Date('2026-12-02T20:00:00Z'),
         baseUrl: BASE,
         organisationId: w.orgId,
@@ -359,7 +393,12 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     await w.post([{ text: 'urgent in hours', createdAt: new Date(OPEN.getTime() - MINUTE) }], OPEN)
     await evaluateAlerts(database.db, { now: OPEN, organisationId: w.orgId })
     expect(
-      await deliverAlerts(database.db, { now: OPEN, baseUrl: BASE, organisationId: w.orgId }),
+      await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
+        now: OPEN,
+        baseUrl: BASE,
+        organisationId: w.orgId,
+      }),
     ).toMatchObject({ sent: 0 })
     // Out of hours (and in quiet hours, which urgent alerts ignore).
     await w.post([{ text: PATIENT_TEXT, createdAt: new Date(CLOSED.getTime() - MINUTE) }], CLOSED)
@@ -367,6 +406,7 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     const sender = mail()
     expect(
       await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
         now: CLOSED,
         baseUrl: BASE,
         organisationId: w.orgId,
@@ -418,6 +458,7 @@ describe.each(alertTestDatabases())('deliverAlerts ($name)', (target) => {
     await evaluateAlerts(database.db, { now: OPEN, organisationId: w.orgId })
     expect(
       await deliverAlerts(database.db, {
+        timeoutMs: NO_HTTP_TIMEOUT,
         now: OPEN,
         baseUrl: BASE,
         organisationId: w.orgId,

@@ -33,6 +33,10 @@ export const USER_ACTIONS = [
   'privacy.settings_changed',
   'data.retention_purged',
   'data.erased',
+  'user.password_changed',
+  'user.two_factor_enabled',
+  'user.two_factor_disabled',
+  'session.revoked',
 ] as const
 export type UserAction = (typeof USER_ACTIONS)[number]
 

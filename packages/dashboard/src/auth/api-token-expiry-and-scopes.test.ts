@@ -3,6 +3,7 @@
  * Tokens now expire (90 days by default) and carry scopes (read, write, admin) that are checked
  * on every request, pages as well as the API.
  */
+import { createKeyring, generateSecretKey, parseSecretKey } from '@earshot/core'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadAuth, requireTokenScope } from '../http/auth-middleware.js'
@@ -116,7 +117,13 @@ describe('API token scopes', () => {
   it('asks for the admin scope where a route requires it, and lets sessions through to their role check', async () => {
     const app = new Hono<DashboardEnv>()
     app.use('*', async (c, next) => {
-      c.set('services', { db: w.db, now: () => NOW, recordOverride: async () => {}, reply: {} })
+      c.set('services', {
+        db: w.db,
+        now: () => NOW,
+        recordOverride: async () => {},
+        reply: {},
+        keyring: () => createKeyring(parseSecretKey(generateSecretKey())),
+      })
       c.set('auth', undefined)
       await next()
     })

@@ -111,6 +111,38 @@ export async function authenticateUser(
   return row && ok ? toDashboardUser(row) : undefined
 }
 
+/** Whether `password` is this user's current password (the hash runs either way). */
+export async function checkUserPassword(
+  db: Kysely<Database>,
+  user: { organisationId: string; id: string },
+  password: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('organisation_id', '=', user.organisationId)
+    .where('id', '=', user.id)
+    .executeTakeFirst()
+  const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()))
+  return Boolean(row) && ok
+}
+
+/** Sets a new password (already checked against the rules by the caller, or here). */
+export async function setUserPassword(
+  db: Kysely<Database>,
+  user: { organisationId: string; id: string },
+  password: string,
+): Promise<void> {
+  const parsed = newPasswordSchema.safeParse(password)
+  if (!parsed.success) throw new EarshotError('INVALID_INPUT', formatZodIssues(parsed.error.issues))
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password) })
+    .where('organisation_id', '=', user.organisationId)
+    .where('id', '=', user.id)
+    .execute()
+}
+
 /** Loads a user of an organisation by id. */
 export async function getUser(
   db: Kysely<Database>,

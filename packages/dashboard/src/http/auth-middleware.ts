@@ -11,6 +11,7 @@ import { getUser } from '../auth/create-user.js'
 import { safeEqual } from '../auth/secret-token.js'
 import { loadSession } from '../auth/sessions.js'
 import { listPractices, type PracticeRow } from '../core.js'
+import { localPath } from '../routes/safe-redirect.js'
 import type { AuthState, DashboardEnv } from './dashboard-env.js'
 import { errorJson, HttpError } from './http-errors.js'
 
@@ -32,6 +33,7 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
           via: 'session' | 'token'
           sessionId: string | null
           tokenScopes: ApiTokenScope[] | null
+          authenticatedAt: Date | null
         }
       | undefined
     if (header) {
@@ -48,11 +50,13 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
         via: 'token',
         sessionId: null,
         tokenScopes: resolved.scopes,
+        authenticatedAt: null,
       }
     } else {
       const sessionId = getCookie(c, sessionCookieName(options.secureCookies))
       const session = sessionId ? await loadSession(db, sessionId, now()) : undefined
-      if (session && sessionId)
+      // A session still waiting for its second factor signs nobody in.
+      if (session?.stage === 'active' && sessionId)
         identity = {
           organisationId: session.organisationId,
           userId: session.userId,
@@ -60,6 +64,7 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
           via: 'session',
           sessionId,
           tokenScopes: null,
+          authenticatedAt: session.authenticatedAt,
         }
     }
     if (identity) {
@@ -85,6 +90,7 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
           via: identity.via,
           sessionId: identity.sessionId,
           tokenScopes: identity.tokenScopes,
+          authenticatedAt: identity.authenticatedAt,
         })
       }
     }
@@ -109,6 +115,56 @@ export function requireTokenScope(scope: ApiTokenScope): MiddlewareHandler<Dashb
     const auth = c.var.auth
     if (auth?.via === 'token') assertTokenScope(auth.tokenScopes ?? [], scope)
     await next()
+  }
+}
+
+/**
+ * Sensitive actions (change password, turn 2FA on or off, create a token, invite an admin,
+ * change retention…) need the password, and the second factor when enrolled, entered within the
+ * last `minutes`. Otherwise a page request is sent to `/reauth` (which comes back to the page;
+ * a form then has to be sent again) and an API request gets 403. Bearer tokens cannot
+ * re-authenticate, so they are refused.
+ *
+ * @example
+ * app.post('/account/security/password', requireRecentAuth(10), async (c) => { ... })
+ */
+export function requireRecentAuth(minutes: number): MiddlewareHandler<DashboardEnv> {
+  return async function requireRecentAuthMiddleware(c, next) {
+    const auth = c.var.auth
+    if (!auth) throw new HttpError('UNAUTHENTICATED', 'not signed in')
+    const { now } = c.var.services
+    const fresh =
+      auth.via === 'session' &&
+      auth.authenticatedAt !== null &&
+      now().getTime() - auth.authenticatedAt.getTime() < minutes * 60_000
+    if (fresh) return next()
+    if (auth.via === 'token' || c.req.path.startsWith('/api/'))
+      throw new HttpError(
+        'FORBIDDEN',
+        'this action needs you to enter your password again: sign in to the dashboard',
+      )
+    const url = new URL(c.req.url)
+    const target =
+      (c.req.method === 'GET' ? localPathOrNull(url.pathname + url.search) : refererPath(c)) ??
+      '/account/security'
+    return c.redirect(`/reauth?next=${encodeURIComponent(target)}`, 303)
+  }
+}
+
+function localPathOrNull(path: string): string | null {
+  return localPath(path, '') || null
+}
+
+/** The page a form was sent from, when it is ours (where re-authentication returns to). */
+function refererPath(c: Context): string | null {
+  const referer = c.req.header('referer')
+  if (!referer) return null
+  try {
+    const url = new URL(referer)
+    if (url.host !== new URL(c.req.url).host) return null
+    return localPathOrNull(url.pathname + url.search)
+  } catch {
+    return null
   }
 }
 

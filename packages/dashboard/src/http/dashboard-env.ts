@@ -2,6 +2,7 @@
  * @module The Hono environment of the dashboard: what every handler finds in `c.var`.
  */
 import type { SendReplyDeps } from '@earshot/collectors'
+import type { Keyring } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import type { ApiTokenScope } from '../auth/api-token-scopes.js'
 import type { DashboardUser } from '../auth/create-user.js'
@@ -23,6 +24,8 @@ export interface AuthState {
   csrfToken: string | null
   via: 'session' | 'token'
   sessionId: string | null
+  /** When this session last entered the password (and second factor); null for tokens. */
+  authenticatedAt: Date | null
   /** What the bearer token may do (null for sessions: a session may do what the role allows). */
   tokenScopes: ApiTokenScope[] | null
 }
@@ -32,6 +35,8 @@ export interface DashboardServices {
   db: Kysely<Database>
   now: () => Date
   recordOverride: RecordOverride
+  /** Seals two-factor secrets (the process keyring unless the app was given one). */
+  keyring: () => Keyring
   /** How replies reach the platforms (tests point them at fake servers). */
   reply: SendReplyDeps
   /** Sends invitations and password resets; undefined when no SMTP server is configured. */

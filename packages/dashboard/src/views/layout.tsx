@@ -67,6 +67,7 @@ function Nav({ c, active }: { c: Context<DashboardEnv>; active: PageProps['activ
           {auth.user.name} · <span class="muted">{auth.organisationName}</span> ·{' '}
           <span class="role">{auth.user.role.replace(/_/g, ' ')}</span>
         </span>
+        {auth.csrfToken ? <a href="/account/security">Security</a> : null}
         {auth.csrfToken ? (
           <form method="post" action="/logout" class="inline">
             <input type="hidden" name="_csrf" value={auth.csrfToken} />

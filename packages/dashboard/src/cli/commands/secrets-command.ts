@@ -4,7 +4,8 @@
  * written in clear in channel configs into sealed storage. Run after adding a new key and
  * before removing the old one (docs/deployment.md).
  */
-import { rotateSecrets } from '@earshot/core'
+import { processKeyring, rotateSecrets } from '@earshot/core'
+import { resealTwoFactorSecrets } from '../../auth/two-factor.js'
 import type { CliCommand } from '../cli-command.js'
 import { CliError, EXIT_USAGE } from '../cli-error.js'
 import { println } from '../cli-io.js'
@@ -16,8 +17,9 @@ export const secretsCommand: CliCommand = {
   name: 'secrets',
   usage: `Usage: earshot secrets rotate [--data DIR]
 
-Re-encrypts every stored channel token with EARSHOT_SECRET_KEY, and encrypts tokens that
-older versions kept in clear in a channel's config. Safe to run again.
+Re-encrypts every stored channel token and two-step sign-in (TOTP) secret with
+EARSHOT_SECRET_KEY, and encrypts tokens that older versions kept in clear in a channel's
+config. Safe to run again.
 
 Rotating the key:
   1. EARSHOT_SECRET_KEYS_OLD=<current key>  EARSHOT_SECRET_KEY=$(openssl rand -base64 32)
@@ -48,10 +50,12 @@ Environment:
     const database = await openCliDatabase(target, { env: io.env })
     try {
       const { resealed, migrated } = await rotateSecrets(database.db)
+      const twoFactor = await resealTwoFactorSecrets(database.db, processKeyring())
       println(
         io.stdout,
         `Re-encrypted ${resealed} stored credential(s) with the current key; encrypted the clear-text tokens of ${migrated} channel(s).`,
       )
+      println(io.stdout, `Re-encrypted ${twoFactor} two-step sign-in secret(s).`)
       return 0
     } finally {
       await database.close()
