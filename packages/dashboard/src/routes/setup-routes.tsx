@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import { authOf } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { assertSignedInPerson, isAgencyAdmin } from '../setup/setup-permissions.js'
+import { actionLogRoutes } from './setup/action-log-routes.js'
 import { channelSetupRoutes } from './setup/channel-setup-routes.js'
 import { practiceSetupRoutes } from './setup/practice-setup-routes.js'
 import { tokenSetupRoutes } from './setup/token-setup-routes.js'
@@ -44,6 +45,12 @@ export function setupRoutes(): Hono<DashboardEnv> {
               <a href="/setup/users">Users</a>: invite people, change roles, remove access.
             </li>
           ) : null}
+          {admin ? (
+            <li>
+              <a href="/setup/actions">Action log</a>: who replied, overrode, changed settings,
+              exported or invited whom.
+            </li>
+          ) : null}
           <li>
             <a href="/setup/tokens">API tokens</a>: for scripts that read the JSON API.
           </li>
@@ -56,6 +63,7 @@ export function setupRoutes(): Hono<DashboardEnv> {
   app.route('/', practiceSetupRoutes())
   app.route('/', tokenSetupRoutes())
   app.route('/', channelSetupRoutes())
+  app.route('/', actionLogRoutes())
   app.route('/', userSetupRoutes())
   return app
 }
