@@ -8,6 +8,10 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../src/storage/database.js'
 import { type EarshotDatabase, openDatabase } from '../src/storage/open-database.js'
 
+// Production's 30 s statement and 10 s pool limits fail tests on a loaded CI machine
+// (a 10k-row inbox walk hit the statement limit): tests wait, they never time out.
+const NO_TIME_LIMITS = { statementTimeoutMs: 0, acquireTimeoutMs: 0 }
+
 /** A database a test file can open once (in `beforeAll`) and close at the end. */
 export interface TestDatabase {
   /** `pglite` or `postgres`, for suite names. */
@@ -19,7 +23,11 @@ export interface TestDatabase {
 export function testDatabases(): TestDatabase[] {
   const list: TestDatabase[] = [{ name: 'pglite', open: () => openDatabase() }]
   const url = process.env.EARSHOT_TEST_DATABASE_URL?.trim()
-  if (url) list.push({ name: 'postgres', open: () => openDatabase({ url, poolSize: 4 }) })
+  if (url)
+    list.push({
+      name: 'postgres',
+      open: () => openDatabase({ url, poolSize: 4, ...NO_TIME_LIMITS }),
+    })
   return list
 }
 

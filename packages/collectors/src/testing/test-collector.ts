@@ -29,6 +29,10 @@ import {
 } from './fake-server.js'
 import { createTestTenant, type TestTenant } from './test-tenant.js'
 
+// Production's 30 s statement and 10 s pool limits fail tests on a loaded CI machine
+// (a 10k-row inbox walk hit the statement limit): tests wait, they never time out.
+const NO_TIME_LIMITS = { statementTimeoutMs: 0, acquireTimeoutMs: 0 }
+
 /** What {@link testCollector} needs to know about one collector. */
 export interface TestCollectorOptions<Config> {
   platform: Platform
@@ -77,7 +81,11 @@ export interface ContractDatabase {
 export function contractDatabases(): ContractDatabase[] {
   const list: ContractDatabase[] = [{ name: 'pglite', open: () => openDatabase() }]
   const url = process.env.EARSHOT_TEST_DATABASE_URL?.trim()
-  if (url) list.push({ name: 'postgres', open: () => openDatabase({ url, poolSize: 4 }) })
+  if (url)
+    list.push({
+      name: 'postgres',
+      open: () => openDatabase({ url, poolSize: 4, ...NO_TIME_LIMITS }),
+    })
   return list
 }
 

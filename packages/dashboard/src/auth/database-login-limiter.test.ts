@@ -9,12 +9,20 @@ import { type EarshotDatabase, openDatabase } from '@earshot/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabaseLoginLimiter } from './database-login-limiter.js'
 
+// Production's 30 s statement and 10 s pool limits fail tests on a loaded CI machine
+// (a 10k-row inbox walk hit the statement limit): tests wait, they never time out.
+const NO_TIME_LIMITS = { statementTimeoutMs: 0, acquireTimeoutMs: 0 }
+
 const NOW = new Date('2026-11-20T03:00:00Z')
 const databases: { name: string; open: () => Promise<EarshotDatabase> }[] = [
   { name: 'pglite', open: () => openDatabase() },
 ]
 const url = process.env.EARSHOT_TEST_DATABASE_URL?.trim()
-if (url) databases.push({ name: 'postgres', open: () => openDatabase({ url, poolSize: 8 }) })
+if (url)
+  databases.push({
+    name: 'postgres',
+    open: () => openDatabase({ url, poolSize: 8, ...NO_TIME_LIMITS }),
+  })
 
 describe.each(databases)('the database login limiter on $name', ({ open }) => {
   let database: EarshotDatabase

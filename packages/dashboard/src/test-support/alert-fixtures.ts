@@ -16,6 +16,10 @@ import {
 import type { Kysely } from 'kysely'
 import { testEnricher } from './test-world.js'
 
+// Production's 30 s statement and 10 s pool limits fail tests on a loaded CI machine
+// (a 10k-row inbox walk hit the statement limit): tests wait, they never time out.
+const NO_TIME_LIMITS = { statementTimeoutMs: 0, acquireTimeoutMs: 0 }
+
 export interface AlertTestDatabase {
   name: 'pglite' | 'postgres'
   open(): Promise<EarshotDatabase>
@@ -24,7 +28,11 @@ export interface AlertTestDatabase {
 export function alertTestDatabases(): AlertTestDatabase[] {
   const list: AlertTestDatabase[] = [{ name: 'pglite', open: () => openDatabase() }]
   const url = process.env.EARSHOT_TEST_DATABASE_URL?.trim()
-  if (url) list.push({ name: 'postgres', open: () => openDatabase({ url, poolSize: 6 }) })
+  if (url)
+    list.push({
+      name: 'postgres',
+      open: () => openDatabase({ url, poolSize: 6, ...NO_TIME_LIMITS }),
+    })
   return list
 }
 
