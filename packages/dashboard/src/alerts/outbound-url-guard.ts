@@ -30,11 +30,13 @@ const BLOCKED_RANGES: readonly { cidr: string; why: string }[] = [
   { cidr: 'ff00::/8', why: 'multicast' },
 ]
 
-const blockList = new BlockList()
-for (const r of BLOCKED_RANGES) {
+/** One list per range (built once), to name the range that refused an address. */
+const RANGE_LISTS = BLOCKED_RANGES.map((r) => {
   const [net, bits] = r.cidr.split('/') as [string, string]
-  blockList.addSubnet(net, Number(bits), net.includes(':') ? 'ipv6' : 'ipv4')
-}
+  const list = new BlockList()
+  list.addSubnet(net, Number(bits), net.includes(':') ? 'ipv6' : 'ipv4')
+  return { list, why: r.why }
+})
 
 /** Refused before any byte left: the reason is safe to show (it names no URL). */
 export class BlockedDestinationError extends Error {
@@ -52,14 +54,7 @@ function whyBlocked(address: string): string | null {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
   const ip = mapped ? mapped[1]! : address
   const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4'
-  if (!blockList.check(ip, family)) return null
-  for (const r of BLOCKED_RANGES) {
-    const [net, bits] = r.cidr.split('/') as [string, string]
-    const one = new BlockList()
-    one.addSubnet(net, Number(bits), net.includes(':') ? 'ipv6' : 'ipv4')
-    if (one.check(ip, family)) return r.why
-  }
-  return 'a non-public address'
+  return RANGE_LISTS.find((r) => r.list.check(ip, family))?.why ?? null
 }
 
 export type Lookup = (hostname: string) => Promise<readonly string[]>
