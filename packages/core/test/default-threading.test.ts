@@ -146,6 +146,20 @@ for (const database of testDatabases()) {
       expect(await threads(org.id)).toMatchObject({ c2: 'c2', c2a: 'c2', c2b: 'c2' })
     })
 
+    it('re-threads a grandchild when its parent is re-placed after the grandchild was first reached', async () => {
+      const { org, channel } = await sydneyPractice(handle.db)
+      const m = facebookConversation(channel.id)
+      // c2, c2a and c2b wait in the post's id; then the post arrives with an edit of c2a, so c2b
+      // is reached first under c2a's old place and again once c2a moves (the shape of the ingest
+      // order property's failure at seed -678234509, which PROP_SEED replays).
+      for (const key of ['c2', 'c2a', 'c2b'] as const)
+        await ingest(handle.db, [m[key]], { enricher: keywordEnricher })
+      await ingest(handle.db, [m.post, { ...m.c2a, text: 'I think they do, I went in October' }], {
+        enricher: keywordEnricher,
+      })
+      expect(await threads(org.id)).toMatchObject({ c2: 'c2', c2a: 'c2', c2b: 'c2' })
+    })
+
     it('never moves a thread key the collector delivered', async () => {
       const { org, channel } = await sydneyPractice(handle.db)
       const m = facebookConversation(channel.id)

@@ -115,7 +115,6 @@ export async function rethreadChildren(
   parents: readonly MentionState[],
   working: ReadonlyMap<string, MentionState>,
 ): Promise<Array<{ before: MentionState; after: MentionState }>> {
-  const moved: Array<{ before: MentionState; after: MentionState }> = []
   const childKey = (m: Pick<MentionState, 'organisation_id' | 'channel_id'>, parent: string) =>
     `${m.organisation_id}\u0001${m.channel_id}\u0001${parent}`
   const batchChildren = new Map<string, string[]>()
@@ -126,9 +125,13 @@ export async function rethreadChildren(
     if (list) list.push(m.id)
     else batchChildren.set(key, [m.id])
   }
-  // A parent can itself be the child of another parent of the batch, so it is not marked seen
-  // up front: it is re-placed like any child (and left alone when its place holds).
-  const seen = new Set<string>()
+  // A parent can itself be the child of another parent of the batch, and a child can be reached
+  // first through a parent's old place and later through its new one; so a child is re-placed
+  // whenever it is reached under a parent thread it has not been placed under yet (finite: each
+  // visit is keyed by the parent's thread), always from its latest state.
+  const placedUnder = new Set<string>()
+  const latest = new Map<string, MentionState>()
+  const original = new Map<string, MentionState>()
   let frontier = [...parents]
   while (frontier.length > 0) {
     const next: MentionState[] = []
@@ -148,12 +151,13 @@ export async function rethreadChildren(
         for (const id of batchChildren.get(childKey(p, p.external_id)) ?? [])
           children.set(id, working.get(id)!)
       for (const [id, stored] of children) {
-        if (seen.has(id)) continue
-        seen.add(id)
-        const before = working.get(id) ?? stored
+        const before = latest.get(id) ?? working.get(id) ?? stored
         if (!before.thread_inherited || !before.parent_external_id) continue
         const parent = byExternalId.get(before.parent_external_id)
         if (!parent) continue
+        const visit = `${id}\u0001${parent.thread_key}\u0001${parent.kind}`
+        if (placedUnder.has(visit)) continue
+        placedUnder.add(visit)
         const threadKey = inheritedThreadKey(
           before.platform,
           before.external_id,
@@ -162,11 +166,17 @@ export async function rethreadChildren(
         )
         if (threadKey === before.thread_key) continue
         const after = rehash({ ...before, thread_key: threadKey })
-        moved.push({ before, after })
+        if (!original.has(id)) original.set(id, before)
+        latest.set(id, after)
         next.push(after)
       }
     }
     frontier = next
+  }
+  const moved: Array<{ before: MentionState; after: MentionState }> = []
+  for (const [id, after] of latest) {
+    const before = original.get(id)!
+    if (after.thread_key !== before.thread_key) moved.push({ before, after })
   }
   return moved
 }
