@@ -112,6 +112,13 @@ for (const database of testDatabases()) {
         /large/,
       ],
       [
+        // Quarantining it must not fail either: the channel id and reason are stored beside the
+        // payload (found by the arbitrary-items property, seed -1013312401).
+        'a NUL as the channel id, with an invalid externalId',
+        () => ({ channelId: '\u0000', externalId: 0, createdAt: '' }),
+        /./,
+      ],
+      [
         'a 1 MB author name',
         (c) => ({
           ...comment(c, 'b13', '2026-11-24T00:00:00Z', 'x'),

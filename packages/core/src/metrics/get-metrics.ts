@@ -538,7 +538,9 @@ function toMetricsRow(r: RawMetricsRow, groupBy: MetricGrouping | null): Metrics
       from8to24h: n(r.business_b4),
       over24h: n(r.business_b5),
     },
-    sentimentMean: f(r.sentiment_mean),
+    // A float average depends on the order rows are summed in (8.7e-19 instead of 0): scores
+    // are in [-1, 1], so twelve decimals keep every meaningful digit and make it order-free.
+    sentimentMean: r.sentiment_mean === null ? null : roundMean(Number(r.sentiment_mean)),
     sentimentLabelled: n(r.sentiment_labelled),
     negativeShare: f(r.negative_share),
     neutralShare: f(r.neutral_share),
@@ -551,3 +553,8 @@ function toMetricsRow(r: RawMetricsRow, groupBy: MetricGrouping | null): Metrics
 }
 
 export type { RawMetricsRow }
+
+/** Rounds to twelve decimals; `+ 0` turns a rounded -0 into 0. */
+function roundMean(v: number): number {
+  return Math.round(v * 1e12) / 1e12 + 0
+}

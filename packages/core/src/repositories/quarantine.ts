@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Insertable, Kysely } from 'kysely'
-import { storableJson } from '../safety/ingest-hazards.js'
+import { storableJson, storableText } from '../safety/ingest-hazards.js'
 import type { Database, QuarantineRow, QuarantineTable } from '../storage/database.js'
 
 export interface QuarantineEntry {
@@ -30,9 +30,10 @@ export async function quarantineItems(
     const payload = JSON.stringify(storableJson(e.payload))
     const row = {
       organisation_id: e.organisationId ?? null,
-      channel_id: e.channelId ?? null,
+      // The channel id and reason come from the same hostile input as the payload.
+      channel_id: e.channelId == null ? null : storableText(e.channelId),
       source: e.source,
-      reason: e.reason,
+      reason: storableText(e.reason),
       payload,
     }
     const fingerprint = createHash('sha256')

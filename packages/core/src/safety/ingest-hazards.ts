@@ -139,6 +139,14 @@ function shortPath(path: string): string {
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean
 }
 
+/**
+ * Text PostgreSQL always stores: NUL removed, lone surrogates replaced by U+FFFD (for the
+ * columns beside a quarantined payload — its channel id and reason come from the same input).
+ */
+export function storableText(s: string): string {
+  return cleanString(s)
+}
+
 function cleanString(s: string): string {
   return s.replace(/\u0000/g, '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd')
 }
