@@ -196,7 +196,7 @@ for (const database of testDatabases()) {
         // without shrinking, which takes long on this property. Seed 20261202 once found a
         // deletion notice arriving with a reply to the deleted reply (default-threading.test.ts).
         {
-          numRuns: process.env.CI ? 15 : 8,
+          numRuns: 8,
           ...(process.env.PROP_SEED
             ? { seed: Number(process.env.PROP_SEED), endOnFailure: true }
             : {}),
