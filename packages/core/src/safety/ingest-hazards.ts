@@ -90,7 +90,7 @@ export function storableJson(value: unknown): unknown {
       const kept = v.length > budget ? v.slice(0, Math.max(budget, 0)) : v
       if (kept.length < v.length) truncated = true
       budget -= kept.length
-      return cleanString(kept)
+      return storableText(kept)
     }
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString()
     if (typeof v !== 'object') return String(v)
@@ -121,7 +121,7 @@ export function storableJson(value: unknown): unknown {
           break
         }
         budget -= key.length + 1
-        out[cleanString(key)] = walk(child, depth + 1)
+        out[storableText(key)] = walk(child, depth + 1)
       }
       return out
     } finally {
@@ -135,18 +135,15 @@ export function storableJson(value: unknown): unknown {
 // Keys are attacker-chosen too: keep reasons short and free of the hazard itself.
 function shortPath(path: string): string {
   if (!path) return 'item'
-  const clean = cleanString(path)
+  const clean = storableText(path)
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean
 }
 
 /**
- * Text PostgreSQL always stores: NUL removed, lone surrogates replaced by U+FFFD (for the
- * columns beside a quarantined payload — its channel id and reason come from the same input).
+ * Text PostgreSQL always stores: NUL removed, lone surrogates replaced by U+FFFD (a payload's
+ * strings and keys, and
+ * the columns beside a quarantined payload: its channel id and reason come from the same input).
  */
 export function storableText(s: string): string {
-  return cleanString(s)
-}
-
-function cleanString(s: string): string {
   return s.replace(/\u0000/g, '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd')
 }
