@@ -140,9 +140,9 @@ function shortPath(path: string): string {
 }
 
 /**
- * Text PostgreSQL always stores: NUL removed, lone surrogates replaced by U+FFFD (a payload's
- * strings and keys, and
- * the columns beside a quarantined payload: its channel id and reason come from the same input).
+ * Text PostgreSQL always stores: NUL removed, lone surrogates replaced by U+FFFD: a payload's
+ * strings and keys, and the columns beside a quarantined payload (its channel id and reason come
+ * from the same input).
  */
 export function storableText(s: string): string {
   return s.replace(/\u0000/g, '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd')
