@@ -141,12 +141,23 @@ function describeError(error: unknown): {
     const { status, message } = HTTP_ERRORS.DATABASE_UNAVAILABLE
     return { code: 'DATABASE_UNAVAILABLE', status, message }
   }
+  // A value PostgreSQL cannot take (a NUL in text, a number or date out of range: SQLSTATE
+  // class 22) came from the request; the sender can fix it, the server cannot.
+  if (isDataException(error)) {
+    const { status } = HTTP_ERRORS.INVALID_INPUT
+    return { code: 'INVALID_INPUT', status, message: 'a value in the request cannot be stored' }
+  }
   if (isEarshotError(error)) {
     const { status, message } = HTTP_ERRORS[error.code]
     // Server-side failures keep their details in the log, not in the answer.
     return { code: error.code, status, message: status < 500 ? error.message : message }
   }
   return { code: 'INTERNAL', status: 500, message: HTTP_ERRORS.INTERNAL.message }
+}
+
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)
 }
 
 function defaultClientIp(c: Context<DashboardEnv>): string {
@@ -220,6 +231,22 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
       },
     }),
   )
+
+  // A multipart body that cannot be parsed fails wherever it is first read (the CSRF check, a
+  // handler); read it once here so it is refused as the sender's error, not a server fault.
+  app.use('*', async function parsableForm(c, next) {
+    const type = c.req.header('content-type')?.trim().toLowerCase() ?? ''
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && type.startsWith('multipart/')) {
+      try {
+        await c.req.parseBody({ all: true })
+      } catch (error) {
+        // An oversized body is the body limit's to answer (413).
+        if (error instanceof Error && error.name === 'BodyLimitError') throw error
+        throw new HttpError('INVALID_INPUT', 'the multipart form body cannot be parsed')
+      }
+    }
+    await next()
+  })
 
   app.get('/healthz', async (c) => {
     const database = await checkDatabaseHealth(

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ChannelRow } from '@earshot/core'
+import { type ChannelRow, isEarshotError } from '@earshot/core'
 import { describe, expect, it } from 'vitest'
 import { collectChannel } from '../run/core-loop.js'
 import { testCollector } from '../testing/test-collector.js'
@@ -118,6 +118,15 @@ describe('splitJsonArray', () => {
     await expect(async () => {
       for await (const _ of splitJsonArray(chunks('{"a":1}'))) void _
     }).rejects.toThrow(/not an array/)
+  })
+
+  it('refuses a malformed JSON file as invalid input, so the CLI names it instead of crashing', async () => {
+    for (const text of ['{"a":1}', '[1,,2]', '[1] x', '[{"a":1}', '']) {
+      const error = await (async () => {
+        for await (const _ of splitJsonArray(chunks(text))) void _
+      })().catch((e: unknown) => e)
+      expect(isEarshotError(error) && error.code, text).toBe('INVALID_INPUT')
+    }
   })
 })
 

@@ -3,6 +3,11 @@
  * read with the memory of its largest element. Each element is returned as JSON text.
  */
 
+import { EarshotError } from '@earshot/core'
+
+/** A file that is not a JSON array is the caller's input to fix: said plainly, never a crash. */
+const malformed = (message: string) => new EarshotError('INVALID_INPUT', message)
+
 /**
  * Yields the JSON text of each element of the array that `chunks` spell out. Throws when the
  * input is not an array or is truncated; elements themselves are not validated here.
@@ -22,11 +27,11 @@ export async function* splitJsonArray(chunks: AsyncIterable<string>): AsyncGener
         if (c === '[') {
           started = true
           start = i + 1
-        } else if (!isSpace(c)) throw new Error('the JSON file is not an array of records')
+        } else if (!isSpace(c)) throw malformed('the JSON file is not an array of records')
         continue
       }
       if (done) {
-        if (!isSpace(c)) throw new Error('unexpected data after the closing ] of the JSON array')
+        if (!isSpace(c)) throw malformed('unexpected data after the closing ] of the JSON array')
         continue
       }
       if (inString) {
@@ -44,13 +49,13 @@ export async function* splitJsonArray(chunks: AsyncIterable<string>): AsyncGener
         start = i + 1
         if (c === ']') done = true
         if (element) yield element
-        else if (c === ',') throw new Error('empty element in the JSON array')
+        else if (c === ',') throw malformed('empty element in the JSON array')
       }
     }
     if (started && !done) buffered += chunk.slice(start)
   }
   if (!done)
-    throw new Error(
+    throw malformed(
       started ? 'the JSON array is not closed (is the file truncated?)' : 'the file is empty',
     )
 }
