@@ -214,13 +214,31 @@ describe('saved replies in the composer', () => {
     expect(filled).toContain('Fill in before sending: booking link')
   })
 
-  it('fills in the booking link once the practice has one', async () => {
-    await w.db
-      .updateTable('practices')
-      .set({ booking_url: 'https://harbour.example/book' })
-      .where('organisation_id', '=', w.a.orgId)
-      .where('id', '=', w.a.practice1)
-      .execute()
+  it('fills in the booking link once it is set on the practice form', async () => {
+    const practiceForm = {
+      name: 'Harbour GP',
+      time_zone: 'Australia/Sydney',
+      holiday_region: 'AU-NSW',
+      hours: 'mon-fri 08:00-18:00',
+      promise: '',
+      statement: '',
+      phone: '(02) 9000 0000',
+      intent: 'save',
+    }
+    const bad = await admin.post(`/setup/practices/${w.a.practice1}`, {
+      ...practiceForm,
+      booking_url: 'javascript:alert(1)',
+    })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('a booking link starts with https://')
+    const saved = await admin.post(`/setup/practices/${w.a.practice1}`, {
+      ...practiceForm,
+      booking_url: 'https://harbour.example/book',
+    })
+    expect(saved.status).toBe(303)
+    const edit = await (await admin.get(`/setup/practices/${w.a.practice1}/edit`)).text()
+    expect(edit).toContain('value="https://harbour.example/book"')
+    expect(edit).toContain('value="(02) 9000 0000"')
     const own = await idOf('Booking help')
     const client = await signIn(w.app, 'admin@a.example')
     const filled = await (await client.get(`/mentions/${w.mentions.open}?saved=${own}`)).text()
