@@ -291,6 +291,18 @@ function savedReplyProbes(): Probe[] {
       path: `/setup/saved-replies?practice=${w.b.practice}`,
     },
     { route: '/setup/saved-replies', method: 'POST', path: '/setup/saved-replies', body: form },
+    {
+      route: '/api/v1/saved-replies',
+      method: 'GET',
+      path: `/api/v1/saved-replies?practice=${w.b.practice}`,
+    },
+    ...w.b.mentionIds.map(
+      (id): Probe => ({
+        route: '/api/v1/saved-replies',
+        method: 'GET',
+        path: `/api/v1/saved-replies?mention=${id}`,
+      }),
+    ),
     ...[bIds.savedReply, bIds.savedDefault].flatMap((id): Probe[] => [
       {
         route: '/setup/saved-replies/:savedReplyId/edit',
@@ -667,6 +679,7 @@ describe('tenant isolation', () => {
       '/api/v1/practices',
       '/api/v1/ranking',
       '/api/v1/inbox',
+      '/api/v1/saved-replies',
       '/api/v1/mentions',
       '/api/v1/mentions?q=RIVAL',
     ]

@@ -116,3 +116,11 @@ export const SAMPLE_VALUES: TemplateValues = {
   booking_link: 'https://example.org/book',
   author_name: 'Sam',
 }
+
+/** `GET /api/v1/saved-replies`: one practice's (with the defaults), or those suiting one mention. */
+export const savedRepliesQuerySchema = z
+  .object({
+    practice: z.string().min(1).max(200).optional(),
+    mention: z.string().min(1).max(200).optional(),
+  })
+  .strict()

@@ -270,3 +270,30 @@ describe('saved replies in the composer', () => {
     expect((await lint.json()).warnings[0]).toContain('[missing: practice phone]')
   })
 })
+
+describe('saved replies in the JSON API', () => {
+  const api = (path: string) =>
+    w.app.request(path, { headers: { authorization: `Bearer ${w.a.token}` } })
+
+  it("lists a practice's replies with the defaults, and those suiting a mention filled in", async () => {
+    const list = await (await api(`/api/v1/saved-replies?practice=${w.a.practice1}`)).json()
+    const titles = list.savedReplies.map((r: { title: string }) => r.title).sort()
+    expect(titles).toEqual(['Booking help', 'Only bookings', 'Question answered'])
+    const other = await (await api(`/api/v1/saved-replies?practice=${w.a.practice2}`)).json()
+    expect(other.savedReplies.map((r: { title: string }) => r.title)).not.toContain('Booking help')
+    const forMention = await (await api(`/api/v1/saved-replies?mention=${w.mentions.open}`)).json()
+    expect(forMention.savedReplies).toEqual([
+      expect.objectContaining({
+        title: 'Booking help',
+        text: 'Book online at https://harbour.example/book, or ring Harbour GP.',
+        missing: [],
+      }),
+    ])
+  })
+
+  it('answers 400 for an unknown parameter and 404 for a practice out of scope', async () => {
+    expect((await api('/api/v1/saved-replies?colour=blue')).status).toBe(400)
+    expect((await api(`/api/v1/saved-replies?practice=${w.b.practice}`)).status).toBe(404)
+    expect((await api(`/api/v1/saved-replies?mention=${w.b.mentionIds[0]}`)).status).toBe(404)
+  })
+})

@@ -178,16 +178,12 @@ export async function deleteSavedReply(
     .execute()
 }
 
-/**
- * The saved replies the composer offers for one mention, filled in for it; none for a user who
- * cannot send.
- */
+/** The saved replies the composer offers for one mention (in the caller's scope), filled in for it. */
 export async function savedReplyChoicesFor(
   db: Kysely<Database>,
-  auth: Pick<AuthState, 'organisationId' | 'practices' | 'canWrite'>,
+  auth: Pick<AuthState, 'organisationId' | 'practices'>,
   mention: SavedReplyTarget & { authorName: string | null },
 ): Promise<SavedReplyChoice[]> {
-  if (!auth.canWrite) return []
   const replies = await listSavedReplies(db, auth.organisationId, [mention.practiceId])
   const practice = auth.practices.find((p) => p.id === mention.practiceId)
   return savedReplyChoices(replies, mention, practice)

@@ -349,7 +349,9 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const userNames = await userNamesOf(db, auth.organisationId, replies)
     const enrichment = await enrichmentHistoryOf(db, auth.organisationId, mention.id)
     const saved =
-      mention.direction === 'inbound' ? await savedReplyChoicesFor(db, auth, mention) : []
+      mention.direction === 'inbound' && auth.canWrite
+        ? await savedReplyChoicesFor(db, auth, mention)
+        : []
     return c.render(
       <>
         <p class="breadcrumb">
