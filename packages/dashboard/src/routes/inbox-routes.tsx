@@ -10,6 +10,7 @@ import type { DashboardEnv } from '../http/dashboard-env.js'
 import { invalidInput } from '../http/http-errors.js'
 import { INBOX_NOTICES } from '../inbox/inbox-action-routes.js'
 import { assignableColleagues, notesOf, undoableBulkAction } from '../inbox/inbox-actions.js'
+import { inboxChangesSince } from '../inbox/inbox-events.js'
 import {
   AssignButtons,
   BulkBar,
@@ -18,6 +19,7 @@ import {
   ItemSelect,
 } from '../inbox/inbox-item-parts.js'
 import { threadContextOf } from '../inbox/inbox-threads.js'
+import { listSavedReplies } from '../replies/saved-reply-store.js'
 import { Notice } from '../views/components.js'
 import {
   InboxFilters,
@@ -48,16 +50,20 @@ export function inboxRoutes(): Hono<DashboardEnv> {
     const q = parsed.data
     const scope = scopeOf(auth, q.practice)
     if (q.channel) await assertChannelInScope(db, scope, q.channel)
+    // Read before the page: the live stream announces every change after it, even one that
+    // lands while this page is still being rendered or the stream is connecting.
+    const feed = await inboxChangesSince(db, scopeOf(auth), 0)
     const [page, channels] = await Promise.all([
       listInboxPage(db, scope, auth.user.id, clock(), q),
       channelsInScope(db, scopeOf(auth)),
     ])
     const ids = page.items.map((i) => i.id)
-    const [notes, threads, colleagues, undo] = await Promise.all([
+    const [notes, threads, colleagues, undo, saved] = await Promise.all([
       notesOf(db, auth.organisationId, ids),
       threadContextOf(db, auth.organisationId, page.items),
       auth.canWrite ? assignableColleagues(db, auth.organisationId) : [],
       auth.canWrite ? undoableBulkAction(db, auth, clock()) : undefined,
+      auth.canWrite ? listSavedReplies(db, auth.organisationId, scope.practiceIds) : [],
     ])
     const names = await userNames(db, auth.organisationId, [
       ...page.items.flatMap((i) => (i.assigneeId ? [i.assigneeId] : [])),
@@ -77,7 +83,11 @@ export function inboxRoutes(): Hono<DashboardEnv> {
         <InboxTotals q={q} page={page} />
         <BulkBar auth={auth} back={back} colleagues={colleagues} undo={undo} />
         <script src="/assets/inbox-live.js" defer />
-        <ol class="inbox" data-as-of={page.asOf.toISOString()} data-live="/inbox/events">
+        <ol
+          class="inbox"
+          data-as-of={page.asOf.toISOString()}
+          data-live={`/inbox/events?after=${feed.seq}`}
+        >
           {page.items.map((item) => (
             <InboxItemView
               item={item}
@@ -104,6 +114,7 @@ export function inboxRoutes(): Hono<DashboardEnv> {
                     auth={auth}
                     back={back}
                     timeZone={zone(item.practiceId)}
+                    saved={saved}
                   />
                   <InboxNotes
                     mentionId={item.id}
