@@ -99,7 +99,8 @@ export async function importKill(
   let killedMidway = 0
   const notes: string[] = []
   for (const [k, share] of shares.entries()) {
-    const target = Math.floor(share * rows)
+    // Past what earlier runs stored, so every kill interrupts new writes, not the start-up.
+    const target = Math.max(Math.floor(share * rows), (await stored()) + 1)
     const running = runImport(env, file, channel, [], undefined, async (child) => {
       // A little random time past the target, so the kill lands inside a batch as often as between.
       while (child.exitCode === null && (await stored()) < target) await sleep(100)
