@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { facebookSender } from '../send/meta-sender.js'
 import { CONTRACT_NOW } from '../testing/contract-clock.js'
 import {
   type FakeFacebookLogin,
@@ -16,7 +17,11 @@ import {
   pkceChallenge,
   readCallback,
 } from './connect-flow.js'
-import { facebookConnectFlow } from './facebook-connect.js'
+import {
+  FACEBOOK_OPTIONAL_SCOPES,
+  FACEBOOK_REQUIRED_SCOPES,
+  facebookConnectFlow,
+} from './facebook-connect.js'
 import { GOOGLE_BUSINESS_SCOPE, googleConnectFlow, YOUTUBE_SCOPE } from './google-connect.js'
 import { xConnectFlow } from './x-connect.js'
 
@@ -111,6 +116,50 @@ describe('Facebook Login for Pages against the fake', () => {
     await flow.activate(page)
     expect(fake.subscriptions.get('104857293847561')).toBe('feed,messages,message_echoes')
     expect(await flow.refresh(page.credentials)).toEqual(page.credentials)
+  })
+
+  it("answers a comment with the connected Page's token, and refuses one without pages_manage_engagement", async () => {
+    const connectPage = async (scopes?: string[]) => {
+      const { query, verifier } = await authorize(flow, fake, {
+        decision: 'allow',
+        picked: ['104857293847561'],
+        ...(scopes ? { scopes } : {}),
+      })
+      const grant = await flow.exchangeCode({
+        code: readCallback('facebook', query).code,
+        codeVerifier: verifier,
+      })
+      const [page] = await flow.listAccounts(grant)
+      return facebookSender({
+        accessToken: page!.credentials.accessToken,
+        accountId: page!.externalAccountId,
+        baseUrl: String(page!.config.baseUrl),
+      })
+    }
+    const target = { kind: 'comment' as const, externalId: '5551_7001' }
+    const sent = await (await connectPage()).send({
+      target,
+      text: 'Thanks, see you Thursday!',
+      visibility: 'public',
+      outboxKey: 'o1',
+    })
+    expect(fake.replies.at(-1)).toEqual({
+      id: sent.externalId,
+      commentId: '5551_7001',
+      pageId: '104857293847561',
+      text: 'Thanks, see you Thursday!',
+    })
+    const withoutReplying = [...FACEBOOK_REQUIRED_SCOPES, ...FACEBOOK_OPTIONAL_SCOPES].filter(
+      (s) => s !== 'pages_manage_engagement',
+    )
+    const refused = await (await connectPage(withoutReplying))
+      .send({ target, text: 'Hello', visibility: 'public', outboxKey: 'o2' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+    expect(refused).toMatchObject({ kind: 'permission' })
+    expect(fake.replies).toHaveLength(1)
   })
 
   it('follows /me/accounts paging', async () => {

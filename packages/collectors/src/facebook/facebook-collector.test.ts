@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { ChannelRow } from '@earshot/core'
+import {
+  type ChannelRow,
+  configureKeyring,
+  generateSecretKey,
+  saveChannelCredentials,
+} from '@earshot/core'
 import { describe, expect, it } from 'vitest'
 import { collectChannel } from '../run/core-loop.js'
 import { handleWebhook } from '../run/handle-webhook.js'
@@ -216,6 +221,44 @@ testCollector({
         const r = await handleWebhook(t.db, 'facebook', undefined, signed(body))
         expect(r.status).toBe(200)
         expect(await mention(channel, '2222_7777')).toMatchObject({ text: 'Routed' })
+      })
+
+      it('accepts deliveries for a Page connected through Facebook Login, whose token is sealed apart from its config', async () => {
+        configureKeyring({ env: { EARSHOT_SECRET_KEY: generateSecretKey() } })
+        // What the connect flow stores: no token in the config, only a reference to the app secret.
+        const channel = await t.tenant.channel({
+          platform: 'facebook',
+          externalAccountId: '1111',
+          config: { appSecret: 'env:FB_CONNECTED_APP_SECRET', verifyToken: 'verify-me' },
+        })
+        await saveChannelCredentials(t.db, {
+          organisationId: channel.organisation_id,
+          channelId: channel.id,
+          accessToken: 'EAAGpage-sealed',
+          scopes: ['pages_manage_metadata'],
+        })
+        process.env.FB_CONNECTED_APP_SECRET = APP_SECRET
+        try {
+          const body = feedChange({
+            item: 'comment',
+            verb: 'add',
+            comment_id: '2222_8888',
+            post_id: '1111_2222',
+            parent_id: '1111_2222',
+            from: { id: '4444', name: 'Ana K' },
+            message: 'Connected, not pasted',
+            created_time: 1735799995,
+          })
+          const r = await handleWebhook(t.db, 'facebook', channel.id, signed(body))
+          expect(r.status).toBe(200)
+          expect(await mention(channel, '2222_8888')).toMatchObject({
+            text: 'Connected, not pasted',
+          })
+          const forged = await handleWebhook(t.db, 'facebook', channel.id, signed(body, 'wrong'))
+          expect(forged.status).toBe(401)
+        } finally {
+          delete process.env.FB_CONNECTED_APP_SECRET
+        }
       })
 
       it('rejects invalid and missing signatures with 401 and stores nothing', async () => {

@@ -13,12 +13,14 @@ import {
   type BatchReject,
   type ChannelRow,
   commitBatch,
+  configWithCredentials,
   type Database,
   databaseFaultOf,
   emptyBatchTotals,
   getChannel,
   type IngestItem,
   type IngestOptions,
+  isDatabaseUnavailable,
   type WebhookRequest,
   type WebhookVerification,
 } from '@earshot/core'
@@ -111,7 +113,25 @@ export async function verifyWebhook(
   const verified: VerifiedWebhookChannel[] = []
   let rejection: Extract<WebhookVerification, { kind: 'rejected' }> | undefined
   for (const row of candidates) {
-    const parsed = collector.configSchema.safeParse(row.config)
+    let parsed = collector.configSchema.safeParse(row.config)
+    // A channel connected through OAuth keeps its tokens sealed in channel_credentials, not in
+    // its config; its config is only complete with them put back (as for polling and replies).
+    if (!parsed.success) {
+      let complete: Record<string, unknown> | undefined
+      try {
+        complete = await configWithCredentials(
+          db,
+          row.organisation_id,
+          row.id,
+          (row.config ?? {}) as Record<string, unknown>,
+        )
+      } catch (error) {
+        if (isDatabaseUnavailable(error))
+          return respond(databaseFailure('could not read the channel credentials', error))
+        // Credentials sealed with a key this process lacks: the configuration is unusable here.
+      }
+      if (complete) parsed = collector.configSchema.safeParse(complete)
+    }
     if (!parsed.success) {
       rejection ??= {
         kind: 'rejected',

@@ -7,6 +7,7 @@ export {
   type FakeFacebookLogin,
   type FakeFacebookLoginOptions,
   type FakeFacebookPage,
+  type FakeFacebookReply,
   startFakeFacebookLogin,
 } from './fake-oauth/fake-facebook-login.js'
 export {

@@ -78,7 +78,7 @@ describe('live inbox events', () => {
   it('the inbox page loads the live script from our own origin and points it at the stream', async () => {
     const html = await (await admin.get('/inbox')).text()
     expect(html).toContain('<script src="/assets/inbox-live.js" defer=""></script>')
-    expect(html).toContain('data-live="/inbox/events"')
+    expect(html).toMatch(/data-live="\/inbox\/events\?after=\d+"/)
     const script = await admin.get('/assets/inbox-live.js')
     expect(script.status).toBe(200)
     expect(script.headers.get('content-type')).toContain('javascript')
@@ -104,6 +104,17 @@ describe('live inbox events', () => {
     })
     const assigned = await events.next()
     expect(JSON.parse(assigned.data).kinds).toEqual(['assignments'])
+    await events.cancel()
+  })
+
+  it('announces a comment that arrived after the page was rendered but before its stream connected', async () => {
+    const html = await (await admin.get('/inbox')).text()
+    const live = /data-live="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&')
+    expect(live).toMatch(/^\/inbox\/events\?after=\d+$/)
+    await newComment(w.a.orgId, w.a.channel1, 'live-gap', 'Arrived in the gap')
+    const events = sseReader(await admin.get(live!))
+    expect((await events.next()).event).toBe('ready')
+    expect(JSON.parse((await events.next()).data).kinds).toContain('links')
     await events.cancel()
   })
 

@@ -64,6 +64,12 @@ async function prune(db: Kysely<Database>, organisationId: string): Promise<void
     .execute()
 }
 
+/** A feed sequence number from the client, or undefined when absent or not one. */
+function feedPosition(value: string | undefined): number | undefined {
+  if (!value || !/^\d{1,15}$/.test(value)) return undefined
+  return Number(value)
+}
+
 /** Every so many polls a stream prunes the feed of its organisation. */
 const PRUNE_EVERY = 600
 
@@ -81,8 +87,14 @@ export function inboxEventRoutes(options: InboxEventsOptions = {}): Hono<Dashboa
       stream.onAbort(() => {
         open = false
       })
-      // Start from "now": a page just rendered is up to date.
-      let last = (await inboxChangesSince(db, scope, 0)).seq
+      // Start where the page left off: the inbox page names the feed position it was rendered
+      // at (`?after=`), and a reconnecting EventSource sends the last event it saw, so a change
+      // landing between the page's render and the stream's start is still announced. Without
+      // either, start from "now".
+      let last =
+        feedPosition(c.req.header('last-event-id')) ??
+        feedPosition(c.req.query('after')) ??
+        (await inboxChangesSince(db, scope, 0)).seq
       await stream.writeSSE({ event: 'ready', id: String(last), data: '{}' })
       let quiet = 0
       for (let polls = 1; open; polls++) {

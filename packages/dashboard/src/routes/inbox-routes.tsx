@@ -10,6 +10,7 @@ import type { DashboardEnv } from '../http/dashboard-env.js'
 import { invalidInput } from '../http/http-errors.js'
 import { INBOX_NOTICES } from '../inbox/inbox-action-routes.js'
 import { assignableColleagues, notesOf, undoableBulkAction } from '../inbox/inbox-actions.js'
+import { inboxChangesSince } from '../inbox/inbox-events.js'
 import {
   AssignButtons,
   BulkBar,
@@ -48,6 +49,9 @@ export function inboxRoutes(): Hono<DashboardEnv> {
     const q = parsed.data
     const scope = scopeOf(auth, q.practice)
     if (q.channel) await assertChannelInScope(db, scope, q.channel)
+    // Read before the page: the live stream announces every change after it, even one that
+    // lands while this page is still being rendered or the stream is connecting.
+    const feed = await inboxChangesSince(db, scopeOf(auth), 0)
     const [page, channels] = await Promise.all([
       listInboxPage(db, scope, auth.user.id, clock(), q),
       channelsInScope(db, scopeOf(auth)),
@@ -77,7 +81,11 @@ export function inboxRoutes(): Hono<DashboardEnv> {
         <InboxTotals q={q} page={page} />
         <BulkBar auth={auth} back={back} colleagues={colleagues} undo={undo} />
         <script src="/assets/inbox-live.js" defer />
-        <ol class="inbox" data-as-of={page.asOf.toISOString()} data-live="/inbox/events">
+        <ol
+          class="inbox"
+          data-as-of={page.asOf.toISOString()}
+          data-live={`/inbox/events?after=${feed.seq}`}
+        >
           {page.items.map((item) => (
             <InboxItemView
               item={item}

@@ -2,7 +2,9 @@
  * @module A fake of Facebook Login for Pages and the Graph endpoints the connect flow calls:
  * the dialog (with Page picking and unticking permissions), code → short token → long-lived
  * token, `/me/permissions`, `/me/accounts` with Page tokens and linked Instagram accounts
- * (cursor paging), `POST /{page}/subscribed_apps`, and `/me`. Errors use Graph's envelope and
+ * (cursor paging), `POST /{page}/subscribed_apps`, `/me`, and the comment reply a connected
+ * channel sends (`POST /{comment-id}/comments` with a Page token), so one fake serves a channel
+ * from connecting to replying. Errors use Graph's envelope and
  * codes (100 for bad codes, 190 for dead tokens, 200 for missing permissions).
  */
 import {
@@ -37,8 +39,21 @@ export interface FakeFacebookLogin extends FakeServer {
   core: FakeOAuthCore
   /** Page id → subscribed fields, from `POST /{page}/subscribed_apps`. */
   subscriptions: Map<string, string>
+  /** Comment replies accepted (`POST /{comment-id}/comments`), in order. */
+  replies: FakeFacebookReply[]
   /** Plays the user in the dialog; returns the callback URL. */
   consent(authorizeUrl: string, choice: ConsentChoice): Promise<string>
+}
+
+/** A comment reply the fake accepted. */
+export interface FakeFacebookReply {
+  /** The id the fake gave the reply. */
+  id: string
+  /** The comment answered. */
+  commentId: string
+  /** The Page whose token sent it. */
+  pageId: string
+  text: string
 }
 
 const ALL_TASKS = ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE']
@@ -61,6 +76,20 @@ function graphError(status: number, code: number, message: string, subcode?: num
 const invalidToken = () =>
   graphError(400, 190, 'Invalid OAuth access token - Cannot parse access token', 467)
 
+/** The `message` of a Graph write: a JSON body or a form (Graph takes both). */
+function messageOf(request: FakeRequest): string {
+  const type = String(request.headers['content-type'] ?? '')
+  if (type.includes('json')) {
+    try {
+      const body = JSON.parse(request.body) as { message?: unknown }
+      return typeof body.message === 'string' ? body.message : ''
+    } catch {
+      return ''
+    }
+  }
+  return new URLSearchParams(request.body).get('message') ?? request.query.get('message') ?? ''
+}
+
 /** Starts the fake on 127.0.0.1. */
 export async function startFakeFacebookLogin(
   options: FakeFacebookLoginOptions,
@@ -68,6 +97,7 @@ export async function startFakeFacebookLogin(
   const v = options.apiVersion ?? 'v23.0'
   const core = new FakeOAuthCore(options)
   const subscriptions = new Map<string, string>()
+  const replies: FakeFacebookReply[] = []
   const pageTokens = new Map<string, string>() // `${userToken}|${pageId}` → page token
 
   const handler = (request: FakeRequest): FakeResponse => {
@@ -235,6 +265,26 @@ export async function startFakeFacebookLogin(
       subscriptions.set(pageId, fields)
       return { body: { success: true } }
     }
+    const commentReply = new RegExp(`^/${v}/([^/]+)/comments$`).exec(path)
+    if (method === 'POST' && commentReply) {
+      const t = core.liveToken(bearerOf(request) ?? query.get('access_token') ?? undefined, [
+        'page',
+      ])
+      if (!t) return invalidToken()
+      if (!t.scopes.includes('pages_manage_engagement'))
+        return graphError(
+          403,
+          200,
+          '(#200) Requires pages_manage_engagement permission to manage the object',
+        )
+      const text = messageOf(request)
+      if (!text)
+        return graphError(400, 100, '(#100) Missing message or attachment for this comment.')
+      const commentId = decodeURIComponent(commentReply[1]!)
+      const id = `${commentId.split('_')[0]}_${9_000_000 + replies.length + 1}`
+      replies.push({ id, commentId, pageId: t.pageId ?? '', text })
+      return { body: { id } }
+    }
     if (method === 'GET' && path === `/${v}/me`) {
       const t = core.liveToken(bearerOf(request))
       if (!t)
@@ -253,6 +303,7 @@ export async function startFakeFacebookLogin(
   const fake: FakeFacebookLogin = Object.assign(server, {
     core,
     subscriptions,
+    replies,
     consent: (authorizeUrl: string, choice: ConsentChoice) =>
       consentWithoutBrowser(authorizeUrl, `${server.url}/${v}/dialog/oauth/decision`, choice, (q) =>
         (q.get('scope') ?? '').split(',').filter(Boolean),
