@@ -6,6 +6,7 @@
  * password they come back to the form and work. Bearer tokens cannot re-authenticate: refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { accountLinksDb } from '../setup/account-links.js'
 import {
   ageSessionPassword,
   createTestWorld,
@@ -123,7 +124,8 @@ async function snapshot() {
       .where('organisation_id', '=', org)
       .orderBy('email')
       .execute(),
-    links: (await w.db.selectFrom('account_links').select('user_id').execute()).length,
+    links: (await accountLinksDb(w.db).selectFrom('account_links').select('user_id').execute())
+      .length,
     privacy: await w.db
       .selectFrom('privacy_settings')
       .selectAll()
