@@ -14,6 +14,8 @@ const here = dirname(fileURLToPath(import.meta.url))
 export const CLINIC_FILE = resolve(here, 'clinic-mentions.jsonl')
 export const CORPUS_FILE = resolve(here, 'corpus/clinic-corpus.jsonl')
 export const SAFETY_FILE = resolve(here, 'corpus/safety.jsonl')
+/** Held-out probe (see probe/README.md): scored only, never trained or tuned on. */
+export const PROBE_FILE = resolve(here, 'probe/fresh-probe.jsonl')
 
 export const clinicRowSchema = z.object({
   text: z.string(),
@@ -28,7 +30,7 @@ export const clinicRowSchema = z.object({
   sentiment: z.enum(SENTIMENT_LABELS),
   privacy: z.boolean(),
   urgent: z.boolean(),
-  split: z.enum(['tune', 'report']),
+  split: z.enum(['tune', 'report', 'probe']),
   family: z.string().optional(),
 })
 export type ClinicRow = z.infer<typeof clinicRowSchema>

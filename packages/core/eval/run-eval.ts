@@ -17,7 +17,15 @@ import { z } from 'zod'
 import { type EnricherMode, enrichOne } from '../src/enrich/default-enricher.js'
 import type { EnrichInput, Enrichment } from '../src/enrich/enricher.js'
 import { CATEGORIES, SENTIMENT_LABELS, type SentimentLabel } from '../src/model/vocabulary.js'
-import { CLINIC_FILE, type ClinicRow, CORPUS_FILE, readRows, SAFETY_FILE, toInput } from './rows.js'
+import {
+  CLINIC_FILE,
+  type ClinicRow,
+  CORPUS_FILE,
+  PROBE_FILE,
+  readRows,
+  SAFETY_FILE,
+  toInput,
+} from './rows.js'
 
 /** The three systems reported side by side; `combined` is what ships and what CI gates. */
 const MODES: readonly EnricherMode[] = ['rules', 'model', 'combined']
@@ -313,6 +321,19 @@ function evalClinic(): EnrichInput[] {
   return rows.map(toInput)
 }
 
+/**
+ * The fresh probe (probe/README.md): mentions written after the rules, corpus and model, in new
+ * wordings, and never tuned on. Report-only, not gated: a gate would invite tuning on it.
+ */
+function evalProbe(): void {
+  console.log('\n== Fresh probe (held out, report-only; see eval/probe/README.md) ==')
+  const rows = readRows(PROBE_FILE)
+  evalSplit('probe', rows)
+  const urgent = rows.filter((r) => r.urgent)
+  const missed = urgent.filter((r) => enrichOne(toInput(r)).urgent !== true).length
+  console.log(`probe urgent rows: ${urgent.length}, missed ${missed}`)
+}
+
 // ---------------------------------------------------------------- throughput
 function evalThroughput(tweets: string[], clinic: EnrichInput[]): void {
   console.log('\n== Throughput (one thread, full enrichment: sentiment + triage) ==')
@@ -372,6 +393,7 @@ const tweets = evalTweets()
 const clinic = evalClinic()
 const corpus = evalCorpus()
 const missed = evalSafety()
+evalProbe()
 if (!process.argv.includes('--no-throughput'))
   evalThroughput(tweets.texts, [...clinic, ...corpus.inputs])
 

@@ -156,7 +156,11 @@ export { type SlaStatusFields, slaStatusAt } from './sla/sla-status.js'
 // Storage
 export type * from './storage/database.js'
 export {
+  attachDatabaseFaultMemory,
+  createDatabaseFaultMemory,
   type DatabaseFault,
+  type DatabaseFaultMemory,
+  databaseFaultMemoryOf,
   databaseFaultOf,
   isDatabaseUnavailable,
 } from './storage/database-fault.js'

@@ -129,6 +129,15 @@
     textarea.addEventListener('input', schedule)
     for (const radio of form.querySelectorAll('input[name="visibility"]'))
       radio.addEventListener('change', schedule)
+    // Saved replies are links that reload the page with the composer filled in; here they
+    // fill the textarea in place, and the lint runs on the result as on typing.
+    for (const link of form.querySelectorAll('a[data-saved-text]'))
+      link.addEventListener('click', (event) => {
+        event.preventDefault()
+        textarea.value = link.getAttribute('data-saved-text') || ''
+        textarea.focus()
+        schedule()
+      })
     form.querySelector('[data-take-private]')?.addEventListener('click', () => {
       textarea.value = form.getAttribute('data-private-text') || ''
       const privately = form.querySelector('input[name="visibility"][value="private"]')

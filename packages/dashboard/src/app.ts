@@ -226,6 +226,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
       services.db,
       undefined,
       options.dataDir ? { path: options.dataDir } : undefined,
+      { now: services.now },
     )
     c.header('Cache-Control', 'no-store')
     return c.json({ ok: database === 'up', database }, database === 'up' ? 200 : 503)

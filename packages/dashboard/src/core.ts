@@ -6,6 +6,7 @@
 export {
   CATEGORIES,
   type Database,
+  databaseFaultMemoryOf,
   databaseFaultOf,
   EarshotError,
   type EarshotErrorCode,

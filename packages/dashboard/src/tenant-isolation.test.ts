@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertsDb } from './alerts/alert-tables.js'
+import { createSavedReply, listSavedReplies } from './replies/saved-reply-store.js'
 import { createSchedule, listSchedules } from './reports/report-schedule-store.js'
 import {
   createTestWorld,
@@ -17,7 +18,14 @@ import {
 let w: TestWorld
 let admin: TestClient
 /** Ids of B's rows that no fixture field names (loaded once). */
-const bIds = { token: '', session: '', practiceReport: '', agencyReport: '' }
+const bIds = {
+  token: '',
+  session: '',
+  practiceReport: '',
+  agencyReport: '',
+  savedReply: '',
+  savedDefault: '',
+}
 
 beforeAll(async () => {
   w = await createTestWorld()
@@ -45,6 +53,21 @@ beforeAll(async () => {
   }
   bIds.practiceReport = (await createSchedule(w.db, w.b.orgId, w.b.practice, schedule, NOW)).id
   bIds.agencyReport = (await createSchedule(w.db, w.b.orgId, null, schedule, NOW)).id
+  const saved = { title: 'RIVAL-SECRET template', categories: [], ratings: [] }
+  bIds.savedReply = await createSavedReply(
+    w.db,
+    w.b.orgId,
+    { ...saved, practiceId: w.b.practice, body: 'RIVAL-SECRET practice reply' },
+    w.b.admin,
+    NOW,
+  )
+  bIds.savedDefault = await createSavedReply(
+    w.db,
+    w.b.orgId,
+    { ...saved, practiceId: null, body: 'RIVAL-SECRET default reply' },
+    w.b.admin,
+    NOW,
+  )
 })
 
 afterAll(async () => {
@@ -254,6 +277,51 @@ function probesForForeignIds(): Probe[] {
     { route: '/inbox/undo', method: 'POST', path: '/inbox/undo', body: { bulk_id: 'b-action' } },
     ...setupProbes(),
     ...reportScheduleProbes(),
+    ...savedReplyProbes(),
+  ]
+}
+
+/** Saved replies given B's ids: neither B's practice replies nor B's defaults. */
+function savedReplyProbes(): Probe[] {
+  const form = { practice_id: w.b.practice, title: 'hijacked', body: 'hijacked', intent: 'save' }
+  return [
+    {
+      route: '/setup/saved-replies',
+      method: 'GET',
+      path: `/setup/saved-replies?practice=${w.b.practice}`,
+    },
+    { route: '/setup/saved-replies', method: 'POST', path: '/setup/saved-replies', body: form },
+    {
+      route: '/api/v1/saved-replies',
+      method: 'GET',
+      path: `/api/v1/saved-replies?practice=${w.b.practice}`,
+    },
+    ...w.b.mentionIds.map(
+      (id): Probe => ({
+        route: '/api/v1/saved-replies',
+        method: 'GET',
+        path: `/api/v1/saved-replies?mention=${id}`,
+      }),
+    ),
+    ...[bIds.savedReply, bIds.savedDefault].flatMap((id): Probe[] => [
+      {
+        route: '/setup/saved-replies/:savedReplyId/edit',
+        method: 'GET',
+        path: `/setup/saved-replies/${id}/edit`,
+      },
+      {
+        route: '/setup/saved-replies/:savedReplyId',
+        method: 'POST',
+        path: `/setup/saved-replies/${id}`,
+        body: { ...form, practice_id: w.a.practice1 },
+      },
+      {
+        route: '/setup/saved-replies/:savedReplyId/delete',
+        method: 'POST',
+        path: `/setup/saved-replies/${id}/delete`,
+        body: {},
+      },
+    ]),
   ]
 }
 
@@ -567,6 +635,23 @@ describe('tenant isolation', () => {
     expect((await listSchedules(w.db, w.b.orgId, null)).map((r) => r.id)).toEqual([
       bIds.agencyReport,
     ])
+    const saved = await listSavedReplies(w.db, w.b.orgId, [w.b.practice])
+    expect(saved.map((r) => [r.id, r.body]).sort()).toEqual(
+      [
+        [bIds.savedReply, 'RIVAL-SECRET practice reply'],
+        [bIds.savedDefault, 'RIVAL-SECRET default reply'],
+      ].sort(),
+    )
+    const ownSaved = await listSavedReplies(w.db, w.a.orgId, [w.a.practice1, w.a.practice2])
+    expect(ownSaved).toHaveLength(0)
+  })
+
+  it("never offers or fills in B's saved replies in A's composer", async () => {
+    for (const id of [bIds.savedReply, bIds.savedDefault]) {
+      const res = await admin.get(`/mentions/${w.mentions.open}?saved=${id}`)
+      expect(res.status).toBe(200)
+      expectNoForeignData(await res.text(), `saved=${id}`)
+    }
   })
 
   it('never lists B rows on pages and API lists that take no id', async () => {
@@ -585,6 +670,7 @@ describe('tenant isolation', () => {
       '/setup/tokens',
       '/setup/users',
       '/setup/channels',
+      '/setup/saved-replies',
       '/alerts',
       '/alerts/unread.json',
       '/alerts/settings',
@@ -593,6 +679,7 @@ describe('tenant isolation', () => {
       '/api/v1/practices',
       '/api/v1/ranking',
       '/api/v1/inbox',
+      '/api/v1/saved-replies',
       '/api/v1/mentions',
       '/api/v1/mentions?q=RIVAL',
     ]

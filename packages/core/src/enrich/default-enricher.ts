@@ -40,6 +40,12 @@ function outbound(input: EnrichInput, sentiment: SentimentResult): Enrichment {
   }
 }
 
+/**
+ * Spam is labelled neutral whatever its tone: its cheer ("congrats!", "🔥") is a sales pitch, not
+ * the writer's feeling about the practice, and counting it would skew sentiment rollups.
+ */
+const SPAM_SENTIMENT: SentimentResult = { score: 0, label: 'neutral', confidence: 0.6 }
+
 function rulesOnly(a: RuleAnalysis): Enrichment {
   const t = a.triage
   const sentiment: SentimentResult = {
@@ -55,6 +61,7 @@ function rulesOnly(a: RuleAnalysis): Enrichment {
     sentiment.label = 'negative'
     sentiment.confidence = 0.6
   }
+  if (t.category === 'spam') Object.assign(sentiment, SPAM_SENTIMENT)
   return {
     sentiment,
     needsReply: t.needsReply,
@@ -172,6 +179,7 @@ function withModel(a: RuleAnalysis, mode: 'model' | 'combined'): Enrichment {
       }
     }
   }
+  if (category === 'spam') sentiment = { ...SPAM_SENTIMENT }
   return {
     sentiment,
     needsReply: REPLY_CATEGORIES.has(category),

@@ -65,3 +65,46 @@ export function databaseFaultOf(error: unknown, depth = 0): DatabaseFault | unde
 export function isDatabaseUnavailable(error: unknown): boolean {
   return databaseFaultOf(error) !== undefined
 }
+
+/**
+ * What a database remembers of its own failed statements, for `/healthz`: when one last failed
+ * for lack of disk space (SQLSTATE 53100). A full disk still answers reads, so a probe that only
+ * reads calls it up; the writes that failed are the evidence. `openDatabase` notes every
+ * failed statement here (through Kysely's log hook, so no write path can forget it) with its
+ * clock.
+ */
+export interface DatabaseFaultMemory {
+  /** Notes a failed statement at `at`; returns its fault, if it is one. */
+  note(error: unknown, at: Date): DatabaseFault | undefined
+  /** When a statement last failed with a full disk, if one ever did. */
+  readonly lastDiskFullAt: Date | null
+}
+
+/** A fresh memory (openDatabase makes one per database; tests can make their own). */
+export function createDatabaseFaultMemory(): DatabaseFaultMemory {
+  let lastDiskFullAt: Date | null = null
+  return {
+    note(error, at) {
+      const fault = databaseFaultOf(error)
+      if (fault === 'disk-full' && (!lastDiskFullAt || at > lastDiskFullAt)) lastDiskFullAt = at
+      return fault
+    },
+    get lastDiskFullAt() {
+      return lastDiskFullAt
+    },
+  }
+}
+
+// Keyed by the Kysely instance, so whoever holds the database (the health check) finds it
+// without every caller passing it along; garbage-collected with the instance.
+const memories = new WeakMap<object, DatabaseFaultMemory>()
+
+/** Attaches `memory` to a database handle (done by openDatabase). */
+export function attachDatabaseFaultMemory(db: object, memory: DatabaseFaultMemory): void {
+  memories.set(db, memory)
+}
+
+/** The fault memory of a database opened by openDatabase (not of a transaction or connection). */
+export function databaseFaultMemoryOf(db: object): DatabaseFaultMemory | undefined {
+  return memories.get(db)
+}

@@ -24,6 +24,10 @@ export interface PracticeTable {
   slug: string
   time_zone: string
   holiday_region: string | null
+  /** Public phone number, for replies (`{practice_phone}`); null until set. */
+  phone: string | null
+  /** Public booking page, for replies (`{booking_link}`); null until set. */
+  booking_url: string | null
   created_at: CreatedAt
 }
 

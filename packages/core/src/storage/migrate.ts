@@ -27,6 +27,7 @@ import * as webhookReplays from './migrations/2026-12-02-910-webhook-replays.js'
 import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-expiry-scopes.js'
 import * as sessionsAndTwoFactor from './migrations/2026-12-02-960-sessions-and-two-factor.js'
 import * as privacy from './migrations/2026-12-02-1000-privacy.js'
+import * as savedReplies from './migrations/2026-12-03-1100-saved-replies.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -54,6 +55,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-950-api-token-expiry-scopes': apiTokenExpiryScopes,
   '2026-12-02-960-sessions-and-two-factor': sessionsAndTwoFactor,
   '2026-12-02-1000-privacy': privacy,
+  '2026-12-03-1100-saved-replies': savedReplies,
 }
 
 /**

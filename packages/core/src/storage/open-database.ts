@@ -3,10 +3,11 @@
  * real PostgreSQL server through a `pg` pool. It is Postgres either way, so the SQL is the same.
  */
 import { EventEmitter } from 'node:events'
-import { Kysely, type KyselyConfig, PostgresDialect } from 'kysely'
+import { Kysely, type KyselyConfig, Log, type LogEvent, PostgresDialect } from 'kysely'
 import { EarshotError } from '../errors.js'
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.js'
 import type { Database } from './database.js'
+import { attachDatabaseFaultMemory, createDatabaseFaultMemory } from './database-fault.js'
 import { migrateToLatest } from './migrate.js'
 import { PGliteDialect } from './pglite-dialect.js'
 
@@ -32,6 +33,11 @@ export interface OpenDatabaseOptions {
    * saturated or unreachable server fails fast instead of queueing requests without bound.
    */
   acquireTimeoutMs?: number
+  /**
+   * The clock failed statements are noted with (default the system clock): `/healthz` reports
+   * a disk-full failure while it is recent by the app's clock, so give both the same one.
+   */
+  now?: () => Date
 }
 
 /**
@@ -80,6 +86,17 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
   // Held from before PGlite opens the folder until close: one process per folder.
   let lock: DataFolderLock | undefined
   const events: DatabaseEvents = new EventEmitter()
+  // Every failed statement, whichever path ran it, is classified and remembered (a full disk
+  // shows only in failing writes); the caller's own log, if any, still gets every event.
+  const faults = createDatabaseFaultMemory()
+  const now = options.now ?? (() => new Date())
+  const callerLog = options.log ? new Log(options.log) : undefined
+  const log = async (event: LogEvent) => {
+    if (event.level === 'error') {
+      faults.note(event.error, now())
+      await callerLog?.error(() => event)
+    } else await callerLog?.query(() => event)
+  }
   if (isServer) {
     const pg = await import('pg')
     const Pool = pg.default?.Pool ?? pg.Pool
@@ -114,7 +131,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
     }
     db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool }),
-      ...(options.log ? { log: options.log } : {}),
+      log,
     })
   } else {
     const dataDir =
@@ -138,9 +155,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
     embedded = instance as unknown as EmbeddedInstance
     db = new Kysely<Database>({
       dialect: new PGliteDialect({ database: instance }),
-      ...(options.log ? { log: options.log } : {}),
+      log,
     })
   }
+  attachDatabaseFaultMemory(db, faults)
   if (options.migrate !== false) {
     const { error } = await migrateToLatest(db as Kysely<unknown>)
     if (error) {

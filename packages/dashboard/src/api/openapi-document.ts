@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { INBOX_ORDERS } from '../core.js'
 import { HTTP_ERROR_CODES } from '../http/http-errors.js'
+import { savedRepliesQuerySchema } from '../replies/saved-reply-form.js'
 import {
   inboxQuerySchema,
   mentionsQuerySchema,
@@ -290,6 +291,22 @@ export function openApiDocument(): JsonObject {
                   },
                 },
               },
+            }),
+            ...standardErrors,
+          },
+        },
+      },
+      '/saved-replies': {
+        get: {
+          operationId: 'listSavedReplies',
+          summary:
+            "Saved replies: a practice's (with the organisation-wide defaults) as templates, or, with `mention`, those suiting that mention filled in for it (`text`, and the variables still `missing`)",
+          parameters: queryParameters(savedRepliesQuerySchema),
+          responses: {
+            '200': ok('Saved replies, the practice own first when for a mention', {
+              type: 'object',
+              required: ['savedReplies'],
+              properties: { savedReplies: { type: 'array', items: { type: 'object' } } },
             }),
             ...standardErrors,
           },

@@ -13,6 +13,7 @@ import {
 } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import { createUser } from '../auth/create-user.js'
+import { seedDemoSavedReplies } from './demo-saved-replies.js'
 import {
   type DemoDataset,
   type GenerateDemoDataOptions,
@@ -106,6 +107,7 @@ export async function seedDemo(
     options.onProgress?.(Math.min(i + batchSize, data.items.length), data.items.length)
   }
   const ingestMs = performance.now() - ingestStarted
+  await seedDemoSavedReplies(db, org.id, data.practices, now)
   // Users last: `earshot demo` treats a demo organisation without them as an interrupted run.
   for (const user of data.users) {
     await createUser(db, { organisationId: org.id, ...user, password: data.password })

@@ -118,17 +118,31 @@ export function requireTokenScope(scope: ApiTokenScope): MiddlewareHandler<Dashb
   }
 }
 
+/** How recent the password must be for a sensitive action (ASVS 3.7.1: ten minutes). */
+export const SENSITIVE_ACTION_MINUTES = 10
+
 /**
- * Sensitive actions (change password, turn 2FA on or off, create a token, invite an admin,
- * change retention…) need the password, and the second factor when enrolled, entered within the
- * last `minutes`. Otherwise a page request is sent to `/reauth` (which comes back to the page;
- * a form then has to be sent again) and an API request gets 403. Bearer tokens cannot
- * re-authenticate, so they are refused.
+ * Sensitive actions (change password, turn 2FA on or off, create an API token, invite someone or
+ * change a role, paste a platform token, change retention, erase a person's data) need the
+ * password, and the second factor when enrolled, entered within the last `minutes`: a fresh
+ * sign-in counts, and `/reauth` renews it. Otherwise a GET is sent to `/reauth` and comes back to
+ * itself; a form post is sent to `/reauth` and comes back to `returnTo` (the page holding the
+ * form: a form can sit on a page rendered as the answer to another post, whose address has no
+ * GET), else to the page it was sent from (its same-origin Referer), where the form has to be
+ * sent again: nothing of the stale post is acted on or kept. An API request gets 403.
+ *
+ * Bearer tokens are refused outright: they cannot re-authenticate, and a leaked token must not be
+ * able to mint tokens, invite users or erase data. Those actions are for people in the browser;
+ * the same work from a script goes through the CLI, which runs with database access.
  *
  * @example
  * app.post('/account/security/password', requireRecentAuth(10), async (c) => { ... })
  */
-export function requireRecentAuth(minutes: number): MiddlewareHandler<DashboardEnv> {
+export function requireRecentAuth(
+  minutes: number,
+  options: { returnTo?: string } = {},
+): MiddlewareHandler<DashboardEnv> {
+  const returnTo = options.returnTo === undefined ? null : localPathOrNull(options.returnTo)
   return async function requireRecentAuthMiddleware(c, next) {
     const auth = c.var.auth
     if (!auth) throw new HttpError('UNAUTHENTICATED', 'not signed in')
@@ -145,10 +159,21 @@ export function requireRecentAuth(minutes: number): MiddlewareHandler<DashboardE
       )
     const url = new URL(c.req.url)
     const target =
-      (c.req.method === 'GET' ? localPathOrNull(url.pathname + url.search) : refererPath(c)) ??
-      '/account/security'
+      (c.req.method === 'GET'
+        ? localPathOrNull(url.pathname + url.search)
+        : (returnTo ?? refererPath(c))) ?? '/account/security'
     return c.redirect(`/reauth?next=${encodeURIComponent(target)}`, 303)
   }
+}
+
+/**
+ * {@link requireRecentAuth} with the dashboard's one window for sensitive actions.
+ *
+ * @example
+ * app.post('/setup/tokens', sensitiveAction('/setup/tokens'), async (c) => { ... })
+ */
+export function sensitiveAction(returnTo?: string): MiddlewareHandler<DashboardEnv> {
+  return requireRecentAuth(SENSITIVE_ACTION_MINUTES, returnTo === undefined ? {} : { returnTo })
 }
 
 function localPathOrNull(path: string): string | null {

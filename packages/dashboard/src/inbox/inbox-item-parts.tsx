@@ -6,6 +6,8 @@
 import type { AuthState } from '../http/dashboard-env.js'
 import { type ComposerTarget, ReplyComposer } from '../replies/reply-composer.js'
 import { replyOptionsFor } from '../replies/reply-options.js'
+import { type SavedReplyTarget, savedReplyChoices } from '../replies/saved-reply-match.js'
+import type { SavedReply } from '../replies/saved-reply-store.js'
 import { CsrfField } from '../views/components.js'
 import { formatDateTime } from '../views/format.js'
 import type { InboxNote } from './inbox-actions.js'
@@ -179,12 +181,15 @@ export function InlineReply({
   auth,
   back,
   timeZone,
+  saved = [],
 }: {
-  item: { id: string; platform: string; kind: string }
+  item: { id: string; platform: string; kind: string; authorName: string | null } & SavedReplyTarget
   thread: readonly ThreadMessage[]
   auth: AuthState
   back: string
   timeZone: string
+  /** The saved replies of the user's practices; the ones that suit this item are offered. */
+  saved?: readonly SavedReply[]
 }) {
   const target: ComposerTarget = {
     mentionId: item.id,
@@ -209,7 +214,16 @@ export function InlineReply({
       ) : (
         <p class="muted">No earlier messages in this conversation.</p>
       )}
-      <ReplyComposer target={target} auth={auth} back={back} />
+      <ReplyComposer
+        target={target}
+        auth={auth}
+        back={back}
+        saved={savedReplyChoices(
+          saved,
+          item,
+          auth.practices.find((p) => p.id === item.practiceId),
+        )}
+      />
     </details>
   )
 }

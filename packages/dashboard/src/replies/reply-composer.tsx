@@ -9,6 +9,8 @@ import type { ReplyOutboxRow } from '@earshot/core'
 import type { AuthState } from '../http/dashboard-env.js'
 import { CsrfField } from '../views/components.js'
 import { formatDateTime } from '../views/format.js'
+import type { SavedReplyChoice } from './saved-reply-match.js'
+import { TEMPLATE_VARIABLES } from './saved-reply-template.js'
 
 /** The "let's take this private" reply (no patient details, an invitation to a private channel). */
 export const TAKE_PRIVATE_TEXT =
@@ -40,6 +42,8 @@ export function ReplyComposer({
   visibility = 'public',
   lint = [],
   error,
+  saved = [],
+  savedId,
 }: {
   target: ComposerTarget
   auth: AuthState
@@ -50,6 +54,10 @@ export function ReplyComposer({
   lint?: readonly string[]
   /** Why the last attempt did not send. */
   error?: string
+  /** Saved replies that suit this mention, filled in for it (best first). */
+  saved?: readonly SavedReplyChoice[]
+  /** The saved reply picked (`?saved=<id>`): its text fills an empty composer. */
+  savedId?: string | undefined
 }) {
   if (!auth.canWrite) return <p class="muted">Your role is read-only: you cannot send replies.</p>
   if (!target.canReply)
@@ -57,6 +65,8 @@ export function ReplyComposer({
       <p class="muted">Earshot cannot reply on {target.platform}: answer on the platform itself.</p>
     )
   const id = `composer-${target.mentionId}`
+  const picked = savedId ? saved.find((s) => s.id === savedId) : undefined
+  const shown = text || picked?.text || ''
   return (
     <form
       method="post"
@@ -75,10 +85,17 @@ export function ReplyComposer({
           {error}
         </p>
       ) : null}
+      <SavedReplyPicker mentionId={target.mentionId} saved={saved} />
       <label for={`${id}-text`}>Your reply</label>
       <textarea id={`${id}-text`} name="text" rows={5} maxlength={10000} required>
-        {text}
+        {shown}
       </textarea>
+      {picked && picked.missing.length > 0 && !text ? (
+        <p class="notice error" data-saved-missing="">
+          Fill in before sending: {picked.missing.map((v) => TEMPLATE_VARIABLES[v]).join(', ')} (not
+          set for this practice).
+        </p>
+      ) : null}
       <div class="lint" data-lint-output="" aria-live="polite">
         {lint.length ? <LintWarnings warnings={lint} /> : null}
       </div>
@@ -111,6 +128,38 @@ export function ReplyComposer({
         </button>
       </div>
     </form>
+  )
+}
+
+/**
+ * The saved replies on offer. Each is a link that reloads the mention page with the composer
+ * filled in (works without JavaScript); `app.js` fills the textarea in place instead.
+ */
+export function SavedReplyPicker({
+  mentionId,
+  saved,
+}: {
+  mentionId: string
+  saved: readonly SavedReplyChoice[]
+}) {
+  if (saved.length === 0) return null
+  const base = `/mentions/${encodeURIComponent(mentionId)}`
+  return (
+    <div class="saved-replies">
+      <span class="muted">Saved replies:</span>{' '}
+      {saved.map((s, i) => (
+        <>
+          {i ? ' · ' : ''}
+          <a
+            href={`${base}?saved=${encodeURIComponent(s.id)}#composer-${mentionId}-h`}
+            data-saved-text={s.text}
+            data-saved-reply={s.id}
+          >
+            {s.title}
+          </a>
+        </>
+      ))}
+    </div>
   )
 }
 

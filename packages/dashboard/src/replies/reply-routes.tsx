@@ -12,7 +12,7 @@ import {
 } from '@earshot/collectors'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { isEarshotError } from '../core.js'
+import { EarshotError, isEarshotError } from '../core.js'
 import { getMentionDetailInScope } from '../data/mention-queries.js'
 import { assertCanWrite, authOf } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
@@ -21,6 +21,14 @@ import { scopeOf } from '../routes/mention-routes.js'
 import { localPath } from '../routes/safe-redirect.js'
 import { ReplyComposer } from './reply-composer.js'
 import { replyOptionsFor } from './reply-options.js'
+import { missingMarkersIn } from './saved-reply-template.js'
+
+/** Warnings for saved-reply variables left unfilled (never sent, whatever the reason given). */
+function missingWarnings(text: string): string[] {
+  return missingMarkersIn(text).map(
+    (words) => `still says "[missing: ${words}]": fill it in (or set it on the practice) first`,
+  )
+}
 
 const lintBodySchema = z.object({
   text: z.string().max(10_000),
@@ -53,7 +61,8 @@ export function replyRoutes(): Hono<DashboardEnv> {
         'INVALID_INPUT',
         'expected {"text": "…", "visibility": "public"|"private"}',
       )
-    return c.json({ warnings: blockingLint(parsed.data.text, parsed.data.visibility) })
+    const { text, visibility } = parsed.data
+    return c.json({ warnings: [...missingWarnings(text), ...blockingLint(text, visibility)] })
   })
 
   app.post('/mentions/:mentionId/reply', async (c) => {
@@ -68,6 +77,8 @@ export function replyRoutes(): Hono<DashboardEnv> {
     const f = parsed.data
     const back = localPath(f.return, `/mentions/${encodeURIComponent(detail.mention.id)}`)
     try {
+      const missing = missingWarnings(f.text)
+      if (missing.length) throw new EarshotError('INVALID_INPUT', missing.join('; '))
       const result = await sendReply(
         db,
         {

@@ -36,6 +36,8 @@ import {
 } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError, invalidInput } from '../http/http-errors.js'
+import { savedRepliesQuerySchema } from '../replies/saved-reply-form.js'
+import { listSavedReplies, savedReplyChoicesFor } from '../replies/saved-reply-store.js'
 import { assertChannelInScope, scopeOf } from './mention-routes.js'
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -189,6 +191,22 @@ export function apiRoutes(): Hono<DashboardEnv> {
     if (q.channel) await assertChannelInScope(db, scope, q.channel)
     const page = await listInboxPage(db, scope, auth.user.id, now(), q)
     return c.json(page)
+  })
+
+  app.get('/saved-replies', async (c) => {
+    const auth = authOf(c)
+    const q = parse(savedRepliesQuerySchema, c.req.query())
+    const { db, now } = c.var.services
+    if (q.mention) {
+      // Those suiting the mention, filled in for it (what the composer offers).
+      const detail = await getMentionDetailInScope(db, scopeOf(auth), q.mention, now())
+      if (!detail) throw new HttpError('NOT_FOUND', 'no such mention')
+      return c.json({ savedReplies: await savedReplyChoicesFor(db, auth, detail.mention) })
+    }
+    const ids = q.practice
+      ? [permittedPractice(auth, q.practice).id]
+      : auth.practices.map((p) => p.id)
+    return c.json({ savedReplies: await listSavedReplies(db, auth.organisationId, ids) })
   })
 
   app.get('/mentions', async (c) => {

@@ -19,6 +19,7 @@ import {
   ItemSelect,
 } from '../inbox/inbox-item-parts.js'
 import { threadContextOf } from '../inbox/inbox-threads.js'
+import { listSavedReplies } from '../replies/saved-reply-store.js'
 import { Notice } from '../views/components.js'
 import {
   InboxFilters,
@@ -57,11 +58,12 @@ export function inboxRoutes(): Hono<DashboardEnv> {
       channelsInScope(db, scopeOf(auth)),
     ])
     const ids = page.items.map((i) => i.id)
-    const [notes, threads, colleagues, undo] = await Promise.all([
+    const [notes, threads, colleagues, undo, saved] = await Promise.all([
       notesOf(db, auth.organisationId, ids),
       threadContextOf(db, auth.organisationId, page.items),
       auth.canWrite ? assignableColleagues(db, auth.organisationId) : [],
       auth.canWrite ? undoableBulkAction(db, auth, clock()) : undefined,
+      auth.canWrite ? listSavedReplies(db, auth.organisationId, scope.practiceIds) : [],
     ])
     const names = await userNames(db, auth.organisationId, [
       ...page.items.flatMap((i) => (i.assigneeId ? [i.assigneeId] : [])),
@@ -112,6 +114,7 @@ export function inboxRoutes(): Hono<DashboardEnv> {
                     auth={auth}
                     back={back}
                     timeZone={zone(item.practiceId)}
+                    saved={saved}
                   />
                   <InboxNotes
                     mentionId={item.id}

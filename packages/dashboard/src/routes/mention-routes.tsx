@@ -29,6 +29,7 @@ import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError } from '../http/http-errors.js'
 import { ReplyComposer, ReplyHistory } from '../replies/reply-composer.js'
 import { replyOptionsFor } from '../replies/reply-options.js'
+import { savedReplyChoicesFor } from '../replies/saved-reply-store.js'
 import {
   Countdown,
   CsrfField,
@@ -347,6 +348,10 @@ export function mentionRoutes(): Hono<DashboardEnv> {
     const replies = await repliesOf(db, auth.organisationId, mention.id)
     const userNames = await userNamesOf(db, auth.organisationId, replies)
     const enrichment = await enrichmentHistoryOf(db, auth.organisationId, mention.id)
+    const saved =
+      mention.direction === 'inbound' && auth.canWrite
+        ? await savedReplyChoicesFor(db, auth, mention)
+        : []
     return c.render(
       <>
         <p class="breadcrumb">
@@ -409,6 +414,8 @@ export function mentionRoutes(): Hono<DashboardEnv> {
                 }}
                 auth={auth}
                 back={back}
+                saved={saved}
+                savedId={c.req.query('saved')}
               />
             ) : null}
             <ReplyHistory replies={replies} auth={auth} tz={tz} back={back} userNames={userNames} />

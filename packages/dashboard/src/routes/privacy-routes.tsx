@@ -17,7 +17,7 @@ import {
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { recordUserAction } from '../audit/user-actions.js'
-import { assertCanWrite, authOf } from '../http/auth-middleware.js'
+import { assertCanWrite, authOf, sensitiveAction } from '../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError } from '../http/http-errors.js'
 import { erasureSummary } from '../privacy/erasure-summary.js'
@@ -65,6 +65,10 @@ function adminOnly(c: Context<DashboardEnv>): AuthState {
 export function privacyRoutes(): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>()
 
+  // Retention can delete months of data at the next job run, and erasure cannot be undone:
+  // both need a recent password (the preview too, so the erase that follows it is not refused).
+  const recent = sensitiveAction('/settings/privacy')
+
   app.get('/settings/privacy', async (c) => {
     adminOnly(c)
     return renderPage(c, {
@@ -72,7 +76,7 @@ export function privacyRoutes(): Hono<DashboardEnv> {
     })
   })
 
-  app.post('/settings/privacy', async (c) => {
+  app.post('/settings/privacy', recent, async (c) => {
     const auth = adminOnly(c)
     assertCanWrite(auth)
     const form = settingsFormSchema.safeParse(await c.req.parseBody())
@@ -102,7 +106,7 @@ export function privacyRoutes(): Hono<DashboardEnv> {
     return c.redirect('/settings/privacy?notice=saved', 303)
   })
 
-  app.post('/settings/privacy/erase', async (c) => {
+  app.post('/settings/privacy/erase', recent, async (c) => {
     const auth = adminOnly(c)
     assertCanWrite(auth)
     const form = eraseFormSchema.safeParse(await c.req.parseBody())

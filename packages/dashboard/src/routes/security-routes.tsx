@@ -26,7 +26,7 @@ import {
   twoFactorStatus,
   verifySecondFactor,
 } from '../auth/two-factor.js'
-import { authOf, requireRecentAuth } from '../http/auth-middleware.js'
+import { authOf, sensitiveAction } from '../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError } from '../http/http-errors.js'
 import {
@@ -38,8 +38,8 @@ import {
 } from '../views/security/security-views.js'
 import { localPath } from './safe-redirect.js'
 
-/** How recent the password must be for the sensitive actions on these pages. */
-export const SENSITIVE_ACTION_MINUTES = 10
+/** How recent the password must be for the sensitive actions (defined beside the middleware). */
+export { SENSITIVE_ACTION_MINUTES } from '../http/auth-middleware.js'
 
 export interface SecurityRoutesOptions {
   /** The sign-in limiter: re-authentication is a password check like any other. */
@@ -60,7 +60,7 @@ function sessionUser(auth: AuthState) {
 /** Routes for the signed-in user's own security settings (mounted behind requirePageAuth). */
 export function securityRoutes(options: SecurityRoutesOptions): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>()
-  const recent = requireRecentAuth(SENSITIVE_ACTION_MINUTES)
+  const recent = sensitiveAction('/account/security')
 
   const page = async (
     c: Context<DashboardEnv>,

@@ -6,6 +6,7 @@
 import { Hono } from 'hono'
 import { authOf } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
+import { savedReplyRoutes } from '../replies/saved-reply-routes.js'
 import { assertSignedInPerson, isAgencyAdmin } from '../setup/setup-permissions.js'
 import { actionLogRoutes } from './setup/action-log-routes.js'
 import { channelSetupRoutes } from './setup/channel-setup-routes.js'
@@ -52,6 +53,10 @@ export function setupRoutes(): Hono<DashboardEnv> {
             </li>
           ) : null}
           <li>
+            <a href="/setup/saved-replies">Saved replies</a>: reply templates per category and star
+            rating, with the practice's name, phone and booking link filled in.
+          </li>
+          <li>
             <a href="/setup/tokens">API tokens</a>: for scripts that read the JSON API.
           </li>
         </ul>
@@ -65,5 +70,6 @@ export function setupRoutes(): Hono<DashboardEnv> {
   app.route('/', channelSetupRoutes())
   app.route('/', actionLogRoutes())
   app.route('/', userSetupRoutes())
+  app.route('/', savedReplyRoutes())
   return app
 }

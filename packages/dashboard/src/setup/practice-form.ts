@@ -18,6 +18,10 @@ export interface PracticeFormValues {
   hours: string
   promise: string
   statement: string
+  /** Public phone number, for saved replies ({practice_phone}). */
+  phone: string
+  /** Public booking page, for saved replies ({booking_link}). */
+  bookingUrl: string
 }
 
 export type PracticeFormField = keyof PracticeFormValues
@@ -37,6 +41,8 @@ export interface PracticeFormResult {
     /** Undefined when the promise field was left empty on an edit (keep the current one). */
     targets?: PromiseSpec['targets']
     statement?: string
+    phone: string | null
+    bookingUrl: string | null
   }
 }
 
@@ -53,6 +59,8 @@ const formSchema = z.object({
   hours: field(2000),
   promise: field(2000),
   statement: field(500),
+  phone: field(40),
+  booking_url: field(500),
 })
 
 /**
@@ -64,15 +72,31 @@ export function parsePracticeForm(
   options: { promiseOptional?: boolean } = {},
 ): PracticeFormResult {
   const errors: PracticeFormResult['errors'] = {}
-  const raw = formSchema.safeParse(body)
+  // Scripts and older forms may leave out the optional contact fields.
+  const raw = formSchema.safeParse({ phone: '', booking_url: '', ...body })
   const v = raw.success
     ? raw.data
-    : { name: '', time_zone: '', holiday_region: '', hours: '', promise: '', statement: '' }
+    : {
+        name: '',
+        time_zone: '',
+        holiday_region: '',
+        hours: '',
+        promise: '',
+        statement: '',
+        phone: '',
+        booking_url: '',
+      }
   if (!raw.success)
     for (const issue of raw.error.issues) {
       const key = String(issue.path[0] ?? '')
       const name =
-        key === 'time_zone' ? 'timeZone' : key === 'holiday_region' ? 'holidayRegion' : key
+        key === 'time_zone'
+          ? 'timeZone'
+          : key === 'holiday_region'
+            ? 'holidayRegion'
+            : key === 'booking_url'
+              ? 'bookingUrl'
+              : key
       errors[name as PracticeFormField] = issue.message
     }
   const values: PracticeFormValues = {
@@ -82,6 +106,8 @@ export function parsePracticeForm(
     hours: v.hours,
     promise: v.promise,
     statement: v.statement,
+    phone: v.phone,
+    bookingUrl: v.booking_url,
   }
   const understood: PracticeFormResult['understood'] = {}
   if (!values.name) errors.name ??= 'give the practice a name'
@@ -90,6 +116,11 @@ export function parsePracticeForm(
     errors.timeZone ??= `"${values.timeZone}" is not an IANA time zone (e.g. Europe/London)`
   if (values.holidayRegion && !isHolidayRegion(values.holidayRegion))
     errors.holidayRegion ??= `"${values.holidayRegion}" is not a holiday region (pick one from the list)`
+  // Shown to the public in replies: a phone number's characters, and a web page (no other scheme).
+  if (values.phone && !/^\+?[0-9 ()./-]{6,40}$/.test(values.phone))
+    errors.phone ??= 'a phone number is digits, spaces and + ( ) - . /'
+  if (values.bookingUrl && !isWebAddress(values.bookingUrl))
+    errors.bookingUrl ??= 'a booking link starts with https:// (or http://)'
   let weekly: ReturnType<typeof parseOpeningHours> | undefined
   try {
     weekly = parseOpeningHours(values.hours)
@@ -115,8 +146,19 @@ export function parsePracticeForm(
       weekly,
       ...(targets ? { targets } : {}),
       ...(values.statement ? { statement: values.statement } : {}),
+      phone: values.phone || null,
+      bookingUrl: values.bookingUrl || null,
     }
   return result
+}
+
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== ''
+  } catch {
+    return false
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import type { Kysely } from 'kysely'
 import { createDashboard, type DashboardOptions } from '../app.js'
 import { createApiToken } from '../auth/create-api-token.js'
 import { createUser } from '../auth/create-user.js'
+import { sha256Hex } from '../auth/secret-token.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 
 /** The pinned clock of every test: Friday 20 Nov 2026, 14:00 in Sydney. */
@@ -507,4 +508,22 @@ export async function signIn(
       })
     },
   }
+}
+
+/**
+ * Moves back when a client's session last entered the password, as if the sign-in happened
+ * `minutesAgo` before the pinned clock, so sensitive actions ask for it again. Sessions made by
+ * {@link signIn} are fresh: the sign-in itself counts as entering the password.
+ */
+export async function ageSessionPassword(
+  db: Kysely<Database>,
+  client: TestClient,
+  minutesAgo: number,
+): Promise<void> {
+  const sessionId = client.cookie.slice(client.cookie.indexOf('=') + 1)
+  await db
+    .updateTable('sessions')
+    .set({ authenticated_at: new Date(NOW.getTime() - minutesAgo * 60_000) })
+    .where('id_hash', '=', sha256Hex(sessionId))
+    .execute()
 }

@@ -18,7 +18,12 @@ import {
 } from '@earshot/core'
 import { type Context, Hono } from 'hono'
 import { recordUserAction } from '../../audit/user-actions.js'
-import { assertCanWrite, authOf, permittedPractice } from '../../http/auth-middleware.js'
+import {
+  assertCanWrite,
+  authOf,
+  permittedPractice,
+  sensitiveAction,
+} from '../../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../../http/dashboard-env.js'
 import { HttpError } from '../../http/http-errors.js'
 import { reconnectHref } from '../../setup/channel-health.js'
@@ -385,7 +390,7 @@ export function channelSetupRoutes(): Hono<DashboardEnv> {
     )
   })
 
-  app.post('/setup/channels/:channelId/token', async (c) => {
+  app.post('/setup/channels/:channelId/token', sensitiveAction(), async (c) => {
     const auth = authOf(c)
     assertCanWrite(auth)
     const { channel } = await permittedChannel(c, auth)

@@ -33,7 +33,16 @@ const NOTICES: Record<string, string> = {
 }
 
 const EMPTY_FORM: Pick<PracticeFormResult, 'values' | 'errors' | 'understood'> = {
-  values: { name: '', timeZone: '', holidayRegion: '', hours: '', promise: '', statement: '' },
+  values: {
+    name: '',
+    timeZone: '',
+    holidayRegion: '',
+    hours: '',
+    promise: '',
+    statement: '',
+    phone: '',
+    bookingUrl: '',
+  },
   errors: {},
   understood: {},
 }
@@ -48,6 +57,21 @@ async function nameTaken(
   const slug = slugify(name)
   const all = await listPractices(c.var.services.db, auth.organisationId)
   return all.some((p) => p.slug === slug && p.id !== exceptId)
+}
+
+/** The public phone and booking link (filled into saved replies). */
+async function saveContact(
+  c: Context<DashboardEnv>,
+  auth: AuthState,
+  practiceId: string,
+  p: { phone: string | null; bookingUrl: string | null },
+): Promise<void> {
+  await c.var.services.db
+    .updateTable('practices')
+    .set({ phone: p.phone, booking_url: p.bookingUrl })
+    .where('organisation_id', '=', auth.organisationId)
+    .where('id', '=', practiceId)
+    .execute()
 }
 
 /** Routes under `/setup/practices`. */
@@ -176,6 +200,7 @@ export function practiceSetupRoutes(): Hono<DashboardEnv> {
       promise: { targets: p.targets!, ...(p.statement ? { statement: p.statement } : {}) },
       createdBy: auth.user.email,
     })
+    await saveContact(c, auth, practice.id, p)
     await recordUserAction(
       db,
       {
@@ -217,6 +242,8 @@ export function practiceSetupRoutes(): Hono<DashboardEnv> {
           hours,
           promise: promiseText,
           statement: promise?.statement ?? '',
+          phone: practice.phone ?? '',
+          bookingUrl: practice.booking_url ?? '',
         },
         errors: {},
         understood: { hours, promise: promiseText },
@@ -297,6 +324,7 @@ export function practiceSetupRoutes(): Hono<DashboardEnv> {
         .where('organisation_id', '=', auth.organisationId)
         .where('id', '=', practice.id)
         .execute()
+    await saveContact(c, auth, practice.id, p)
     await recordUserAction(
       db,
       {

@@ -11,7 +11,7 @@ import {
   DEFAULT_TOKEN_DAYS,
 } from '../../auth/api-token-scopes.js'
 import { listApiTokens } from '../../auth/create-api-token.js'
-import { authOf } from '../../http/auth-middleware.js'
+import { authOf, sensitiveAction } from '../../http/auth-middleware.js'
 import type { DashboardEnv } from '../../http/dashboard-env.js'
 import { HttpError } from '../../http/http-errors.js'
 import {
@@ -198,7 +198,8 @@ export function tokenSetupRoutes(): Hono<DashboardEnv> {
 
   app.get('/setup/tokens', (c) => renderTokens(c))
 
-  app.post('/setup/tokens', async (c) => {
+  // A new token is a new credential: the password must be recent (revoking one needs nothing).
+  app.post('/setup/tokens', sensitiveAction('/setup/tokens'), async (c) => {
     const auth = authOf(c)
     const body = await c.req.parseBody({ all: true })
     const typed = typeof body.name === 'string' ? body.name : ''

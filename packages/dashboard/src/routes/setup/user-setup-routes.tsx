@@ -5,7 +5,7 @@
  */
 import { isEarshotError, ROLES, type Role } from '@earshot/core'
 import { type Context, Hono } from 'hono'
-import { authOf } from '../../http/auth-middleware.js'
+import { authOf, sensitiveAction } from '../../http/auth-middleware.js'
 import type { DashboardEnv } from '../../http/dashboard-env.js'
 import { HttpError } from '../../http/http-errors.js'
 import { pendingInvitations } from '../../setup/account-links.js'
@@ -293,7 +293,10 @@ export function userSetupRoutes(): Hono<DashboardEnv> {
 
   app.get('/setup/users', (c) => renderUsers(c))
 
-  app.post('/setup/users', async (c) => {
+  // Who may sign in, and with what role, is decided with a recent password only.
+  const recent = sensitiveAction('/setup/users')
+
+  app.post('/setup/users', recent, async (c) => {
     const auth = authOf(c)
     const body = await c.req.parseBody({ all: true })
     const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
@@ -331,7 +334,7 @@ export function userSetupRoutes(): Hono<DashboardEnv> {
     }
   })
 
-  app.post('/setup/users/:userId', async (c) => {
+  app.post('/setup/users/:userId', recent, async (c) => {
     const auth = authOf(c)
     const body = await c.req.parseBody({ all: true })
     const role = typeof body.role === 'string' ? body.role : ''
@@ -350,7 +353,7 @@ export function userSetupRoutes(): Hono<DashboardEnv> {
     return c.redirect('/setup/users?notice=updated', 303)
   })
 
-  app.post('/setup/users/:userId/remove', async (c) => {
+  app.post('/setup/users/:userId/remove', recent, async (c) => {
     const auth = authOf(c)
     await removeUser(
       c.var.services.db,
@@ -361,7 +364,7 @@ export function userSetupRoutes(): Hono<DashboardEnv> {
     return c.redirect('/setup/users?notice=removed', 303)
   })
 
-  app.post('/setup/users/:userId/resend', async (c) => {
+  app.post('/setup/users/:userId/resend', recent, async (c) => {
     const auth = authOf(c)
     const users = await listUsers(c.var.services.db, auth.organisationId)
     const user = users.find((u) => u.id === c.req.param('userId'))

@@ -153,6 +153,35 @@ export function PracticeFormView({
         />
         <FieldError id="statement-error" message={errors.statement} />
       </label>
+      <div class="row">
+        <label>
+          Phone (optional)
+          <input
+            type="tel"
+            name="phone"
+            maxlength={40}
+            value={values.phone}
+            placeholder="(02) 9000 0000"
+            aria-invalid={errors.phone ? 'true' : undefined}
+            aria-describedby={errors.phone ? 'phone-error' : undefined}
+          />
+          <FieldError id="phone-error" message={errors.phone} />
+        </label>
+        <label>
+          Booking link (optional)
+          <input
+            type="url"
+            name="booking_url"
+            maxlength={500}
+            value={values.bookingUrl}
+            placeholder="https://example.org/book"
+            aria-invalid={errors.bookingUrl ? 'true' : undefined}
+            aria-describedby={errors.bookingUrl ? 'bookingUrl-error' : undefined}
+          />
+          <FieldError id="bookingUrl-error" message={errors.bookingUrl} />
+        </label>
+      </div>
+      <p class="muted small">Phone and booking link fill in saved replies; both are public.</p>
       <div class="button-row">
         <button type="submit" name="intent" value="check" class="secondary">
           Check what Earshot understands
