@@ -128,6 +128,11 @@ export {
 } from './repositories/organisations.js'
 export { listOverrides } from './repositories/overrides.js'
 export {
+  type DeletedPractice,
+  deletePractice,
+  KEPT_AFTER_PRACTICE_DELETION,
+} from './repositories/practice-deletion.js'
+export {
   loadPracticePolicy,
   type PracticePolicy,
   type PromiseVersion,

@@ -18,6 +18,7 @@ export const USER_ACTIONS = [
   'settings.changed',
   'practice.created',
   'practice.updated',
+  'practice.deleted',
   'channel.created',
   'channel.updated',
   'channel.connected',

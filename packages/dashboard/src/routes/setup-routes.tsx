@@ -10,6 +10,7 @@ import { savedReplyRoutes } from '../replies/saved-reply-routes.js'
 import { assertSignedInPerson, isAgencyAdmin } from '../setup/setup-permissions.js'
 import { actionLogRoutes } from './setup/action-log-routes.js'
 import { channelSetupRoutes } from './setup/channel-setup-routes.js'
+import { practiceDeleteRoutes } from './setup/practice-delete-routes.js'
 import { practiceSetupRoutes } from './setup/practice-setup-routes.js'
 import { tokenSetupRoutes } from './setup/token-setup-routes.js'
 import { userSetupRoutes } from './setup/user-setup-routes.js'
@@ -66,6 +67,7 @@ export function setupRoutes(): Hono<DashboardEnv> {
   })
 
   app.route('/', practiceSetupRoutes())
+  app.route('/', practiceDeleteRoutes())
   app.route('/', tokenSetupRoutes())
   app.route('/', channelSetupRoutes())
   app.route('/', actionLogRoutes())

@@ -30,6 +30,7 @@ import { PracticeFormView } from '../../views/setup/practice-form-view.js'
 const NOTICES: Record<string, string> = {
   created: 'Practice created. Add a channel next, so its mentions arrive.',
   saved: 'Practice saved; the new hours and promise apply from now on.',
+  deleted: 'Practice deleted, with all its data. The action log keeps the record.',
 }
 
 const EMPTY_FORM: Pick<PracticeFormResult, 'values' | 'errors' | 'understood'> = {
@@ -135,6 +136,12 @@ export function practiceSetupRoutes(): Hono<DashboardEnv> {
                           <>
                             <a href={`/setup/practices/${pid}/edit`}>Edit</a> ·{' '}
                             <a href={`/setup/channels?practice=${pid}`}>Channels</a>
+                            {isAgencyAdmin(auth) ? (
+                              <>
+                                {' '}
+                                · <a href={`/setup/practices/${pid}/delete`}>Delete</a>
+                              </>
+                            ) : null}
                           </>
                         ) : null}
                       </td>
