@@ -8,11 +8,14 @@
  * practice was deleted, and by whom. A test walks `information_schema` so a new table with a
  * `practice_id` that is neither cascaded nor listed here fails it.
  */
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
 
-/** Tables with a `practice_id` but no cascading foreign key to `practices`. */
+/**
+ * Tables with a `practice_id` but no cascading foreign key to `practices`. Plain names rather
+ * than `keyof Database`: several are the dashboard's (alerts, inbox), typed there.
+ */
 const BY_PRACTICE = [
   'alert_endpoints',
   'alert_preferences',
@@ -23,7 +26,7 @@ const BY_PRACTICE = [
   'inbox_notes',
   'reply_outbox',
   'response_links',
-] as const satisfies readonly (keyof Database)[]
+] as const
 
 /** Tables holding only a channel id (no practice id, no foreign key). */
 const BY_CHANNEL = ['quarantine'] as const satisfies readonly (keyof Database)[]
@@ -71,11 +74,8 @@ export async function deletePractice(
       .where('practice_id', '=', practiceId)
       .executeTakeFirstOrThrow()
     for (const table of BY_PRACTICE)
-      await trx
-        .deleteFrom(table)
-        .where('organisation_id', '=', organisationId)
-        .where('practice_id', '=', practiceId)
-        .execute()
+      await sql`delete from ${sql.table(table)}
+        where organisation_id = ${organisationId} and practice_id = ${practiceId}`.execute(trx)
     if (channelIds.length)
       for (const table of BY_CHANNEL)
         await trx
@@ -90,11 +90,8 @@ export async function deletePractice(
       .execute()
     // Deleting mentions writes "removed" rows to the live inbox's change feed (its trigger);
     // nobody can be watching a deleted practice's inbox, so they go too.
-    await trx
-      .deleteFrom('inbox_changes')
-      .where('organisation_id', '=', organisationId)
-      .where('practice_id', '=', practiceId)
-      .execute()
+    await sql`delete from inbox_changes
+      where organisation_id = ${organisationId} and practice_id = ${practiceId}`.execute(trx)
     return { practiceId, channels: channelIds.length, mentions: Number(mentions.n) }
   }
   return db.isTransaction ? run(db) : db.transaction().execute(run)
