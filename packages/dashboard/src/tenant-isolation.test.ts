@@ -374,6 +374,17 @@ function setupProbes(): Probe[] {
   const b = w.b
   return [
     {
+      route: '/setup/practices/:practiceId/delete',
+      method: 'GET',
+      path: `/setup/practices/${b.practice}/delete`,
+    },
+    {
+      route: '/setup/practices/:practiceId/delete',
+      method: 'POST',
+      path: `/setup/practices/${b.practice}/delete`,
+      body: { confirm: b.practiceName },
+    },
+    {
       route: '/setup/practices/:practiceId/edit',
       method: 'GET',
       path: `/setup/practices/${b.practice}/edit`,
