@@ -106,6 +106,7 @@ export {
 } from './promise/promise-spec.js'
 export * from './redaction/index.js'
 export {
+  type ChannelChanges,
   type ChannelInput,
   channelInputSchema,
   createChannel,
@@ -114,6 +115,7 @@ export {
   listDueChannels,
   recordChannelError,
   setChannelStatus,
+  updateChannel,
 } from './repositories/channels.js'
 // Repositories
 export {

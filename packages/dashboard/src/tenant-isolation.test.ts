@@ -422,6 +422,12 @@ function setupProbes(): Probe[] {
       body: { status: 'paused' },
     },
     {
+      route: '/setup/channels/:channelId/settings',
+      method: 'POST',
+      path: `/setup/channels/${b.channel}/settings`,
+      body: { name: 'hijacked', poll: '1', rotate: 'verifyToken' },
+    },
+    {
       route: '/setup/channels/:channelId/delete',
       method: 'POST',
       path: `/setup/channels/${b.channel}/delete`,

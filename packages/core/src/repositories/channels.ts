@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
+import { EarshotError } from '../errors.js'
 import {
   CHANNEL_STATUSES,
   type ChannelStatus,
@@ -104,6 +105,51 @@ export async function setChannelStatus(
     .where('organisation_id', '=', organisationId)
     .where('id', '=', channelId)
     .execute()
+}
+
+export interface ChannelChanges {
+  name?: string
+  /** Keys to set in the channel's config (others are kept); `undefined` values are ignored. */
+  config?: Record<string, unknown>
+  pollIntervalSeconds?: number
+}
+
+/**
+ * Changes a channel's name, config keys or poll interval, scoped to its organisation; returns
+ * the updated row, or undefined when there is no such channel there. Config keys are merged, so
+ * a rename never loses the webhook secret or feed URL.
+ */
+export async function updateChannel(
+  db: Kysely<Database>,
+  organisationId: string,
+  channelId: string,
+  changes: ChannelChanges,
+): Promise<ChannelRow | undefined> {
+  const current = await getChannel(db, channelId, organisationId)
+  if (!current) return undefined
+  const base =
+    current.config && typeof current.config === 'object'
+      ? (current.config as Record<string, unknown>)
+      : {}
+  const set = Object.fromEntries(
+    Object.entries(changes.config ?? {}).filter(([, v]) => v !== undefined),
+  )
+  const name = changes.name?.trim()
+  if (changes.name !== undefined && !name)
+    throw new EarshotError('INVALID_INPUT', 'a channel needs a name')
+  return db
+    .updateTable('channels')
+    .set({
+      ...(name ? { name } : {}),
+      ...(changes.pollIntervalSeconds !== undefined
+        ? { poll_interval_seconds: changes.pollIntervalSeconds }
+        : {}),
+      config: JSON.stringify({ ...base, ...set }),
+    })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', channelId)
+    .returningAll()
+    .executeTakeFirst()
 }
 
 /** Records a failed collection run: the error (never a token), its time, and when to try again. */

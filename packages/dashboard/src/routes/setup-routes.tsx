@@ -9,6 +9,7 @@ import type { DashboardEnv } from '../http/dashboard-env.js'
 import { savedReplyRoutes } from '../replies/saved-reply-routes.js'
 import { assertSignedInPerson, isAgencyAdmin } from '../setup/setup-permissions.js'
 import { actionLogRoutes } from './setup/action-log-routes.js'
+import { channelEditRoutes } from './setup/channel-edit-routes.js'
 import { channelSetupRoutes } from './setup/channel-setup-routes.js'
 import { practiceDeleteRoutes } from './setup/practice-delete-routes.js'
 import { practiceSetupRoutes } from './setup/practice-setup-routes.js'
@@ -70,6 +71,7 @@ export function setupRoutes(): Hono<DashboardEnv> {
   app.route('/', practiceDeleteRoutes())
   app.route('/', tokenSetupRoutes())
   app.route('/', channelSetupRoutes())
+  app.route('/', channelEditRoutes())
   app.route('/', actionLogRoutes())
   app.route('/', userSetupRoutes())
   app.route('/', savedReplyRoutes())

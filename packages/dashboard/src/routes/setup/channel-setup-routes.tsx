@@ -1,7 +1,7 @@
 /**
  * @module The channels pages: every channel of the user's practices with its health (last
  * success, last error in words, whether it needs reconnecting), a new channel, and for each one
- * what to paste into the platform, the paste-a-token form for self-hosters (the token is sealed
+ * what to paste into the platform, its settings (channel-edit-routes), the paste-a-token form for self-hosters (the token is sealed
  * with core's `saveChannelCredentials` and never shown again), pause/resume and delete (only
  * while it has no mentions: a channel's history stays in the reports, so pause it instead).
  */
@@ -29,6 +29,7 @@ import { HttpError } from '../../http/http-errors.js'
 import { reconnectHref } from '../../setup/channel-health.js'
 import { CsrfField, Notice } from '../../views/components.js'
 import { formatDateTime, humanise } from '../../views/format.js'
+import { ChannelSettingsForm } from '../../views/setup/channel-settings-form.js'
 import { ChannelSnippets } from '../../views/setup/channel-snippets.js'
 import { FieldError } from '../../views/setup/field-error.js'
 
@@ -38,6 +39,8 @@ const NOTICES: Record<string, string> = {
   paused: 'Channel paused: nothing is collected until you resume it.',
   active: 'Channel resumed.',
   deleted: 'Channel deleted.',
+  saved: 'Channel saved.',
+  rotated: 'Channel saved with a new secret: give the platform or site the value below.',
 }
 
 /** A channel of the user's practices, or the same 404 as another tenant's id. */
@@ -338,6 +341,10 @@ export function channelSetupRoutes(): Hono<DashboardEnv> {
             channel={channel}
             publicUrl={c.var.services.publicUrl ?? 'http://localhost:3000'}
           />
+        </section>
+        <section class="card" aria-labelledby="settings-h">
+          <h2 id="settings-h">Settings</h2>
+          <ChannelSettingsForm channel={channel} csrfToken={auth.csrfToken} />
         </section>
         <section class="card" id="token" aria-labelledby="token-h">
           <h2 id="token-h">Paste an access token</h2>
