@@ -4,7 +4,6 @@
  * keeps) and stored encrypted; web chat gets a generated signing secret and webhook platforms a
  * verify token, printed once with the callback URL to paste into the platform.
  */
-import { randomBytes } from 'node:crypto'
 import {
   createChannel,
   isEarshotError,
@@ -14,6 +13,7 @@ import {
   saveChannelCredentials,
 } from '@earshot/core'
 import { recordUserAction } from '../../audit/user-actions.js'
+import { channelSecretKind, initialChannelSecrets } from '../../setup/channel-secrets.js'
 import type { CliCommand } from '../cli-command.js'
 import { CliError, EXIT_USAGE } from '../cli-error.js'
 import { type CliIo, println } from '../cli-io.js'
@@ -23,7 +23,6 @@ import { printUsage } from './serve-command.js'
 import { findOrganisation, findPractices } from './user-add-command.js'
 
 /** Platforms whose webhooks are verified with a token the practice pastes into the platform. */
-const VERIFY_TOKEN_PLATFORMS: readonly Platform[] = ['facebook', 'instagram']
 
 export const channelCommand: CliCommand = {
   name: 'channel',
@@ -102,15 +101,13 @@ The token is stored encrypted (EARSHOT_SECRET_KEY; see docs/deployment.md), neve
         return 0
       }
       const platform = values.platform as Platform
-      const config: Record<string, unknown> = {}
+      const config: Record<string, unknown> = initialChannelSecrets(platform)
       const shown: string[] = []
       if (platform === 'rss') config.url = values.url
-      if (platform === 'webchat') {
-        config.secret = `whsec_${randomBytes(24).toString('base64')}`
+      if (config.secret) {
         shown.push(`Signing secret (sign each message with it; shown once): ${config.secret}`)
       }
-      if (VERIFY_TOKEN_PLATFORMS.includes(platform)) {
-        config.verifyToken = randomBytes(18).toString('base64url')
+      if (config.verifyToken) {
         shown.push(
           `Webhook verify token (paste into the platform's webhook settings): ${config.verifyToken}`,
         )
@@ -151,10 +148,7 @@ The token is stored encrypted (EARSHOT_SECRET_KEY; see docs/deployment.md), neve
       )
       if (
         values['public-url'] &&
-        (platform === 'webchat' ||
-          VERIFY_TOKEN_PLATFORMS.includes(platform) ||
-          platform === 'x' ||
-          platform === 'google')
+        (channelSecretKind(platform) !== undefined || platform === 'x' || platform === 'google')
       ) {
         shown.push(
           `Webhook callback URL: ${values['public-url'].replace(/\/$/, '')}/hooks/${platform}/${channel.id}`,

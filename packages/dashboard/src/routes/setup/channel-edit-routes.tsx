@@ -4,27 +4,18 @@
  * the channel page like the first ones). Managers and admins of its practice; another tenant's
  * channel is a 404. Tokens are not edited here: they are pasted (sealed) or connected by OAuth.
  */
-import { randomBytes } from 'node:crypto'
 import { getChannel, updateChannel } from '@earshot/core'
 import { Hono } from 'hono'
 import { recordUserAction } from '../../audit/user-actions.js'
 import { assertCanWrite, authOf } from '../../http/auth-middleware.js'
 import type { DashboardEnv } from '../../http/dashboard-env.js'
 import { HttpError } from '../../http/http-errors.js'
+import { channelSecretKind, newChannelSecret } from '../../setup/channel-secrets.js'
 import {
   type ChannelSettingsErrors,
   ChannelSettingsForm,
-  rotatableSecret,
 } from '../../views/setup/channel-settings-form.js'
-
-const str = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice(0, max) : '')
-
-/** The new value for a rotated secret, in the same shape as when the channel was created. */
-function freshSecret(kind: 'secret' | 'verifyToken'): string {
-  return kind === 'secret'
-    ? `whsec_${randomBytes(24).toString('base64')}`
-    : randomBytes(18).toString('base64url')
-}
+import { str } from './channel-setup-routes.js'
 
 /** Routes under `/setup/channels/:channelId/settings`. */
 export function channelEditRoutes(): Hono<DashboardEnv> {
@@ -65,11 +56,11 @@ export function channelEditRoutes(): Hono<DashboardEnv> {
         { title: channel.name, active: 'setup' },
       )
     }
-    const rotatable = rotatableSecret(channel)
+    const rotatable = channelSecretKind(channel.platform)
     const rotate = rotatable !== undefined && body.rotate === rotatable ? rotatable : undefined
     const config: Record<string, unknown> = {}
     if (channel.platform === 'rss') config.url = url
-    if (rotate) config[rotate] = freshSecret(rotate)
+    if (rotate) config[rotate] = newChannelSecret(rotate)
     await db.transaction().execute(async (trx) => {
       await updateChannel(trx, auth.organisationId, channel.id, {
         name,

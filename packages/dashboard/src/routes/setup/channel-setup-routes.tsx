@@ -5,7 +5,6 @@
  * with core's `saveChannelCredentials` and never shown again), pause/resume and delete (only
  * while it has no mentions: a channel's history stays in the reports, so pause it instead).
  */
-import { randomBytes } from 'node:crypto'
 import {
   type ChannelRow,
   createChannel,
@@ -27,6 +26,7 @@ import {
 import type { AuthState, DashboardEnv } from '../../http/dashboard-env.js'
 import { HttpError } from '../../http/http-errors.js'
 import { reconnectHref } from '../../setup/channel-health.js'
+import { initialChannelSecrets } from '../../setup/channel-secrets.js'
 import { CsrfField, Notice } from '../../views/components.js'
 import { formatDateTime, humanise } from '../../views/format.js'
 import { ChannelSettingsForm } from '../../views/setup/channel-settings-form.js'
@@ -235,7 +235,9 @@ async function renderList(
   )
 }
 
-const str = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice(0, max) : '')
+/** A form field as trimmed text of at most `max` characters ('' when absent). */
+export const str = (v: unknown, max: number) =>
+  typeof v === 'string' ? v.trim().slice(0, max) : ''
 
 /** Routes under `/setup/channels`. */
 export function channelSetupRoutes(): Hono<DashboardEnv> {
@@ -269,12 +271,9 @@ export function channelSetupRoutes(): Hono<DashboardEnv> {
     if (!values.account) errors.account = 'type the account id on the platform'
     if (Object.keys(errors).length || !practice) return renderList(c, { values, errors }, 400)
     const platform = values.platform as Platform
-    const config: Record<string, unknown> = {}
-    if (platform === 'rss') config.url = values.url
     // Generated here so the owner can paste them into the platform (shown on the channel page).
-    if (platform === 'webchat') config.secret = `whsec_${randomBytes(24).toString('base64')}`
-    if (platform === 'facebook' || platform === 'instagram')
-      config.verifyToken = randomBytes(18).toString('base64url')
+    const config: Record<string, unknown> = initialChannelSecrets(platform)
+    if (platform === 'rss') config.url = values.url
     const { db, now } = c.var.services
     const channel = await db.transaction().execute(async (trx) => {
       const created = await createChannel(trx, {

@@ -1,5 +1,6 @@
 /** @module The channel page's settings form: name, feed URL (RSS), poll interval, secret rotation. */
 import type { ChannelRow } from '@earshot/core'
+import { channelSecretKind } from '../../setup/channel-secrets.js'
 import { CsrfField } from '../components.js'
 import { FieldError } from './field-error.js'
 
@@ -15,13 +16,6 @@ function configString(channel: ChannelRow, key: string): string {
   return typeof value === 'string' ? value : ''
 }
 
-/** What rotating regenerates on this platform, if anything. */
-export function rotatableSecret(channel: ChannelRow): 'secret' | 'verifyToken' | undefined {
-  if (channel.platform === 'webchat') return 'secret'
-  if (channel.platform === 'facebook' || channel.platform === 'instagram') return 'verifyToken'
-  return undefined
-}
-
 export function ChannelSettingsForm({
   channel,
   csrfToken,
@@ -31,7 +25,7 @@ export function ChannelSettingsForm({
   csrfToken: string | null
   errors?: ChannelSettingsErrors
 }) {
-  const rotatable = rotatableSecret(channel)
+  const rotatable = channelSecretKind(channel.platform)
   return (
     <form
       method="post"
