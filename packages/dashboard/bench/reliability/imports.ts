@@ -322,3 +322,80 @@ export async function importFuzz(
   }
   return result
 }
+
+export interface ImportCutResult {
+  rows: number
+  /** How the cut run ended: exit code or signal, and whether it printed a raw stack. */
+  cutRun: string
+  crashed: boolean
+  lost: number
+  duplicated: number
+  finalOk: boolean
+  detail: string
+}
+
+/**
+ * `earshot import` while its database connections are terminated (issue 13 finding 1: the import
+ * died with a raw stack): the cut run must end with a clear error or carry on, never crash, and a
+ * rerun must leave every row stored exactly once. Ids `cut-N`, apart from the kill trial's.
+ */
+export async function importUnderTermination(
+  pgServer: PgServer,
+  env: Record<string, string>,
+  database: string,
+  channel: string,
+  dir: string,
+  rows: number,
+): Promise<ImportCutResult> {
+  const file = join(dir, 'import-cut.csv')
+  const lines = ['external_id,created_at,author_id,author_name,text']
+  const base = Date.parse('2026-09-01T00:00:00Z')
+  for (let n = 0; n < rows; n++)
+    lines.push(
+      `cut-${n},${new Date(base + n * 41_000).toISOString()},cut-author-${n % 331},"Patient ${n % 331}","Row ${n}: is the clinic open on Saturday?"`,
+    )
+  writeFileSync(file, `${lines.join('\n')}\n`)
+  const stored = async () => {
+    const counted = await pgServer.sql<{ n: string }>(
+      "select count(*) as n from mentions where channel_id = $1 and external_id like 'cut-%'",
+      [channel],
+      database,
+    )
+    return Number(counted[0]?.n ?? 0)
+  }
+  const target = Math.max(1, Math.floor(rows * (0.2 + random() * 0.5)))
+  let terminated = 0
+  const cut = await runImport(env, file, channel, [], undefined, async (child) => {
+    while (child.exitCode === null && (await stored()) < target) await sleep(100)
+    if (child.exitCode !== null) return
+    // Every connection to the database but this one: the import's own included.
+    const killed = await pgServer.sql<{ pid: number }>(
+      'select pid from (select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() offset 0) s where pg_terminate_backend(pid)',
+      [database],
+    )
+    terminated = killed.length
+  })
+  const crash = crashOf(cut)
+  const cutRun = `${cut.signal ?? `exit ${cut.code}`}${crash ? ` (${crash})` : ''}`
+  const lastErr = cut.stderr.trim().split('\n').at(-1) ?? ''
+  log(`import cut at ${target} rows (${terminated} backends terminated): ${cutRun}: ${lastErr}`)
+  const final = await runImport(env, file, channel)
+  const perId = await pgServer.sql<{ external_id: string; n: string }>(
+    "select external_id, count(*) as n from mentions where channel_id = $1 and external_id like 'cut-%' group by external_id",
+    [channel],
+    database,
+  )
+  const have = new Set(perId.map((r) => r.external_id))
+  let lost = 0
+  for (let n = 0; n < rows; n++) if (!have.has(`cut-${n}`)) lost++
+  const duplicated = perId.reduce((s, r) => s + Number(r.n) - 1, 0)
+  return {
+    rows,
+    cutRun,
+    crashed: crash !== undefined,
+    lost,
+    duplicated,
+    finalOk: final.code === 0,
+    detail: `cut at ${target} rows, ${terminated} backends terminated, cut run ${cutRun} ("${lastErr.slice(0, 200)}"), rerun exit ${final.code}`,
+  }
+}

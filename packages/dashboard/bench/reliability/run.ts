@@ -22,7 +22,7 @@ import {
   terminateUnderLoad,
 } from './faults.js'
 import { freePort, log, PgServer, ServeProcess, seedRandom } from './harness.js'
-import { importFuzz, importKill } from './imports.js'
+import { importFuzz, importKill, importUnderTermination } from './imports.js'
 import { seedWorld } from './seed.js'
 
 const adminUrl = process.env.EARSHOT_TEST_DATABASE_URL ?? process.env.EARSHOT_BENCH_DATABASE_URL
@@ -74,6 +74,10 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'earshot-reliability-'))
   const failures: string[] = []
   let code = 0
+  // Totals over the import trials (SIGKILLed runs, cut connections) and crashes of the import.
+  let lost = 0
+  let duplicated = 0
+  let importCrashes = 0
   try {
     // ------------------------------------------------------------ cross-tenant
     if (runs('leaks')) {
@@ -210,11 +214,32 @@ async function main(): Promise<number> {
       )
       metric('import_rows', k.rows)
       metric('import_kills', k.killedMidway)
-      metric('lost', k.lost)
-      metric('duplicated', k.duplicated)
+      metric('import_kill_lost', k.lost)
+      metric('import_kill_duplicated', k.duplicated)
+      lost += k.lost
+      duplicated += k.duplicated
       if (k.lost) failures.push(`${k.lost} imported rows lost`)
       if (k.duplicated) failures.push(`${k.duplicated} imported rows duplicated`)
       if (!k.finalOk) failures.push('the final import run failed')
+      const cut = await importUnderTermination(
+        pgServer,
+        env,
+        database,
+        world.a.importChannel,
+        dir,
+        Math.min(IMPORT_ROWS, 5_000),
+      )
+      log(`import under terminated connections: ${cut.detail}`)
+      importCrashes += cut.crashed ? 1 : 0
+      metric('import_cut_lost', cut.lost)
+      metric('import_cut_duplicated', cut.duplicated)
+      lost += cut.lost
+      duplicated += cut.duplicated
+      if (cut.crashed)
+        failures.push(`the import crashed when its connections were cut: ${cut.cutRun}`)
+      if (!cut.finalOk) failures.push('the import rerun after cut connections failed')
+      metric('lost', lost)
+      metric('duplicated', duplicated)
     }
   } catch (error) {
     failures.push(`run aborted: ${(error as Error).stack}`)
@@ -222,7 +247,7 @@ async function main(): Promise<number> {
     await serve.stop()
     rmSync(dir, { recursive: true, force: true })
   }
-  metric('crashes', serve.exits.length)
+  metric('crashes', serve.exits.length + importCrashes)
   if (serve.exits.length) failures.push(`${serve.exits.length} server crashes`)
   metric('seconds', ((Date.now() - started) / 1000).toFixed(0))
   metric('seed', SEED)

@@ -3,7 +3,7 @@
  * stays fast and a command's dependencies load only when it runs) and turns expected failures
  * into one clear message and a non-zero exit code.
  */
-import { isEarshotError } from '@earshot/core'
+import { type DatabaseFault, databaseFaultOf, isEarshotError } from '@earshot/core'
 import type { CliCommand } from './cli-command.js'
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js'
 import { type CliIo, println, processIo } from './cli-io.js'
@@ -126,8 +126,16 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   }
 }
 
+const DATABASE_FAULT_WORDS: Record<DatabaseFault, string> = {
+  down: 'the database connection was lost (the server went away or the connection was terminated)',
+  unavailable: 'the database is not reachable',
+  'read-only': 'the database is read-only, so nothing could be written',
+  slow: 'the database did not answer in time',
+  'disk-full': "the database's disk is full, so nothing more could be written",
+}
+
 /** Prints an error the way a user should see it and returns the exit code. */
-function reportError(io: CliIo, error: unknown): number {
+export function reportError(io: CliIo, error: unknown): number {
   if (error instanceof CliError) {
     println(io.stderr, `earshot: ${error.message}`)
     if (error.hint) println(io.stderr, error.hint)
@@ -136,6 +144,17 @@ function reportError(io: CliIo, error: unknown): number {
   if (isEarshotError(error)) {
     // Library errors carry messages written for people; their stacks help nobody here.
     println(io.stderr, `earshot: ${error.message}`)
+    return EXIT_FAILURE
+  }
+  const fault = databaseFaultOf(error)
+  if (fault) {
+    // An outage, not a bug: say what happened and what to do; the driver's stack (with the
+    // database address) helps nobody.
+    println(io.stderr, `earshot: ${DATABASE_FAULT_WORDS[fault]}`)
+    println(
+      io.stderr,
+      'Work is committed batch by batch: run the same command again once the database is back (an import continues without duplicates).',
+    )
     return EXIT_FAILURE
   }
   println(io.stderr, 'earshot: unexpected error (please report it with the lines below)')
