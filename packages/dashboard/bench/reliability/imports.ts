@@ -58,6 +58,55 @@ function runImport(
   })
 }
 
+/** Writes `rows` good CSV rows with ids `<prefix>N`, one every `stepMs` from `from`. */
+function writeImportCsv(
+  file: string,
+  prefix: string,
+  rows: number,
+  from: string,
+  stepMs: number,
+  text: string,
+): void {
+  const lines = ['external_id,created_at,author_id,author_name,text']
+  const base = Date.parse(from)
+  for (let n = 0; n < rows; n++)
+    lines.push(
+      `${prefix}${n},${new Date(base + n * stepMs).toISOString()},${prefix}author-${n % 997},"Patient ${n % 997}","Row ${n}: ${text}"`,
+    )
+  writeFileSync(file, `${lines.join('\n')}\n`)
+}
+
+/** Mentions per external id of the channel whose id starts with `prefix`. */
+function perIdCounts(pgServer: PgServer, database: string, channel: string, prefix: string) {
+  return pgServer.sql<{ external_id: string; n: string }>(
+    "select external_id, count(*) as n from mentions where channel_id = $1 and external_id like $2 || '%' group by external_id",
+    [channel, prefix],
+    database,
+  )
+}
+
+/** How many of the channel's mentions have an id starting with `prefix`. */
+async function storedCount(pgServer: PgServer, database: string, channel: string, prefix: string) {
+  const counted = await pgServer.sql<{ n: string }>(
+    "select count(*) as n from mentions where channel_id = $1 and external_id like $2 || '%'",
+    [channel, prefix],
+    database,
+  )
+  return Number(counted[0]?.n ?? 0)
+}
+
+/** Rows of the file (`<prefix>0` … `<prefix>rows-1`) missing, and extra copies, among `perId`. */
+function lostAndDuplicated(
+  perId: { external_id: string; n: string }[],
+  prefix: string,
+  rows: number,
+) {
+  const have = new Set(perId.map((r) => r.external_id))
+  let lost = 0
+  for (let n = 0; n < rows; n++) if (!have.has(`${prefix}${n}`)) lost++
+  return { lost, duplicated: perId.reduce((s, r) => s + Number(r.n) - 1, 0) }
+}
+
 export interface ImportKillResult {
   rows: number
   kills: number
@@ -78,24 +127,19 @@ export async function importKill(
   kills: number,
 ): Promise<ImportKillResult> {
   const file = join(dir, 'import-kill.csv')
-  const lines = ['external_id,created_at,author_id,author_name,text']
-  const base = Date.parse('2026-10-01T00:00:00Z')
-  for (let n = 0; n < rows; n++)
-    lines.push(
-      `imp-${n},${new Date(base + n * 37_000).toISOString()},author-${n % 997},"Patient ${n % 997}","Row ${n}: can I book a check-up, please?"`,
-    )
-  writeFileSync(file, `${lines.join('\n')}\n`)
+  writeImportCsv(
+    file,
+    'imp-',
+    rows,
+    '2026-10-01T00:00:00Z',
+    37_000,
+    'can I book a check-up, please?',
+  )
   // Kill points spread over the whole file: each run is SIGKILLed once the channel holds a
   // random share of the rows (rising, as a rerun reads the file from the start again).
   const shares = Array.from({ length: kills }, () => 0.05 + random() * 0.9).sort((x, y) => x - y)
-  const stored = async () => {
-    const counted = await pgServer.sql<{ n: string }>(
-      'select count(*) as n from mentions where channel_id = $1',
-      [channel],
-      database,
-    )
-    return Number(counted[0]?.n ?? 0)
-  }
+  // Every mention of the channel (not only imp-…), so a row stored under another id shows.
+  const stored = () => storedCount(pgServer, database, channel, '')
   let killedMidway = 0
   const notes: string[] = []
   for (const [k, share] of shares.entries()) {
@@ -119,15 +163,8 @@ export async function importKill(
     `final run: exit ${final.code ?? final.signal} in ${final.ms} ms: ${final.stdout.trim().split('\n').at(-1)}`,
   )
   log(notes.at(-1))
-  const perId = await pgServer.sql<{ external_id: string; n: string }>(
-    'select external_id, count(*) as n from mentions where channel_id = $1 group by external_id',
-    [channel],
-    database,
-  )
-  const have = new Set(perId.map((r) => r.external_id))
-  let lost = 0
-  for (let n = 0; n < rows; n++) if (!have.has(`imp-${n}`)) lost++
-  const duplicated = perId.reduce((s, r) => s + Number(r.n) - 1, 0)
+  const perId = await perIdCounts(pgServer, database, channel, '')
+  const { lost, duplicated } = lostAndDuplicated(perId, 'imp-', rows)
   // The unique key would hide a duplicate row; a second mention per row under another id would not.
   const extra = perId.filter((r) => !/^imp-\d+$/.test(r.external_id)).length
   return {
@@ -348,21 +385,15 @@ export async function importUnderTermination(
   rows: number,
 ): Promise<ImportCutResult> {
   const file = join(dir, 'import-cut.csv')
-  const lines = ['external_id,created_at,author_id,author_name,text']
-  const base = Date.parse('2026-09-01T00:00:00Z')
-  for (let n = 0; n < rows; n++)
-    lines.push(
-      `cut-${n},${new Date(base + n * 41_000).toISOString()},cut-author-${n % 331},"Patient ${n % 331}","Row ${n}: is the clinic open on Saturday?"`,
-    )
-  writeFileSync(file, `${lines.join('\n')}\n`)
-  const stored = async () => {
-    const counted = await pgServer.sql<{ n: string }>(
-      "select count(*) as n from mentions where channel_id = $1 and external_id like 'cut-%'",
-      [channel],
-      database,
-    )
-    return Number(counted[0]?.n ?? 0)
-  }
+  writeImportCsv(
+    file,
+    'cut-',
+    rows,
+    '2026-09-01T00:00:00Z',
+    41_000,
+    'is the clinic open on Saturday?',
+  )
+  const stored = () => storedCount(pgServer, database, channel, 'cut-')
   const target = Math.max(1, Math.floor(rows * (0.2 + random() * 0.5)))
   let terminated = 0
   const cut = await runImport(env, file, channel, [], undefined, async (child) => {
@@ -380,15 +411,11 @@ export async function importUnderTermination(
   const lastErr = cut.stderr.trim().split('\n').at(-1) ?? ''
   log(`import cut at ${target} rows (${terminated} backends terminated): ${cutRun}: ${lastErr}`)
   const final = await runImport(env, file, channel)
-  const perId = await pgServer.sql<{ external_id: string; n: string }>(
-    "select external_id, count(*) as n from mentions where channel_id = $1 and external_id like 'cut-%' group by external_id",
-    [channel],
-    database,
+  const { lost, duplicated } = lostAndDuplicated(
+    await perIdCounts(pgServer, database, channel, 'cut-'),
+    'cut-',
+    rows,
   )
-  const have = new Set(perId.map((r) => r.external_id))
-  let lost = 0
-  for (let n = 0; n < rows; n++) if (!have.has(`cut-${n}`)) lost++
-  const duplicated = perId.reduce((s, r) => s + Number(r.n) - 1, 0)
   return {
     rows,
     cutRun,
