@@ -29,6 +29,17 @@ export interface Family {
   reach: Reach
   /** Also generated as reviews (Google and Facebook), with this star rating. */
   review?: number
+  /**
+   * A row whose text matches `pattern` (case-insensitive) is labelled `sentiment` instead of the
+   * family's: for families where only some wordings carry a feeling (an urgent report is neutral
+   * unless it cries for help).
+   */
+  sentimentIf?: { pattern: string; sentiment: 'negative' | 'neutral' | 'positive' }
+  /**
+   * A fixed split. Families added after the first split set it, so that adding them does not
+   * move the existing families between tune and report (the split is by hash order per intent).
+   */
+  split?: 'tune' | 'report'
   templates: string[]
 }
 
@@ -592,7 +603,9 @@ export const FAMILIES: Family[] = [
   {
     id: 'u-mixed',
     intent: 'urgent',
-    sentiment: 'negative',
+    // Symptoms described plainly are neutral; a cry for help is expressed distress.
+    sentiment: 'neutral',
+    sentimentIf: { pattern: '\\bhelp\\b', sentiment: 'negative' },
     reach: 'any',
     templates: [
       '{$adult} has {crushing chest pain|chest pain going down his arm} {right now|and is sweating}{, what do we do|}',

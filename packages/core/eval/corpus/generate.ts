@@ -154,8 +154,13 @@ function channelsOf(f: Family): Channel[] {
  */
 export function splitUnits(families: readonly Family[]): Family[] {
   const perIntent = new Map<string, number>()
-  for (const f of families) perIntent.set(f.intent, (perIntent.get(f.intent) ?? 0) + 1)
+  // Families with a fixed split are neither counted nor halved: they were added later, and must
+  // not change how the first families were split.
+  for (const f of families) {
+    if (f.split === undefined) perIntent.set(f.intent, (perIntent.get(f.intent) ?? 0) + 1)
+  }
   return families.flatMap((f) => {
+    if (f.split !== undefined) return [f]
     if ((perIntent.get(f.intent) ?? 0) >= 3 || f.templates.length < 2) return [f]
     return (['a', 'b'] as const).map((half, h) => ({
       ...f,
@@ -171,10 +176,11 @@ export function splitUnits(families: readonly Family[]): Family[] {
  */
 export function assignSplits(units: readonly Family[]): Map<string, 'tune' | 'report'> {
   const out = new Map<string, 'tune' | 'report'>()
+  for (const u of units) if (u.split !== undefined) out.set(u.id, u.split)
   const intents = [...new Set(units.map((u) => u.intent))]
   for (const intent of intents) {
     const ordered = units
-      .filter((u) => u.intent === intent)
+      .filter((u) => u.intent === intent && u.split === undefined)
       .sort((a, b) => seedOf(`split:${a.id}`) - seedOf(`split:${b.id}`))
     for (const [i, u] of ordered.entries()) out.set(u.id, i % 3 === 1 ? 'report' : 'tune')
   }
@@ -209,7 +215,10 @@ function generateFamily(f: Family, rows: number, split: 'tune' | 'report'): Corp
           }
         : {}),
       ...label(f, ch),
-      sentiment: f.sentiment,
+      sentiment:
+        f.sentimentIf !== undefined && new RegExp(f.sentimentIf.pattern, 'i').test(text)
+          ? f.sentimentIf.sentiment
+          : f.sentiment,
       family: f.id,
       split,
     }

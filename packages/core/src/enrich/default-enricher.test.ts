@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CATEGORIES, SENTIMENT_LABELS } from '../model/vocabulary.js'
-import { createDefaultEnricher, DEFAULT_ENRICHER_NAME } from './default-enricher.js'
+import { createDefaultEnricher, DEFAULT_ENRICHER_NAME, enrichOne } from './default-enricher.js'
 import type { EnrichInput } from './enricher.js'
 import { contentVersion, DEFAULT_KNOWLEDGE } from './enricher-version.js'
 
@@ -92,6 +92,27 @@ describe('createDefaultEnricher', () => {
     expect(e!.category).toBe('complaint')
     expect(e!.sentiment!.label).toBe('negative')
     expect(e!.sentiment!.score).toBeLessThan(0)
+  })
+
+  it('reads urgent symptoms described plainly as neutral and urgent distress as negative', async () => {
+    const texts = [
+      'my grandad has gone quiet and one side of his mouth is drooping',
+      'im 10 weeks along and theres a lot of bright red blood',
+      'im terrified, my toddler just swallowed a watch battery',
+      'she cant breathe properly after the wasp sting, please help',
+      'ive started cutting myself again',
+    ]
+    for (const mode of ['rules', 'combined'] as const) {
+      const out = texts.map((text) => enrichOne(inbound(text, { kind: 'message' }), mode))
+      expect(out.map((e) => e.urgent)).toEqual([true, true, true, true, true])
+      expect(out.map((e) => e.sentiment!.label)).toEqual([
+        'neutral',
+        'neutral',
+        'negative',
+        'negative',
+        'negative',
+      ])
+    }
   })
 
   it('handles an empty batch', async () => {

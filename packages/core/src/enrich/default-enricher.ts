@@ -46,6 +46,33 @@ function outbound(input: EnrichInput, sentiment: SentimentResult): Enrichment {
  */
 const SPAM_SENTIMENT: SentimentResult = { score: 0, label: 'neutral', confidence: 0.6 }
 
+/**
+ * Triage found dissatisfaction the lexicon missed or misread ("47th in the queue. brilliant
+ * system"): that is negative, with the lower confidence of a second-hand verdict.
+ */
+function asComplaint(sentiment: SentimentResult): SentimentResult {
+  if (sentiment.label === 'negative') return sentiment
+  return {
+    score: Math.min(-NEGATIVE_THRESHOLD, -Math.abs(sentiment.score)),
+    label: 'negative',
+    confidence: 0.6,
+  }
+}
+
+const DISTRESSED: SentimentResult = { score: -0.5, label: 'negative', confidence: 0.7 }
+const DESCRIBED: SentimentResult = { score: 0, label: 'neutral', confidence: 0.6 }
+
+/**
+ * Urgent content: negative when the writer expresses distress (fear, panic, a cry for help,
+ * suicidal thoughts), otherwise neutral, as the labelling rules say ("symptom descriptions without
+ * emotive words" are neutral). The lexicon is not asked: in an emergency its words are the topic
+ * ("stroke", "heart attack", "confused", "pressure"), not the writer's feeling. The urgent flag,
+ * not the sentiment, is what raises the alarm.
+ */
+function urgentSentiment(t: RuleAnalysis['triage']): SentimentResult {
+  return { ...(t.distress === true ? DISTRESSED : DESCRIBED) }
+}
+
 function rulesOnly(a: RuleAnalysis): Enrichment {
   const t = a.triage
   const sentiment: SentimentResult = {
@@ -53,14 +80,8 @@ function rulesOnly(a: RuleAnalysis): Enrichment {
     label: a.senti.label,
     confidence: a.senti.confidence,
   }
-  if ((t.category === 'complaint' || t.urgent) && sentiment.label !== 'negative') {
-    // Triage found dissatisfaction or distress the lexicon missed or misread ("47th in the queue.
-    // brilliant system", "her lips have gone blue"): that is negative, with the lower confidence
-    // of a second-hand verdict.
-    sentiment.score = Math.min(-NEGATIVE_THRESHOLD, -Math.abs(sentiment.score))
-    sentiment.label = 'negative'
-    sentiment.confidence = 0.6
-  }
+  if (t.urgent) Object.assign(sentiment, urgentSentiment(t))
+  else if (t.category === 'complaint') Object.assign(sentiment, asComplaint(sentiment))
   if (t.category === 'spam') Object.assign(sentiment, SPAM_SENTIMENT)
   return {
     sentiment,
@@ -171,13 +192,10 @@ function withModel(a: RuleAnalysis, mode: 'model' | 'combined'): Enrichment {
     if (!modelMayDecide || m.sentimentProbability < SENTIMENT_CONFIDENCE) {
       sentiment = lexicon
     }
-    if (urgent && sentiment.label !== 'negative') {
-      sentiment = {
-        score: Math.min(-NEGATIVE_THRESHOLD, sentiment.score),
-        label: 'negative',
-        confidence: 0.6,
-      }
-    }
+    if (urgent) sentiment = urgentSentiment(t)
+    // The model's complaint verdict (after a fallback step) reconciles the sentiment as the
+    // rules' does: sarcasm the lexicon read as praise is still a complaint.
+    else if (category === 'complaint') sentiment = asComplaint(sentiment)
   }
   if (category === 'spam') sentiment = { ...SPAM_SENTIMENT }
   return {

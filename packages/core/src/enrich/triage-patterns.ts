@@ -30,6 +30,11 @@ export const GREETING_ONLY: RegExp = any('greeting-only')
 export const CHATTER_ONLY: RegExp = any('chatter-only')
 /** What a tagged friend is told ("Bec Harris remember this place?", "@sarah look"). */
 export const FRIEND_TALK: RegExp = any('friend-talk')
+/**
+ * The writer expresses distress (fear, panic, a cry for help): what makes an urgent report
+ * negative rather than a neutral description of symptoms (the labelling rules).
+ */
+export const DISTRESS: RegExp = any('feeling')
 /** Symptoms, medicines, tests and procedures: what a clinical question is about. */
 export const CLINICAL_TERM: RegExp = any('clinical-term')
 /** First-person reports of a symptom ("my knee is clicking again"). */

@@ -14,6 +14,7 @@ import * as patterns from './triage-patterns.js'
 const {
   ACK_ONLY,
   CHATTER_ONLY,
+  DISTRESS,
   CLINICAL_TERM,
   FRIEND_TALK,
   GREETING_ONLY,
@@ -45,6 +46,13 @@ export interface TriageResult {
   urgent: boolean
   /** The precedence step that decided the category (`urgent`, `booking`, …, `chatter`). */
   step?: string
+  /** The urgent rule that fired (`urgent-chest`, `urgent-self-harm`, …), if any. */
+  urgentRule?: string
+  /**
+   * Urgent content written with distress (fear, panic, a cry for help, suicidal thoughts):
+   * negative. Urgent symptoms described plainly are neutral, as the labelling rules say.
+   */
+  distress?: boolean
 }
 
 /** Categories that need a reply from the practice (see `CATEGORIES` in the vocabulary). */
@@ -402,5 +410,11 @@ function finish(c: TriageContext, decided: Category, step: string): TriageResult
     privacy: c.privacy && category !== 'spam',
     urgent: c.urgent !== undefined,
     step,
+    ...(c.urgent !== undefined
+      ? {
+          urgentRule: c.urgent.rule.id,
+          distress: c.urgent.rule.id === 'urgent-self-harm' || DISTRESS.test(c.norm),
+        }
+      : {}),
   }
 }
