@@ -23,6 +23,7 @@ import {
   enrichmentColumns,
   type MentionState,
 } from './mention-state.js'
+import { deferRollups, flushRollups } from './rollup-deferral.js'
 import { upsertMentions, writeLinks } from './thread-store.js'
 
 const CHUNK = 2000
@@ -102,8 +103,12 @@ export async function runThreadPass(
       before.thread_key !== m.thread_key
     )
   })
+  // The two bulk statements (and a stale-link delete) queue their rollup keys; one recompute of
+  // every touched (practice, day) follows, instead of one per statement.
+  await deferRollups(db)
   await upsertMentions(db, toWrite, options.now)
   const { written, deleted } = await writeLinks(db, existed, links, options.now)
+  await flushRollups(db)
   return { mentionsWritten: toWrite.length, linksWritten: written, linksDeleted: deleted }
 }
 
