@@ -7,8 +7,9 @@
 import type { Kysely } from 'kysely'
 import type { Enricher, EnrichInput } from '../enrich/enricher.js'
 import {
-  loadPracticePolicy,
+  loadPracticePolicies,
   type PracticePolicy,
+  policyKey,
   versionAt,
 } from '../repositories/practice-policy.js'
 import type { SlaPolicy } from '../sla/evaluate-sla.js'
@@ -71,7 +72,7 @@ export async function runThreadPass(
   for (const mentions of threads.values()) {
     const first = mentions[0]
     if (!first) continue
-    const policy = policies.get(`${first.organisation_id}\u0001${first.practice_id}`)!
+    const policy = policies.get(policyKey(first.organisation_id, first.practice_id))!
     const byId = new Map(mentions.map((m) => [m.id, m]))
     const linked = linkThread(
       mentions.map((m) => ({
@@ -167,17 +168,15 @@ async function enrichThreads(
 const WRITTEN_ENRICHMENT = [...ENRICHMENT_COLUMNS, 'language' as const]
 const enrichmentKey = (m: MentionState): string => columnsKey(m, WRITTEN_ENRICHMENT)
 
-async function loadPolicies(
+/** Every practice of the pass in one look-up (not one per practice). */
+function loadPolicies(
   db: Kysely<Database>,
   mentions: readonly MentionState[],
 ): Promise<Map<string, PracticePolicy>> {
-  const keys = new Map<string, [string, string]>()
-  for (const m of mentions)
-    keys.set(`${m.organisation_id}\u0001${m.practice_id}`, [m.organisation_id, m.practice_id])
-  const policies = new Map<string, PracticePolicy>()
-  for (const [key, [org, practice]] of keys)
-    policies.set(key, await loadPracticePolicy(db, org, practice))
-  return policies
+  return loadPracticePolicies(
+    db,
+    mentions.map((m) => ({ organisationId: m.organisation_id, practiceId: m.practice_id })),
+  )
 }
 
 function policyAt(policy: PracticePolicy, at: Date, mode: 'historical' | 'current'): SlaPolicy {

@@ -3,7 +3,7 @@
  * force at a given instant. Versions are immutable: saving writes a new version, so reports can
  * say which one they used.
  */
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { BusinessCalendar } from '../calendar/business-calendar.js'
 import { createBusinessCalendar } from '../calendar/create-business-calendar.js'
 import {
@@ -51,46 +51,81 @@ export async function loadPracticePolicy(
   organisationId: string,
   practiceId: string,
 ): Promise<PracticePolicy> {
-  const [schedules, promises] = await Promise.all([
-    db
-      .selectFrom('schedules')
-      .select(['version', 'effective_from', 'spec'])
-      .where('organisation_id', '=', organisationId)
-      .where('practice_id', '=', practiceId)
-      .orderBy('version')
-      .execute(),
-    db
-      .selectFrom('promises')
-      .select(['version', 'effective_from', 'spec'])
-      .where('organisation_id', '=', organisationId)
-      .where('practice_id', '=', practiceId)
-      .orderBy('version')
-      .execute(),
-  ])
-  if (schedules.length === 0 || promises.length === 0) {
-    throw new EarshotError('NOT_FOUND', `practice ${practiceId} has no schedule or promise`)
-  }
-  return {
-    organisationId,
-    practiceId,
-    schedules: schedules.map((s) => {
-      const key = `${organisationId}/${practiceId}/${s.version}`
-      let calendar = calendarCache.get(key)
-      const spec = scheduleSpecSchema.parse(s.spec)
+  const policies = await loadPracticePolicies(db, [{ organisationId, practiceId }])
+  return policies.get(policyKey(organisationId, practiceId))!
+}
+
+/** The key of {@link loadPracticePolicies}' map. */
+export const policyKey = (organisationId: string, practiceId: string): string =>
+  `${organisationId}\u0001${practiceId}`
+
+/**
+ * The policies of many practices in ONE statement (schedules and promises together), keyed by
+ * {@link policyKey}: the thread pass looks up every practice of a batch at once instead of two
+ * queries per practice. Throws NOT_FOUND when a practice has no schedule or no promise.
+ */
+export async function loadPracticePolicies(
+  db: Kysely<Database>,
+  practices: ReadonlyArray<{ organisationId: string; practiceId: string }>,
+): Promise<Map<string, PracticePolicy>> {
+  const keys = new Map(practices.map((p) => [policyKey(p.organisationId, p.practiceId), p]))
+  const result = new Map<string, PracticePolicy>()
+  if (keys.size === 0) return result
+  // Every key names its organisation, so the look-up stays scoped by tenant.
+  const wanted = JSON.stringify(
+    [...keys.values()].map((k) => ({ o: k.organisationId, p: k.practiceId })),
+  )
+  const rows = await sql<{
+    what: 'schedule' | 'promise'
+    organisation_id: string
+    practice_id: string
+    version: number
+    effective_from: Date | string
+    spec: unknown
+  }>`
+with k as (select x.o, x.p from json_to_recordset(${wanted}::json) as x(o text, p text))
+select 'schedule' as what, s.organisation_id, s.practice_id, s.version, s.effective_from, s.spec
+  from schedules s join k on s.organisation_id = k.o and s.practice_id = k.p
+union all
+select 'promise', pr.organisation_id, pr.practice_id, pr.version, pr.effective_from, pr.spec
+  from promises pr join k on pr.organisation_id = k.o and pr.practice_id = k.p
+order by 1, 2, 3, 4`.execute(db)
+  for (const [key, { organisationId, practiceId }] of keys)
+    result.set(key, { organisationId, practiceId, schedules: [], promises: [] })
+  for (const r of rows.rows) {
+    const policy = result.get(policyKey(r.organisation_id, r.practice_id))!
+    const spec = typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec
+    if (r.what === 'schedule') {
+      const cacheKey = `${r.organisation_id}/${r.practice_id}/${r.version}`
+      const parsed = scheduleSpecSchema.parse(spec)
+      let calendar = calendarCache.get(cacheKey)
       if (!calendar) {
-        calendar = createBusinessCalendar(spec)
+        calendar = createBusinessCalendar(parsed)
         if (calendarCache.size > 1000) calendarCache.clear()
-        calendarCache.set(key, calendar)
+        calendarCache.set(cacheKey, calendar)
       }
-      return { version: s.version, effectiveFrom: new Date(s.effective_from), spec, calendar }
-    }),
-    promises: promises.map((p) => ({
-      version: p.version,
-      effectiveFrom: new Date(p.effective_from),
-      input: p.spec as PromiseSpec,
-      spec: promiseSpecSchema.parse(p.spec),
-    })),
+      policy.schedules.push({
+        version: Number(r.version),
+        effectiveFrom: new Date(r.effective_from),
+        spec: parsed,
+        calendar,
+      })
+    } else {
+      policy.promises.push({
+        version: Number(r.version),
+        effectiveFrom: new Date(r.effective_from),
+        input: spec as PromiseSpec,
+        spec: promiseSpecSchema.parse(spec),
+      })
+    }
   }
+  for (const policy of result.values())
+    if (policy.schedules.length === 0 || policy.promises.length === 0)
+      throw new EarshotError(
+        'NOT_FOUND',
+        `practice ${policy.practiceId} has no schedule or promise`,
+      )
+  return result
 }
 
 /** The version in force at `at` (the latest whose effective_from ≤ at; the first if none). */
