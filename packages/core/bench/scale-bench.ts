@@ -22,9 +22,8 @@ import { getMetrics, type MetricsRow } from '../src/metrics/get-metrics.js'
 import { getOrganisationRanking } from '../src/metrics/get-organisation-ranking.js'
 import { listInbox } from '../src/metrics/list-inbox.js'
 import { PERCENTILE_ERROR_BOUND } from '../src/metrics/rollup-histogram.js'
-import { ingest } from '../src/pipeline/ingest.js'
-import { savePromise, saveSchedule } from '../src/repositories/practice-policy.js'
 import { openDatabase } from '../src/storage/open-database.js'
+import { benchScaleIngest } from './scale/ingest.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 20)
@@ -356,75 +355,18 @@ try {
   metric('scale.figures_agree', agree ? 1 : 0, 0)
 
   // ---- ingest of fresh mentions with everything present, against a raw COPY of the same rows
-  const INGEST = 5000
-  const ingestPractice = practices[1]!
-  const items = Array.from({ length: INGEST }, (_, i) => ({
-    channelId: ingestPractice.channels[0],
-    externalId: `fresh-${run}-${i}`,
-    kind: 'comment' as const,
-    threadKey: `fresh-${run}-${Math.floor(i / 2)}`,
-    author: { id: `u${i}`, name: 'Sam' },
-    text: i % 2 ? 'thanks!' : 'are you open on saturday?',
-    createdAt: new Date(END.getTime() - DAY + i * 10_000).toISOString(),
-  }))
-  // Ingestion evaluates SLAs, so this practice needs a schedule and a promise.
-  await saveSchedule(
-    db,
-    ingestPractice.org,
-    ingestPractice.id,
-    {
-      timeZone: 'UTC',
-      weekly: Object.fromEntries(
-        ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ start: '08:00', end: '18:00' }]]),
-      ),
-    },
-    { effectiveFrom: START },
-  )
-  await savePromise(
-    db,
-    ingestPractice.org,
-    ingestPractice.id,
-    {
-      targets: [{ duration: '4 business hours' }],
-      goal: 0.9,
-      statement: 'We reply within 4 business hours',
-    },
-    { effectiveFrom: START },
-  )
-  const ingestStart = performance.now()
-  for (let i = 0; i < INGEST; i += 500) await ingest(db, items.slice(i, i + 500), { now: NOW })
-  const ingestS = (performance.now() - ingestStart) / 1000
-  await client.query('create temp table copy_probe (like mentions including defaults)')
-  const copyStart = performance.now()
-  await copyLines(
-    'copy_probe',
-    MENTION_COLUMNS,
-    items.map((m, i) =>
-      [
-        ingestPractice.org,
-        ingestPractice.id,
-        m.channelId,
-        `probe-${i}`,
-        'facebook',
-        m.externalId,
-        'comment',
-        'inbound',
-        m.threadKey,
-        m.text,
-        m.createdAt,
-        `h${i}`,
-        0,
-        'neutral',
-        't',
-        'question',
-        m.createdAt,
-      ].join('\t'),
-    ),
-  )
-  const copyS = (performance.now() - copyStart) / 1000
-  metric('scale.ingest_per_s', INGEST / ingestS, 0)
-  metric('scale.copy_per_s', INGEST / copyS, 0)
-  metric('scale.ingest_vs_copy', copyS / ingestS, 3)
+  await benchScaleIngest({
+    url,
+    run,
+    practice: practices[1]!,
+    end: END,
+    start: START,
+    now: NOW,
+    copyLines,
+    query: (text) => client.query(text),
+    mentionColumns: MENTION_COLUMNS,
+    metric,
+  })
 
   console.log(
     `# load average ${loadavg()

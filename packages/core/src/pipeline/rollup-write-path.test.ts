@@ -81,16 +81,10 @@ for (const target of targets) {
           items.push(comment(channel.id, id, new Date(at).toISOString(), 'can I book please?'))
           if (n % 2 === 0)
             items.push(
-              comment(
-                channel.id,
-                `a-${day}-${n}`,
-                new Date(at + 25 * HOUR).toISOString(),
-                'yes',
-                {
-                  thread: id,
-                  byPage: true,
-                },
-              ),
+              comment(channel.id, `a-${day}-${n}`, new Date(at + 25 * HOUR).toISOString(), 'yes', {
+                thread: id,
+                byPage: true,
+              }),
             )
         }
       await ingest(db, items, { organisationId: org.id, enricher: keywordEnricher, now: NOW })
