@@ -40,7 +40,8 @@ const COUNTS = [
   'pending',
   'openCount',
 ] as const
-const counts = (r: MetricsRow) => Object.fromEntries(COUNTS.map((k) => [k, r[k]]))
+const counts = (r: MetricsRow) =>
+  Object.fromEntries(COUNTS.map((k) => [k, r[k]])) as Record<(typeof COUNTS)[number], number>
 
 const url = process.env.EARSHOT_TEST_DATABASE_URL?.trim()
 const targets = [
