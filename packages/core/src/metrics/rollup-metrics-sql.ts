@@ -205,7 +205,7 @@ with sp as not materialized (
   where p.organisation_id = ${org} and ${practiceScope}
 ),
 r as materialized (
-  select r.*, ${inKey} as gi, ${outKey} as go
+  select r.*, sp.time_zone as tz, ${inKey} as gi, ${outKey} as go
   from mention_rollups r join sp on sp.id = r.practice_id
   where r.organisation_id = ${org} and ${days} and ${allOf(rollupChannel)}
 ),
@@ -229,26 +229,74 @@ inb_agg as (
   from r where ${rollupCategory}
   group by grouping sets ((gi), ())
 ),
-open_rows as (
-  select ${rawKey(groupBy, false, UNCATEGORISED)} as g, m.created_at, ${slaStatusSql(now, 'rl')} as status
+-- The open backlog. Its size per group is exact in the rollups (\`open\`: linked, not exempt,
+-- unanswered); only its split by the instant is live. An open link whose due time has passed is
+-- breached, so only the not-yet-due ones are read from raw rows (the open-links index by due
+-- time: recent items, however long the history), and breached = open − pending − at risk.
+open_total as (
+  select gi as g, grouping(gi)::int as is_total, sum(open)::int as open_count
+  from r where ${rollupCategory}
+  group by grouping sets ((gi), ())
+),
+live_rows as (
+  select ${rawKey(groupBy, false, UNCATEGORISED)} as g, ${slaStatusSql(now, 'rl')} as status
   from response_links rl
   join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
   join sp on sp.id = rl.practice_id
   where rl.organisation_id = ${org} and rl.outcome is null
-    and rl.needs_reply and rl.exempt_reason is null and not m.is_tombstone
-    and m.created_at >= ${from} and m.created_at < ${to}
+    and rl.needs_reply and rl.exempt_reason is null and (rl.due_at > ${at} or rl.due_at is null)
+    and not m.is_tombstone and m.created_at >= ${from} and m.created_at < ${to}
     and ${allOf(rawChannel)} and ${rawCategory}
   offset 0
 ),
-open_agg as (
+live_agg as (
   select g, grouping(g)::int as is_total,
-    count(*) filter (where status = 'breached')::int as breached,
     count(*) filter (where status = 'at_risk')::int as at_risk,
-    count(*) filter (where status = 'pending')::int as pending,
-    count(*)::int as open_count,
-    extract(epoch from ${at} - min(created_at))::float8 as oldest_open_age_s
-  from open_rows
+    count(*) filter (where status = 'pending')::int as pending
+  from live_rows
   group by grouping sets ((g), ())
+),
+-- The oldest open item: the earliest day with an open item per group (from the rollups), then
+-- that day's open mentions of those rollup rows only — a handful of raw rows per group.
+open_first as (
+  select gi as g, grouping(gi)::int as is_total, min(day) as day
+  from r where r.open > 0 and ${rollupCategory}
+  group by grouping sets ((gi), ())
+),
+open_first_rows as (
+  select f.g, f.is_total, r.practice_id, r.channel_id, r.category, r.day, r.tz
+  from open_first f join r on r.gi = f.g and r.day = f.day
+  where f.is_total = 0 and r.open > 0 and ${rollupCategory}
+  union all
+  select f.g, f.is_total, r.practice_id, r.channel_id, r.category, r.day, r.tz
+  from open_first f join r on r.day = f.day
+  where f.is_total = 1 and r.open > 0 and ${rollupCategory}
+),
+open_oldest as (
+  select f.g, f.is_total, extract(epoch from ${at} - min(o.created_at))::float8 as oldest_open_age_s
+  from open_first_rows f
+  cross join lateral (
+    select m.created_at
+    from mentions m
+    join response_links rl on rl.organisation_id = m.organisation_id and rl.inbound_id = m.id
+    where m.organisation_id = ${org} and m.practice_id = f.practice_id and m.channel_id = f.channel_id
+      and m.created_at >= f.day::timestamp at time zone f.tz
+      and m.created_at < (f.day + 1)::timestamp at time zone f.tz
+      and m.direction = 'inbound' and coalesce(m.category, '') = f.category and not m.is_tombstone
+      and rl.outcome is null and rl.needs_reply and rl.exempt_reason is null
+    order by m.created_at
+    limit 1
+  ) o
+  group by f.g, f.is_total
+),
+open_agg as (
+  select t.g, t.is_total, t.open_count,
+    coalesce(l.pending, 0) as pending, coalesce(l.at_risk, 0) as at_risk,
+    t.open_count - coalesce(l.pending, 0) - coalesce(l.at_risk, 0) as breached,
+    o.oldest_open_age_s
+  from open_total t
+  left join live_agg l on l.is_total = t.is_total and coalesce(l.g, '') = coalesce(t.g, '')
+  left join open_oldest o on o.is_total = t.is_total and coalesce(o.g, '') = coalesce(t.g, '')
 ),
 hist as (
   select r.gi as g, grouping(r.gi)::int as is_total, h.clock, h.bucket, ${rep} as v, sum(h.n)::float8 as n
@@ -287,21 +335,36 @@ outb_agg as (
   from r
   group by grouping sets ((go), ())
 ),
+-- "Last post" is all-time: per channel, the latest rollup day with a post before today (one
+-- backward probe of a partial index per channel, however long the history) and the latest of
+-- today's raw posts (one probe of the outbound index per channel).
 last_post_src as (
   select ${rollupKey(lastPostGroup, true, UNCATEGORISED)} as g,
-    r.last_post_at
-  from mention_rollups r join sp on sp.id = r.practice_id
-  where r.organisation_id = ${org} and r.posts > 0 and r.day < (${at} at time zone sp.time_zone)::date
-    and ${allOf(rollupChannel)}
-  union all
-  select ${rawKey(lastPostGroup, true, UNCATEGORISED)} as g,
-    m.created_at
-  from mentions m join sp on sp.id = m.practice_id
-  where m.organisation_id = ${org} and m.direction = 'outbound' and m.kind = 'post' and not m.is_tombstone
-    and m.created_at >= ((${at} at time zone sp.time_zone)::date)::timestamp at time zone sp.time_zone
-    -- A local day starts at most 26 hours before now in any zone: a constant bound the index can use.
-    and m.created_at >= ${at}::timestamptz - interval '26 hours'
-    and m.created_at <= ${at} and ${allOf(rawChannel)}
+    greatest(lr.last_post_at, lm.created_at) as last_post_at
+  from (
+    select c.practice_id, c.id as channel_id, c.platform, sp.time_zone
+    from channels c join sp on sp.id = c.practice_id
+    where c.organisation_id = ${org}
+  ) r
+  left join lateral (
+    select x.last_post_at
+    from mention_rollups x
+    where x.organisation_id = ${org} and x.practice_id = r.practice_id and x.channel_id = r.channel_id
+      and x.posts > 0 and x.day < (${at} at time zone r.time_zone)::date
+    order by x.day desc, x.last_post_at desc nulls last
+    limit 1
+  ) lr on true
+  left join lateral (
+    select m.created_at
+    from mentions m
+    where m.organisation_id = ${org} and m.practice_id = r.practice_id and m.direction = 'outbound'
+      and m.created_at >= ((${at} at time zone r.time_zone)::date)::timestamp at time zone r.time_zone
+      and m.created_at <= ${at} and m.channel_id = r.channel_id
+      and m.kind = 'post' and not m.is_tombstone
+    order by m.created_at desc
+    limit 1
+  ) lm on true
+  where ${allOf(rollupChannel)} and (lr.last_post_at is not null or lm.created_at is not null)
 ),
 last_post as (
   select g, grouping(g)::int as is_total, max(last_post_at) as last_post_at
