@@ -94,10 +94,12 @@ function logNormalMs(medianMs: number, sigma: number): number {
 }
 const esc = (v: string | number | null) => (v === null ? '\\N' : String(v))
 
+// Thread numbers run on across slices: each slice's ids must be new (restarting them collided
+// on mentions_pk past the first 200,000 rows).
+let thread = 0
 /** Mentions and links as COPY text, generated thread by thread. */
 function* generate(count: number): Generator<{ mention: string; link: string | null }> {
   let made = 0
-  let thread = 0
   while (made < count) {
     // Big practices get more: a Zipf-ish weight over practices.
     const p = practices[Math.floor(practices.length * rand() ** 1.3)]!
