@@ -18,11 +18,10 @@ import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import { getMetrics, type MetricsRow } from '../src/metrics/get-metrics.js'
-import { getOrganisationRanking } from '../src/metrics/get-organisation-ranking.js'
 import { listInbox } from '../src/metrics/list-inbox.js'
-import { PERCENTILE_ERROR_BOUND } from '../src/metrics/rollup-histogram.js'
+import { rebuildRollups } from '../src/metrics/rebuild-rollups.js'
 import { openDatabase } from '../src/storage/open-database.js'
+import { agencyBench } from './scale/agency.js'
 import { benchScaleIngest } from './scale/ingest.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
@@ -94,10 +93,12 @@ function logNormalMs(medianMs: number, sigma: number): number {
 }
 const esc = (v: string | number | null) => (v === null ? '\\N' : String(v))
 
+// Thread numbers run on across slices: each slice's ids must be new (restarting them collided
+// on mentions_pk past the first 200,000 rows).
+let thread = 0
 /** Mentions and links as COPY text, generated thread by thread. */
 function* generate(count: number): Generator<{ mention: string; link: string | null }> {
   let made = 0
-  let thread = 0
   while (made < count) {
     // Big practices get more: a Zipf-ish weight over practices.
     const p = practices[Math.floor(practices.length * rand() ** 1.3)]!
@@ -242,8 +243,21 @@ try {
       p.channels.map((c) => [p.org, p.id, c, 'facebook', `acct-${c}`, c].join('\t')),
     ),
   )
-  // Mentions and links in slices, so the rollup triggers work per slice as ingestion would.
+  // Mentions and links in slices, each COPY with triggers off (replication role "replica",
+  // local to its transaction): maintaining rollups row by row during a bulk load costs far more
+  // than rebuilding them once, set-wise, afterwards (rebuildRollups).
   const SLICE = 200_000
+  const withoutTriggers = async (load: () => Promise<void>) => {
+    await client.query('begin')
+    try {
+      await client.query('set local session_replication_role = replica')
+      await load()
+      await client.query('commit')
+    } catch (e) {
+      await client.query('rollback')
+      throw e
+    }
+  }
   for (let done = 0; done < ROWS; done += SLICE) {
     const mentions: string[] = []
     const links: string[] = []
@@ -251,13 +265,25 @@ try {
       mentions.push(mention)
       if (link) links.push(link)
     }
-    await copyLines('mentions', MENTION_COLUMNS, mentions)
-    await copyLines('response_links', LINK_COLUMNS, links)
+    await withoutTriggers(async () => {
+      await copyLines('mentions', MENTION_COLUMNS, mentions)
+      await copyLines('response_links', LINK_COLUMNS, links)
+    })
     console.log(
       `# seeded ${Math.min(done + SLICE, ROWS)} / ${ROWS} mentions (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`,
     )
   }
-  await seedInbox()
+  await withoutTriggers(seedInbox)
+  const copiedS = (performance.now() - seedStart) / 1000
+  await sql`analyze mentions`.execute(db)
+  await sql`analyze response_links`.execute(db)
+  const rebuilt = await rebuildRollups(db, { practicesPerChunk: 50 })
+  const rebuildS = (performance.now() - seedStart) / 1000 - copiedS
+  console.log(
+    `# COPY ${copiedS.toFixed(0)} s; rollups rebuilt for ${rebuilt.keys} practice-days in ${rebuildS.toFixed(0)} s`,
+  )
+  metric('scale.seed_copy_s', copiedS, 0)
+  metric('scale.rollup_rebuild_s', rebuildS, 0)
   for (const t of [
     'practices',
     'channels',
@@ -277,53 +303,17 @@ try {
   metric('scale.rows', Number(count.rows[0]!.n), 0)
   metric('scale.seed_s', seedS, 0)
 
-  const from30 = new Date(END.getTime() - 30 * DAY)
-  // ---- agency comparison
-  const agencyQuery = { organisationId: agency, from: from30, to: END, now: NOW }
-  const agencyMs = await times(RUNS, () => getOrganisationRanking(db, agencyQuery))
-  const agencyRawMs = await times(Math.min(RUNS, 5), () =>
-    getOrganisationRanking(db, { ...agencyQuery, source: 'raw' }),
-  )
-  const agencyHandMs = await times(Math.min(RUNS, 5), () =>
-    handwrittenPractices(agency, from30, END).execute(db),
-  )
-  metric('scale.agency_2000_ms', mid(agencyMs))
-  metric('scale.agency_2000_p95_ms', p95(agencyMs))
-  metric('scale.agency_2000_raw_ms', mid(agencyRawMs))
-  metric('scale.agency_2000_handwritten_ms', mid(agencyHandMs))
-  const small = smallOrgs[0]!
-  const smallMs = await times(RUNS, () =>
-    getOrganisationRanking(db, { ...agencyQuery, organisationId: small }),
-  )
-  const smallHandMs = await times(RUNS, () => handwrittenPractices(small, from30, END).execute(db))
-  metric('scale.agency_40_ms', mid(smallMs))
-  metric('scale.agency_40_handwritten_ms', mid(smallHandMs))
-
-  // ---- practice overview (the dashboard's: weeks and channels, 30 days), on different practices
-  const overview = (i: number) => {
-    const p = practices[(i * 37) % AGENCY_PRACTICES]!
-    const q = {
-      organisationId: p.org,
-      practiceIds: [p.id],
-      from: from30,
-      to: END,
-      now: NOW,
-      source: 'auto' as const,
-    }
-    return Promise.all([
-      getMetrics(db, { ...q, groupBy: 'week' }),
-      getMetrics(db, { ...q, groupBy: 'channel' }),
-    ])
-  }
-  const overviewMs = await times(RUNS, overview)
-  const overviewHandMs = await times(RUNS, (i) => {
-    const p = practices[(i * 37) % AGENCY_PRACTICES]!
-    return handwrittenPractices(p.org, from30, END, p.id).execute(db)
+  // ---- agency comparison, practice overview and figures_agree (bench/scale/agency.ts)
+  await agencyBench({
+    db,
+    agency,
+    smallOrg: smallOrgs[0]!,
+    practices,
+    agencyPractices: AGENCY_PRACTICES,
+    end: END,
+    now: NOW,
+    runs: RUNS,
   })
-  metric('scale.practice_p95_ms', p95(overviewMs))
-  metric('scale.practice_median_ms', mid(overviewMs))
-  metric('scale.practice_handwritten_ms', mid(overviewHandMs))
-  metric('scale.practice_vs_handwritten', mid(overviewMs) / mid(overviewHandMs), 2)
 
   // ---- inbox: the practice with 10,000 open items, first page and the pages after it
   const inboxPractice = practices[0]!
@@ -342,17 +332,6 @@ try {
   metric('scale.inbox_last_page_ms', laterMs.at(-1) ?? 0)
   metric('scale.inbox_later_page_p95_ms', laterMs.length ? p95(laterMs) : 0)
   console.log(`# inbox: ${pages} pages of 50`)
-
-  // ---- agreement: rollups against the raw rows for the whole agency and 30 days
-  const [rolled, raw] = await Promise.all([
-    getMetrics(db, { ...agencyQuery, groupBy: 'practice', source: 'rollups' }),
-    getMetrics(db, { ...agencyQuery, groupBy: 'practice', source: 'raw' }),
-  ])
-  const agree = [
-    [rolled.total, raw.total] as const,
-    ...rolled.rows.map((r, i) => [r, raw.rows[i]!] as const),
-  ].every(([a, b]) => sameFigures(a, b))
-  metric('scale.figures_agree', agree ? 1 : 0, 0)
 
   // ---- ingest of fresh mentions with everything present, against a raw COPY of the same rows
   await benchScaleIngest({
@@ -454,53 +433,4 @@ async function seedInbox(): Promise<void> {
   }
   await copyLines('mentions', MENTION_COLUMNS, mentions)
   await copyLines('response_links', LINK_COLUMNS, links)
-}
-
-function sameFigures(a: MetricsRow, b: MetricsRow): boolean {
-  const counts = [
-    'inbound',
-    'outbound',
-    'repliesSent',
-    'needingReply',
-    'answered',
-    'exempt',
-    'met',
-    'missed',
-    'breached',
-    'atRisk',
-    'pending',
-    'openCount',
-    'posts',
-  ] as const
-  if (!counts.every((k) => a[k] === b[k])) return false
-  return (['medianWallMs', 'p90WallMs', 'medianBusinessMs', 'p90BusinessMs'] as const).every(
-    (k) => {
-      const x = a[k]
-      const y = b[k]
-      if (x === null || y === null) return x === y
-      return (
-        Math.abs(x - y) <=
-        PERCENTILE_ERROR_BOUND.relative * Math.abs(y) + PERCENTILE_ERROR_BOUND.absoluteMs + 1e-6
-      )
-    },
-  )
-}
-
-/** The headline figures per practice over raw rows, written by hand as one flat aggregate. */
-function handwrittenPractices(org: string, from: Date, to: Date, practiceId?: string) {
-  return sql`
-select m.practice_id,
-  count(*) filter (where m.direction = 'inbound') as inbound,
-  count(*) filter (where rl.outcome = 'met') as met,
-  count(*) filter (where rl.outcome = 'missed') as missed,
-  count(*) filter (where rl.outcome is null and rl.needs_reply and rl.exempt_reason is null and ${NOW.toISOString()}::timestamptz >= rl.due_at) as breached,
-  percentile_cont(0.5) within group (order by rl.business_ms) filter (where rl.outcome is not null) as median_business_ms,
-  percentile_cont(0.9) within group (order by rl.business_ms) filter (where rl.outcome is not null) as p90_business_ms,
-  count(*) filter (where m.direction = 'outbound' and m.kind = 'post') as posts
-from mentions m
-left join response_links rl on rl.organisation_id = m.organisation_id and rl.inbound_id = m.id
-where m.organisation_id = ${org} and not m.is_tombstone
-  and m.created_at >= ${from.toISOString()}::timestamptz and m.created_at < ${to.toISOString()}::timestamptz
-  ${practiceId ? sql`and m.practice_id = ${practiceId}` : sql``}
-group by m.practice_id`
 }

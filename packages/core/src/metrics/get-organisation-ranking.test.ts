@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabases } from '../../test/databases.js'
 import {
@@ -18,6 +19,28 @@ describe('percentileRank', () => {
     expect(percentileRank(0.5, [0.5, 0.9, 0.7], 'lower')).toBe(1)
     // Two tied at the top of three: each beats one and ties one → (1 + 0.5) / 2.
     expect(percentileRank(0.9, [0.9, 0.9, 0.1], 'higher')).toBe(0.75)
+  })
+  it('equals counting every other value one by one (it sorts and binary-searches instead)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 30 }),
+        fc.nat(),
+        fc.constantFrom('higher' as const, 'lower' as const),
+        (values, pick, direction) => {
+          const value = values[pick % values.length]!
+          const others = values.length - 1
+          let worse = 0
+          let tied = -1
+          for (const v of values) {
+            if (v === value) tied++
+            else if (direction === 'higher' ? v < value : v > value) worse++
+          }
+          const expected = others < 1 ? null : (worse + tied / 2) / others
+          expect(percentileRank(value, values, direction)).toBe(expected)
+        },
+      ),
+      { seed: 12 },
+    )
   })
   it('has no position without a value or without anyone to compare with', () => {
     expect(percentileRank(null, [1, 2], 'higher')).toBeNull()

@@ -45,6 +45,7 @@ export {
   listInbox,
 } from './list-inbox.js'
 export type { MentionFilters } from './mention-filters.js'
+export { type RebuildRollupsOptions, rebuildRollups } from './rebuild-rollups.js'
 export {
   getMentionDetail,
   type MentionDetail,

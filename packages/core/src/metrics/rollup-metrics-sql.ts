@@ -94,6 +94,66 @@ function rawKey(
   }
 }
 
+/** The UTC calendar day of an instant shifted by `offsetDays`, as YYYY-MM-DD. */
+function utcDay(at: Date, offsetDays: number): string {
+  return new Date(at.getTime() + offsetDays * DAY_MS).toISOString().slice(0, 10)
+}
+
+/** Each per-group aggregate's columns (CTE alias, column, SQL type), for the one grouped merge. */
+const MERGED: readonly (readonly [string, readonly string[], string])[] = [
+  ['grp', ['label'], 'text'],
+  ['grp', ['days'], 'float8'],
+  [
+    'inb_agg',
+    [
+      'inbound',
+      'needing_reply',
+      'answered',
+      'exempt',
+      'met',
+      'missed',
+      'wall_b1',
+      'wall_b2',
+      'wall_b3',
+      'wall_b4',
+      'wall_b5',
+      'business_b1',
+      'business_b2',
+      'business_b3',
+      'business_b4',
+      'business_b5',
+      'sentiment_labelled',
+      'negative',
+      'neutral',
+      'positive',
+    ],
+    'int',
+  ],
+  ['inb_agg', ['sentiment_mean'], 'float8'],
+  ['open_agg', ['breached', 'at_risk', 'pending', 'open_count'], 'int'],
+  ['open_agg', ['oldest_open_age_s'], 'float8'],
+  ['pct_agg', ['median_wall_ms', 'p90_wall_ms', 'median_business_ms', 'p90_business_ms'], 'float8'],
+  ['outb_agg', ['outbound', 'replies_sent', 'posts'], 'int'],
+  ['last_post', ['last_post_at'], 'timestamptz'],
+]
+const MERGED_SOURCES = ['grp', 'inb_agg', 'open_agg', 'pct_agg', 'outb_agg', 'last_post'] as const
+
+/** `union all` of the group list and every aggregate, each row carrying only its own columns. */
+function partsSql(): RawBuilder<unknown> {
+  const selects = MERGED_SOURCES.map((source) => {
+    const cols = MERGED.flatMap(([from, names, type]) =>
+      names.map((n) => (from === source ? `x.${n}` : `null::${type}`) + ` as ${n}`),
+    )
+    return `select x.is_total, coalesce(x.g, '') as k, ${source === 'grp'} as in_grp, ${cols.join(', ')} from ${source} x`
+  })
+  return sql.raw(selects.join('\n  union all\n  '))
+}
+
+/** One value per column and group: each column comes from one part, the others are null. */
+function mergedColumns(): RawBuilder<unknown> {
+  return sql.raw(MERGED.flatMap(([, names]) => names.map((n) => `max(${n}) as ${n}`)).join(', '))
+}
+
 /** Builds the rollup statement; same columns as `metricsSql`. */
 export function rollupMetricsSql<Row>(
   query: RollupMetricsQuery,
@@ -130,7 +190,12 @@ export function rollupMetricsSql<Row>(
     : sql<SqlBool>`true`
   const inKey = rollupKey(groupBy, false, UNCATEGORISED)
   const outKey = rollupKey(groupBy, true, UNCATEGORISED)
-  const days = sql`r.day >= (${from} at time zone sp.time_zone)::date and r.day < (${to} at time zone sp.time_zone)::date`
+  // The local day of an instant is its UTC day ± 1: these constant bounds let the planner range
+  // over the (organisation, day) indexes instead of reading every day the organisation has.
+  const dayLo = utcDay(query.from, -1)
+  const dayHi = utcDay(query.to, 2)
+  const days = sql`r.day >= ${dayLo}::date and r.day < ${dayHi}::date
+    and r.day >= (${from} at time zone sp.time_zone)::date and r.day < (${to} at time zone sp.time_zone)::date`
   const rep = bucketRepresentativeSql(sql`h.bucket`)
 
   return sql<Row>`
@@ -140,7 +205,7 @@ with sp as not materialized (
   where p.organisation_id = ${org} and ${practiceScope}
 ),
 r as materialized (
-  select r.*, ${inKey} as gi, ${outKey} as go
+  select r.*, sp.time_zone as tz, ${inKey} as gi, ${outKey} as go
   from mention_rollups r join sp on sp.id = r.practice_id
   where r.organisation_id = ${org} and ${days} and ${allOf(rollupChannel)}
 ),
@@ -164,33 +229,82 @@ inb_agg as (
   from r where ${rollupCategory}
   group by grouping sets ((gi), ())
 ),
-open_rows as (
-  select ${rawKey(groupBy, false, UNCATEGORISED)} as g, m.created_at, ${slaStatusSql(now, 'rl')} as status
+-- The open backlog. Its size per group is exact in the rollups (\`open\`: linked, not exempt,
+-- unanswered); only its split by the instant is live. An open link whose due time has passed is
+-- breached, so only the not-yet-due ones are read from raw rows (the open-links index by due
+-- time: recent items, however long the history), and breached = open − pending − at risk.
+open_total as (
+  select gi as g, grouping(gi)::int as is_total, sum(open)::int as open_count
+  from r where ${rollupCategory}
+  group by grouping sets ((gi), ())
+),
+live_rows as (
+  select ${rawKey(groupBy, false, UNCATEGORISED)} as g, ${slaStatusSql(now, 'rl')} as status
   from response_links rl
   join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
   join sp on sp.id = rl.practice_id
   where rl.organisation_id = ${org} and rl.outcome is null
-    and rl.needs_reply and rl.exempt_reason is null and not m.is_tombstone
-    and m.created_at >= ${from} and m.created_at < ${to}
+    and rl.needs_reply and rl.exempt_reason is null and (rl.due_at > ${at} or rl.due_at is null)
+    and not m.is_tombstone and m.created_at >= ${from} and m.created_at < ${to}
     and ${allOf(rawChannel)} and ${rawCategory}
   offset 0
 ),
-open_agg as (
+live_agg as (
   select g, grouping(g)::int as is_total,
-    count(*) filter (where status = 'breached')::int as breached,
     count(*) filter (where status = 'at_risk')::int as at_risk,
-    count(*) filter (where status = 'pending')::int as pending,
-    count(*)::int as open_count,
-    extract(epoch from ${at} - min(created_at))::float8 as oldest_open_age_s
-  from open_rows
+    count(*) filter (where status = 'pending')::int as pending
+  from live_rows
   group by grouping sets ((g), ())
+),
+-- The oldest open item: the earliest day with an open item per group (from the rollups), then
+-- that day's open mentions of those rollup rows only — a handful of raw rows per group.
+open_first as (
+  select gi as g, grouping(gi)::int as is_total, min(day) as day
+  from r where r.open > 0 and ${rollupCategory}
+  group by grouping sets ((gi), ())
+),
+open_first_rows as (
+  select f.g, f.is_total, r.practice_id, r.channel_id, r.category, r.day, r.tz
+  from open_first f join r on r.gi = f.g and r.day = f.day
+  where f.is_total = 0 and r.open > 0 and ${rollupCategory}
+  union all
+  select f.g, f.is_total, r.practice_id, r.channel_id, r.category, r.day, r.tz
+  from open_first f join r on r.day = f.day
+  where f.is_total = 1 and r.open > 0 and ${rollupCategory}
+),
+open_oldest as (
+  select f.g, f.is_total, extract(epoch from ${at} - min(o.created_at))::float8 as oldest_open_age_s
+  from open_first_rows f
+  cross join lateral (
+    select m.created_at
+    from mentions m
+    join response_links rl on rl.organisation_id = m.organisation_id and rl.inbound_id = m.id
+    where m.organisation_id = ${org} and m.practice_id = f.practice_id and m.channel_id = f.channel_id
+      and m.created_at >= f.day::timestamp at time zone f.tz
+      and m.created_at < (f.day + 1)::timestamp at time zone f.tz
+      and m.direction = 'inbound' and coalesce(m.category, '') = f.category and not m.is_tombstone
+      and rl.outcome is null and rl.needs_reply and rl.exempt_reason is null
+    order by m.created_at
+    limit 1
+  ) o
+  group by f.g, f.is_total
+),
+open_agg as (
+  select t.g, t.is_total, t.open_count,
+    coalesce(l.pending, 0) as pending, coalesce(l.at_risk, 0) as at_risk,
+    t.open_count - coalesce(l.pending, 0) - coalesce(l.at_risk, 0) as breached,
+    o.oldest_open_age_s
+  from open_total t
+  left join live_agg l on l.is_total = t.is_total and coalesce(l.g, '') = coalesce(t.g, '')
+  left join open_oldest o on o.is_total = t.is_total and coalesce(o.g, '') = coalesce(t.g, '')
 ),
 hist as (
   select r.gi as g, grouping(r.gi)::int as is_total, h.clock, h.bucket, ${rep} as v, sum(h.n)::float8 as n
   from mention_rollup_histograms h
   join r on r.practice_id = h.practice_id and r.day = h.day and r.channel_id = h.channel_id
     and r.category = h.category
-  where h.organisation_id = ${org} and ${rollupCategory}
+  where h.organisation_id = ${org} and h.day >= ${dayLo}::date and h.day < ${dayHi}::date
+    and ${rollupCategory}
   group by grouping sets ((r.gi, h.clock, h.bucket), (h.clock, h.bucket))
 ),
 cum as (
@@ -221,19 +335,36 @@ outb_agg as (
   from r
   group by grouping sets ((go), ())
 ),
+-- "Last post" is all-time: per channel, the latest rollup day with a post before today (one
+-- backward probe of a partial index per channel, however long the history) and the latest of
+-- today's raw posts (one probe of the outbound index per channel).
 last_post_src as (
   select ${rollupKey(lastPostGroup, true, UNCATEGORISED)} as g,
-    r.last_post_at
-  from mention_rollups r join sp on sp.id = r.practice_id
-  where r.organisation_id = ${org} and r.posts > 0 and r.day < (${at} at time zone sp.time_zone)::date
-    and ${allOf(rollupChannel)}
-  union all
-  select ${rawKey(lastPostGroup, true, UNCATEGORISED)} as g,
-    m.created_at
-  from mentions m join sp on sp.id = m.practice_id
-  where m.organisation_id = ${org} and m.direction = 'outbound' and m.kind = 'post' and not m.is_tombstone
-    and m.created_at >= ((${at} at time zone sp.time_zone)::date)::timestamp at time zone sp.time_zone
-    and m.created_at <= ${at} and ${allOf(rawChannel)}
+    greatest(lr.last_post_at, lm.created_at) as last_post_at
+  from (
+    select c.practice_id, c.id as channel_id, c.platform, sp.time_zone
+    from channels c join sp on sp.id = c.practice_id
+    where c.organisation_id = ${org}
+  ) r
+  left join lateral (
+    select x.last_post_at
+    from mention_rollups x
+    where x.organisation_id = ${org} and x.practice_id = r.practice_id and x.channel_id = r.channel_id
+      and x.posts > 0 and x.day < (${at} at time zone r.time_zone)::date
+    order by x.day desc, x.last_post_at desc nulls last
+    limit 1
+  ) lr on true
+  left join lateral (
+    select m.created_at
+    from mentions m
+    where m.organisation_id = ${org} and m.practice_id = r.practice_id and m.direction = 'outbound'
+      and m.created_at >= ((${at} at time zone r.time_zone)::date)::timestamp at time zone r.time_zone
+      and m.created_at <= ${at} and m.channel_id = r.channel_id
+      and m.kind = 'post' and not m.is_tombstone
+    order by m.created_at desc
+    limit 1
+  ) lm on true
+  where ${allOf(rollupChannel)} and (lr.last_post_at is not null or lm.created_at is not null)
 ),
 last_post as (
   select g, grouping(g)::int as is_total, max(last_post_at) as last_post_at
@@ -243,8 +374,19 @@ grp as (
   ${shape.groups}
   union all
   select null::text, null::text, ${periodDays}::float8, 1
+),
+-- Every per-group aggregate and the group list meet in one grouped pass over their union (linear
+-- in the number of groups). Joining them instead left the planner free to merge-join on
+-- is_total alone and filter the key afterwards: quadratic (2.1M rows compared for 2,000
+-- practices, 240 of 370 ms; docs/performance.md).
+parts as (
+  ${partsSql()}
+),
+merged as (
+  select is_total, k, ${mergedColumns()}
+  from parts group by is_total, k having bool_or(in_grp)
 )
-select grp.g, grp.label, grp.is_total,
+select case when grp.is_total = 1 then null else grp.k end as g, grp.label, grp.is_total,
   coalesce(a.inbound, 0) as inbound,
   coalesce(o.outbound, 0) as outbound,
   coalesce(o.replies_sent, 0) as replies_sent,
@@ -276,15 +418,15 @@ select grp.g, grp.label, grp.is_total,
   (coalesce(o.posts, 0) * 7.0 / nullif(grp.days, 0))::float8 as posts_per_week,
   lp.last_post_at,
   (extract(epoch from ${at} - lp.last_post_at) / 86400)::float8 as days_since_last_post
-from grp
-left join inb_agg a on a.is_total = grp.is_total and coalesce(a.g, '') = coalesce(grp.g, '')
-left join open_agg op on op.is_total = grp.is_total and coalesce(op.g, '') = coalesce(grp.g, '')
-left join pct_agg pa on pa.is_total = grp.is_total and coalesce(pa.g, '') = coalesce(grp.g, '')
-left join outb_agg o on o.is_total = grp.is_total and coalesce(o.g, '') = coalesce(grp.g, '')
-left join last_post lp on lp.is_total = grp.is_total and coalesce(lp.g, '') = coalesce(grp.g, '')
--- Equality on coalesced keys (not "is_total = 1 or g = g") so the planner can hash-join: the OR
--- form is a nested loop, quadratic in the number of groups (11.6 s for 2,000 practices).
-order by grp.is_total, grp.label, grp.g`
+from merged grp, lateral (select grp.inbound, grp.needing_reply, grp.answered, grp.exempt, grp.met,
+    grp.missed, grp.wall_b1, grp.wall_b2, grp.wall_b3, grp.wall_b4, grp.wall_b5, grp.business_b1,
+    grp.business_b2, grp.business_b3, grp.business_b4, grp.business_b5, grp.sentiment_mean,
+    grp.sentiment_labelled, grp.negative, grp.neutral, grp.positive) a,
+  lateral (select grp.breached, grp.at_risk, grp.pending, grp.open_count, grp.oldest_open_age_s) op,
+  lateral (select grp.median_wall_ms, grp.p90_wall_ms, grp.median_business_ms, grp.p90_business_ms) pa,
+  lateral (select grp.outbound, grp.replies_sent, grp.posts) o,
+  lateral (select grp.last_post_at) lp
+order by grp.is_total, grp.label, grp.k`
 }
 
 /** True when `from` and `to` are local midnights for every practice in scope. */

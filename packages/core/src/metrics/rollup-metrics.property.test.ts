@@ -19,6 +19,8 @@ import { PERCENTILE_ERROR_BOUND } from './rollup-histogram.js'
 const FROM = new Date('2026-11-22T13:00:00Z')
 const TO = new Date('2026-11-29T13:00:00Z')
 const NOW = new Date('2026-12-01T00:00:00Z')
+// Friday 27 November, 10:00 in Sydney: inside the period, in business hours.
+const INSIDE = new Date('2026-11-26T23:00:00Z')
 const MIN = 60_000
 const SPAN_MIN = (TO.getTime() - FROM.getTime()) / MIN
 
@@ -131,6 +133,7 @@ describe.each(testDatabases())('rollups on $name', (database) => {
     // So the property cannot pass vacuously: some runs must reach answered and open mentions.
     let sawAnswered = false
     let sawOpen = false
+    let sawLive = false
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
         const db = handle.db
@@ -224,19 +227,25 @@ describe.each(testDatabases())('rollups on $name', (database) => {
             now: NOW,
             ...(groupBy ? { groupBy } : {}),
           }
-          const raw = await getMetrics(db, { ...q, source: 'raw' })
-          const rolled = await getMetrics(db, { ...q, source: 'rollups' })
-          expectAgree(raw.total, rolled.total, `${groupBy ?? 'none'} total`)
-          sawAnswered ||= raw.total.answered > 0 && raw.total.medianBusinessMs !== null
-          sawOpen ||= raw.total.openCount > 0
-          expect(rolled.rows.map((r) => r.key)).toEqual(raw.rows.map((r) => r.key))
-          for (const [j, r] of raw.rows.entries())
-            expectAgree(r, rolled.rows[j]!, `${groupBy} ${r.key}`)
+          // Read as of after the period (open items breached) and as of inside it (open items
+          // still pending or at risk: the split the rollups read live).
+          for (const now of [NOW, INSIDE]) {
+            const raw = await getMetrics(db, { ...q, now, source: 'raw' })
+            const rolled = await getMetrics(db, { ...q, now, source: 'rollups' })
+            expectAgree(raw.total, rolled.total, `${groupBy ?? 'none'} total`)
+            sawAnswered ||= raw.total.answered > 0 && raw.total.medianBusinessMs !== null
+            sawOpen ||= raw.total.openCount > 0
+            sawLive ||= raw.total.pending + raw.total.atRisk > 0
+            expect(rolled.rows.map((r) => r.key)).toEqual(raw.rows.map((r) => r.key))
+            for (const [j, r] of raw.rows.entries())
+              expectAgree(r, rolled.rows[j]!, `${groupBy} ${r.key}`)
+          }
         }
       }),
       { numRuns: 10, seed: 20261202 },
     )
     expect(sawAnswered).toBe(true)
     expect(sawOpen).toBe(true)
+    expect(sawLive).toBe(true)
   })
 })

@@ -29,6 +29,8 @@ import * as sessionsAndTwoFactor from './migrations/2026-12-02-960-sessions-and-
 import * as privacy from './migrations/2026-12-02-1000-privacy.js'
 import * as savedReplies from './migrations/2026-12-03-1100-saved-replies.js'
 import * as rollupWritePath from './migrations/2026-12-03-1300-rollup-write-path.js'
+import * as rollupReadIndexes from './migrations/2026-12-03-1350-rollup-read-indexes.js'
+import * as rollupPostIndex from './migrations/2026-12-03-1351-rollup-last-post-index.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -58,6 +60,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-1000-privacy': privacy,
   '2026-12-03-1100-saved-replies': savedReplies,
   '2026-12-03-1300-rollup-write-path': rollupWritePath,
+  '2026-12-03-1350-rollup-read-indexes': rollupReadIndexes,
+  '2026-12-03-1351-rollup-last-post-index': rollupPostIndex,
 }
 
 /**
