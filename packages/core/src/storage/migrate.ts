@@ -28,6 +28,7 @@ import * as apiTokenExpiryScopes from './migrations/2026-12-02-950-api-token-exp
 import * as sessionsAndTwoFactor from './migrations/2026-12-02-960-sessions-and-two-factor.js'
 import * as privacy from './migrations/2026-12-02-1000-privacy.js'
 import * as savedReplies from './migrations/2026-12-03-1100-saved-replies.js'
+import * as mentionExportOrder from './migrations/2026-12-03-1450-mention-export-order.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -56,6 +57,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02-960-sessions-and-two-factor': sessionsAndTwoFactor,
   '2026-12-02-1000-privacy': privacy,
   '2026-12-03-1100-saved-replies': savedReplies,
+  '2026-12-03-1450-mention-export-order': mentionExportOrder,
 }
 
 /**
