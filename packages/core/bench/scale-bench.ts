@@ -25,6 +25,7 @@ import { PERCENTILE_ERROR_BOUND } from '../src/metrics/rollup-histogram.js'
 import { ingest } from '../src/pipeline/ingest.js'
 import { savePromise, saveSchedule } from '../src/repositories/practice-policy.js'
 import { openDatabase } from '../src/storage/open-database.js'
+import { benchExport } from './scale/export.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 20)
@@ -425,6 +426,17 @@ try {
   metric('scale.ingest_per_s', INGEST / ingestS, 0)
   metric('scale.copy_per_s', INGEST / copyS, 0)
   metric('scale.ingest_vs_copy', copyS / ingestS, 3)
+
+  // ---- row-level export of the agency's year (bench/scale/export.ts)
+  await benchExport({
+    url,
+    organisationId: agency,
+    from: START,
+    to: END,
+    now: NOW,
+    runs: Math.min(RUNS, 3),
+    metric,
+  })
 
   console.log(
     `# load average ${loadavg()
