@@ -23,6 +23,7 @@ import { rebuildRollups } from '../src/metrics/rebuild-rollups.js'
 import { openDatabase } from '../src/storage/open-database.js'
 import { agencyBench } from './scale/agency.js'
 import { benchScaleIngest } from './scale/ingest.js'
+import { benchExport } from './scale/export.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 20)
@@ -344,6 +345,17 @@ try {
     copyLines,
     query: (text) => client.query(text),
     mentionColumns: MENTION_COLUMNS,
+    metric,
+  })
+
+  // ---- row-level export of the agency's year (bench/scale/export.ts)
+  await benchExport({
+    url,
+    organisationId: agency,
+    from: START,
+    to: END,
+    now: NOW,
+    runs: Math.min(RUNS, 3),
     metric,
   })
 

@@ -1,16 +1,31 @@
 /**
  * @module Row-level export: every mention in scope with every SLA column (the audit trail in
- * tabular form), streamed page by page with keyset pagination so an export of a million rows
- * never holds more than one page in memory.
+ * tabular form), read in (created_at, id) order along the index
+ * `mentions_export_order_idx` so no page ever sorts the organisation's rows. As rows,
+ * keyset-paged; as CSV, PostgreSQL encodes each line itself (`csv-sql.ts`, the same bytes as
+ * `to-csv.ts`) and a server streams the whole export as one `COPY … TO STDOUT` with
+ * backpressure, so memory stays bounded by one chunk whatever the size.
  */
-import { type Kysely, type SqlBool, sql } from 'kysely'
+import type { Readable } from 'node:stream'
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
+import type { PoolClient } from 'pg'
+import { to as copyTo } from 'pg-copy-streams'
 import type { SlaStatus } from '../model/vocabulary.js'
 import { LINK_EVALUATION_COLUMNS } from '../sla/link-columns.js'
 import type { Database } from '../storage/database.js'
+import { postgresPoolOf } from '../storage/postgres-pool.js'
+import {
+  csvBooleanSql,
+  csvDoubleSql,
+  csvIntegerSql,
+  csvLineSql,
+  csvTextSql,
+  csvTimestampSql,
+} from './csv-sql.js'
 import { type MentionFilters, mentionFilterSql } from './mention-filters.js'
 import { exactTimestampText } from './query-helpers.js'
 import { slaStatusSql } from './sla-status.js'
-import { csvLines } from './to-csv.js'
+import { csvLine } from './to-csv.js'
 
 /** One exported mention: flat, CSV-ready, snake_case keys that double as the CSV header. */
 export interface MentionExportRow {
@@ -92,9 +107,28 @@ export const MENTION_EXPORT_COLUMNS = [
 ] as const satisfies readonly (keyof MentionExportRow)[]
 
 export interface ExportMentionsQuery extends MentionFilters {
-  /** Rows fetched per round trip (default 1000). */
+  /** Rows per round trip: of rows (default 1000), of CSV lines where pages are used (default 5000). */
   pageSize?: number
 }
+
+/** The rows in scope: mentions with their link, channel and practice (no columns yet). */
+function exportSource(db: Kysely<Database>, query: ExportMentionsQuery, now: Date) {
+  return db
+    .selectFrom('mentions as m')
+    .leftJoin('response_links as rl', (j) =>
+      j.onRef('rl.organisation_id', '=', 'm.organisation_id').onRef('rl.inbound_id', '=', 'm.id'),
+    )
+    .innerJoin('channels as c', (j) =>
+      j.onRef('c.organisation_id', '=', 'm.organisation_id').onRef('c.id', '=', 'm.channel_id'),
+    )
+    .innerJoin('practices as p', (j) =>
+      j.onRef('p.organisation_id', '=', 'm.organisation_id').onRef('p.id', '=', 'm.practice_id'),
+    )
+    .where(mentionFilterSql(query, now, true))
+}
+
+const afterKey = (after: { created: string; id: string }) =>
+  sql<SqlBool>`(m.created_at, m.id) > (cast(${after.created} as timestamptz), ${after.id})`
 
 /**
  * Yields every mention matching the filters, oldest first, with its SLA columns. Deleted
@@ -109,21 +143,9 @@ export async function* exportMentionRows(
 ): AsyncGenerator<MentionExportRow> {
   const now = query.now ?? new Date()
   const size = Math.max(1, Math.min(query.pageSize ?? 1000, 10_000))
-  const where = mentionFilterSql(query, now, true)
   let after: { created: string; id: string } | undefined
   for (;;) {
-    let q = db
-      .selectFrom('mentions as m')
-      .leftJoin('response_links as rl', (j) =>
-        j.onRef('rl.organisation_id', '=', 'm.organisation_id').onRef('rl.inbound_id', '=', 'm.id'),
-      )
-      .innerJoin('channels as c', (j) =>
-        j.onRef('c.organisation_id', '=', 'm.organisation_id').onRef('c.id', '=', 'm.channel_id'),
-      )
-      .innerJoin('practices as p', (j) =>
-        j.onRef('p.organisation_id', '=', 'm.organisation_id').onRef('p.id', '=', 'm.practice_id'),
-      )
-      .where(where)
+    let q = exportSource(db, query, now)
       .select([
         'm.id as mention_id',
         'm.practice_id',
@@ -169,10 +191,7 @@ export async function* exportMentionRows(
       .orderBy('m.created_at')
       .orderBy('m.id')
       .limit(size)
-    if (after)
-      q = q.where(
-        sql<SqlBool>`(m.created_at, m.id) > (cast(${after.created} as timestamptz), ${after.id})`,
-      )
+    if (after) q = q.where(afterKey(after))
     const rows = await q.execute()
     for (const { created_key: _k, ...row } of rows) yield row
     const last = rows.at(-1)
@@ -181,15 +200,198 @@ export async function* exportMentionRows(
   }
 }
 
+/** Each export column's CSV cell in SQL, typed as `MentionExportRow` types it. */
+function csvCellsSql(
+  now: Date,
+): Record<(typeof MENTION_EXPORT_COLUMNS)[number], RawBuilder<string>> {
+  const r = (ref: string) => sql.ref(ref) as RawBuilder<unknown>
+  const text = (ref: string) => csvTextSql(r(ref))
+  return {
+    mention_id: text('m.id'),
+    practice_id: text('m.practice_id'),
+    practice_name: text('p.name'),
+    channel_id: text('m.channel_id'),
+    channel_name: text('c.name'),
+    platform: text('m.platform'),
+    direction: text('m.direction'),
+    kind: text('m.kind'),
+    thread_key: text('m.thread_key'),
+    created_at: csvTimestampSql(r('m.created_at')),
+    deleted_at: csvTimestampSql(r('m.deleted_at')),
+    author_name: text('m.author_name'),
+    author_handle: text('m.author_handle'),
+    text: text('m.text'),
+    permalink: text('m.permalink'),
+    category: text('m.category'),
+    needs_reply: csvBooleanSql(r('m.needs_reply')),
+    sentiment_score: csvDoubleSql(r('m.sentiment_score')),
+    sentiment_label: text('m.sentiment_label'),
+    privacy: csvBooleanSql(r('m.privacy')),
+    urgent: csvBooleanSql(r('m.urgent')),
+    status: csvTextSql(slaStatusSql(now, 'rl')),
+    exempt_reason: text('rl.exempt_reason'),
+    response_source: text('rl.response_source'),
+    outbound_id: text('rl.outbound_id'),
+    responded_at: csvTimestampSql(r('rl.responded_at')),
+    target_name: text('rl.target_name'),
+    clock: text('rl.clock'),
+    target_ms: csvDoubleSql(r('rl.target_ms')),
+    clock_started_at: csvTimestampSql(r('rl.clock_started_at')),
+    due_at: csvTimestampSql(r('rl.due_at')),
+    at_risk_at: csvTimestampSql(r('rl.at_risk_at')),
+    wall_ms: csvDoubleSql(r('rl.wall_ms')),
+    business_ms: csvDoubleSql(r('rl.business_ms')),
+    outcome: text('rl.outcome'),
+    schedule_version: csvIntegerSql(r('rl.schedule_version')),
+    promise_version: csvIntegerSql(r('rl.promise_version')),
+    reason: csvTextSql(sql`(rl.explanation ->> 'reason')`),
+    explanation: csvTextSql(sql`(rl.explanation::text)`),
+  }
+}
+
+function csvLineOf(now: Date): RawBuilder<string> {
+  const cells = csvCellsSql(now)
+  return csvLineSql(MENTION_EXPORT_COLUMNS.map((c) => cells[c]))
+}
+
+/** Bytes of CSV gathered before a chunk is handed on. */
+const CHUNK_BYTES = 256 * 1024
+
 /**
- * The export as CSV lines (header first), ready to pipe to a response or a file.
+ * The export as CSV text, header first, in chunks of whole lines (each line ends in CRLF),
+ * ready to pipe to a response or a file. The bytes are those of `csvLines(exportMentionRows())`.
+ * On a server opened by `openDatabase` it is one `COPY` (holding one pooled connection for the
+ * export's duration, without the statement timeout, since a slow download paces it); elsewhere
+ * (PGlite) keyset pages of lines encoded by the database.
  *
  * @example
  * Readable.from(exportMentionsCsv(db, { organisationId })).pipe(res)
  */
-export function exportMentionsCsv(
+export async function* exportMentionsCsv(
   db: Kysely<Database>,
   query: ExportMentionsQuery,
 ): AsyncGenerator<string> {
-  return csvLines(exportMentionRows(db, query), MENTION_EXPORT_COLUMNS)
+  const now = query.now ?? new Date()
+  const header = `${csvLine(MENTION_EXPORT_COLUMNS)}\r\n`
+  const pool = postgresPoolOf(db)
+  if (pool) {
+    const compiled = exportSource(db, query, now)
+      .select(csvLineOf(now).as('line'))
+      .orderBy('m.created_at')
+      .orderBy('m.id')
+      .compile()
+    const client = await pool.connect()
+    let clean = false
+    try {
+      await client.query('begin read only')
+      await client.query('set local statement_timeout = 0')
+      yield header
+      const copy = client.query(
+        copyTo(
+          `copy (${inlineParameters(client, compiled.sql, compiled.parameters)}) to stdout (format binary)`,
+        ),
+      )
+      yield* copyBinaryText(copy)
+      await client.query('commit')
+      clean = true
+    } finally {
+      // A COPY abandoned half way (the download was cancelled) leaves the connection mid-stream:
+      // discard it rather than hand it to the next query.
+      client.release(clean ? undefined : true)
+    }
+    return
+  }
+  yield header
+  const size = Math.max(1, Math.min(query.pageSize ?? 5000, 10_000))
+  let after: { created: string; id: string } | undefined
+  for (;;) {
+    let q = exportSource(db, query, now)
+      .select([
+        csvLineOf(now).as('line'),
+        'm.id as id',
+        exactTimestampText('m.created_at').as('created_key'),
+      ])
+      .orderBy('m.created_at')
+      .orderBy('m.id')
+      .limit(size)
+    if (after) q = q.where(afterKey(after))
+    const rows = await q.execute()
+    let chunk = ''
+    for (const row of rows) {
+      chunk += row.line
+      if (chunk.length >= CHUNK_BYTES) {
+        yield chunk
+        chunk = ''
+      }
+    }
+    if (chunk) yield chunk
+    const last = rows.at(-1)
+    if (!last || rows.length < size) return
+    after = { created: last.created_key, id: last.id }
+  }
+}
+
+/**
+ * `COPY` takes no bind parameters, so the compiled query's `$n` are replaced by literals quoted
+ * by the driver (`escapeLiteral`). The export's SQL has no `$` followed by a digit of its own.
+ */
+function inlineParameters(
+  client: PoolClient,
+  text: string,
+  parameters: readonly unknown[],
+): string {
+  return text.replace(/\$(\d+)/g, (_m, n: string) => {
+    const value = parameters[Number(n) - 1]
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+    if (typeof value === 'string') return client.escapeLiteral(value)
+    throw new Error(`export: cannot inline parameter $${n} of type ${typeof value}`)
+  })
+}
+
+/**
+ * The text of a one-column `COPY … (format binary)` stream: a 19-byte header (plus extension),
+ * then per row a field count (int16), the field's length (int32) and its bytes, then -1. The
+ * binary form hands the lines over untouched (the text and CSV forms would escape or quote them).
+ */
+async function* copyBinaryText(stream: Readable): AsyncGenerator<string> {
+  let rest: Buffer = Buffer.alloc(0)
+  let started = false
+  let ended = false
+  const parts: Buffer[] = []
+  let bytes = 0
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk
+    let pos = 0
+    if (!started) {
+      if (buf.length < 19 || buf.length < 19 + buf.readInt32BE(15)) {
+        rest = buf
+        continue
+      }
+      pos = 19 + buf.readInt32BE(15)
+      started = true
+    }
+    while (!ended && buf.length - pos >= 2) {
+      const fields = buf.readInt16BE(pos)
+      if (fields === -1) {
+        ended = true
+        pos += 2
+        break
+      }
+      if (buf.length - pos < 6) break
+      const length = buf.readInt32BE(pos + 2)
+      if (fields !== 1 || length < 0) throw new Error('export: unexpected COPY row')
+      if (buf.length - pos < 6 + length) break
+      parts.push(buf.subarray(pos + 6, pos + 6 + length))
+      bytes += length
+      pos += 6 + length
+    }
+    rest = buf.subarray(pos)
+    if (bytes >= CHUNK_BYTES) {
+      yield Buffer.concat(parts, bytes).toString('utf8')
+      parts.length = 0
+      bytes = 0
+    }
+  }
+  if (bytes > 0) yield Buffer.concat(parts, bytes).toString('utf8')
+  if (!ended) throw new Error('export: the COPY stream ended early')
 }

@@ -31,6 +31,7 @@ import * as savedReplies from './migrations/2026-12-03-1100-saved-replies.js'
 import * as rollupWritePath from './migrations/2026-12-03-1300-rollup-write-path.js'
 import * as rollupReadIndexes from './migrations/2026-12-03-1350-rollup-read-indexes.js'
 import * as rollupPostIndex from './migrations/2026-12-03-1351-rollup-last-post-index.js'
+import * as mentionExportOrder from './migrations/2026-12-03-1450-mention-export-order.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -62,6 +63,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-03-1300-rollup-write-path': rollupWritePath,
   '2026-12-03-1350-rollup-read-indexes': rollupReadIndexes,
   '2026-12-03-1351-rollup-last-post-index': rollupPostIndex,
+  '2026-12-03-1450-mention-export-order': mentionExportOrder,
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Database } from './database.js'
 import { attachDatabaseFaultMemory, createDatabaseFaultMemory } from './database-fault.js'
 import { migrateToLatest } from './migrate.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { rememberPostgresPool } from './postgres-pool.js'
 
 export interface OpenDatabaseOptions {
   /**
@@ -133,6 +134,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<E
       dialect: new PostgresDialect({ pool }),
       log,
     })
+    rememberPostgresPool(db, pool)
   } else {
     const dataDir =
       url === undefined || url === '' || url === 'memory://'
