@@ -22,8 +22,8 @@ import { listInbox } from '../src/metrics/list-inbox.js'
 import { rebuildRollups } from '../src/metrics/rebuild-rollups.js'
 import { openDatabase } from '../src/storage/open-database.js'
 import { agencyBench } from './scale/agency.js'
-import { benchScaleIngest } from './scale/ingest.js'
 import { benchExport } from './scale/export.js'
+import { benchScaleIngest } from './scale/ingest.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 20)

@@ -29,13 +29,21 @@ const orgs = await sql<{ organisation_id: string; n: number }>`
 const agency = orgs.rows[0]!.organisation_id
 const small = orgs.rows.at(-1)!.organisation_id
 const practice = await sql<{ id: string }>`
-  select id from practices where organisation_id = ${agency} order by id limit 1 offset 7`.execute(db)
+  select id from practices where organisation_id = ${agency} order by id limit 1 offset 7`.execute(
+  db,
+)
 const from30 = new Date(END.getTime() - 30 * DAY)
 const from365 = new Date(END.getTime() - 364 * DAY)
 const only = process.env.EXPLAIN_ONLY
 const cases: [string, () => Promise<unknown>][] = [
-  ['agency_2000', () => getOrganisationRanking(db, { organisationId: agency, from: from30, to: END, now: NOW })],
-  ['agency_40', () => getOrganisationRanking(db, { organisationId: small, from: from30, to: END, now: NOW })],
+  [
+    'agency_2000',
+    () => getOrganisationRanking(db, { organisationId: agency, from: from30, to: END, now: NOW }),
+  ],
+  [
+    'agency_40',
+    () => getOrganisationRanking(db, { organisationId: small, from: from30, to: END, now: NOW }),
+  ],
   ...(['week', 'channel'] as const).flatMap((groupBy) =>
     [
       ['30d', from30],
@@ -65,7 +73,9 @@ try {
     captured = []
     await f()
     const slowest = [...captured].sort((a, b) => b.ms - a.ms)[0]!
-    console.log(`\n==== ${name}: ${captured.length} statements, slowest ${slowest.ms.toFixed(1)} ms`)
+    console.log(
+      `\n==== ${name}: ${captured.length} statements, slowest ${slowest.ms.toFixed(1)} ms`,
+    )
     const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(
       CompiledQuery.raw(`explain (analyze, buffers) ${slowest.sql}`, [...slowest.params]),
     )
