@@ -181,6 +181,17 @@ export {
   redactUrl,
 } from './storage/open-database.js'
 export {
+  compareWalPositions,
+  currentWalPosition,
+  DEFAULT_MAX_REPLICA_LAG_MS,
+  DEFAULT_REPLICA_CHECK_INTERVAL_MS,
+  openReadReplica,
+  type ReadReplica,
+  type ReadReplicaOptions,
+  type ReadReplicaState,
+  type ReadReplicaStatus,
+} from './storage/read-replica.js'
+export {
   PGliteDialect,
   type PGliteDialectConfig,
   type PGliteLike,
