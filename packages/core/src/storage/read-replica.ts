@@ -198,7 +198,8 @@ export async function openReadReplica(options: ReadReplicaOptions): Promise<Read
             : sincePrevious === null
               ? sinceReplay
               : Math.min(sinceReplay, sincePrevious)
-        if (lagMs !== null) lagMs = Math.max(0, Math.round(lagMs))
+        // Up, not to nearest: a replica behind the primary is never reported 0 ms behind.
+        if (lagMs !== null) lagMs = Math.max(0, Math.ceil(lagMs))
       }
       replayed = replayLsn ?? primaryLsn
       const ok = lagMs !== null && lagMs <= maxLagMs
