@@ -95,10 +95,27 @@ export interface ReadReplica {
   close(): Promise<void>
 }
 
-/** The primary's current WAL position (`pg_current_wal_lsn()`), or null on a server without one. */
+/**
+ * The primary's current WAL insert position (`pg_current_wal_insert_lsn()`), or null on a server
+ * without one. The insert position, not `pg_current_wal_lsn()` (the write position): with
+ * `synchronous_commit = off` a committed transaction's WAL may still sit in the buffers, behind
+ * the write position, so a replica at the write position could lack it.
+ */
 export async function currentWalPosition(db: Kysely<Database>): Promise<string | null> {
+  // At the very start of a WAL page the insert position counts the page's header, which the
+  // end of the last record (what a caught-up replica has replayed) does not: step back over it,
+  // else an idle replica would look 24 (or, at a segment's start, 40) bytes behind for ever.
   const { rows } = await sql<{ lsn: string | null }>`
-    select case when pg_is_in_recovery() then null else pg_current_wal_lsn()::text end as lsn`.execute(
+    with p as (
+      select pg_current_wal_insert_lsn() as at,
+             (pg_current_wal_insert_lsn() - '0/0'::pg_lsn) as pos,
+             current_setting('wal_block_size')::numeric as block,
+             (select setting::numeric * (case unit when 'B' then 1 when 'kB' then 1024 when 'MB' then 1048576 else 1 end)
+                from pg_settings where name = 'wal_segment_size') as segment
+      where not pg_is_in_recovery()
+    )
+    select (at - case when pos % segment = 40 then 40 when pos % block = 24 then 24 else 0 end)::text as lsn
+      from p`.execute(
     db,
   )
   return rows[0]?.lsn ?? null
