@@ -181,6 +181,11 @@ export {
   redactUrl,
 } from './storage/open-database.js'
 export {
+  PGliteDialect,
+  type PGliteDialectConfig,
+  type PGliteLike,
+} from './storage/pglite-dialect.js'
+export {
   compareWalPositions,
   currentWalPosition,
   DEFAULT_MAX_REPLICA_LAG_MS,
@@ -191,9 +196,4 @@ export {
   type ReadReplicaState,
   type ReadReplicaStatus,
 } from './storage/read-replica.js'
-export {
-  PGliteDialect,
-  type PGliteDialectConfig,
-  type PGliteLike,
-} from './storage/pglite-dialect.js'
 export { formatZodIssues } from './util/parse-or-throw.js'

@@ -115,9 +115,7 @@ export async function currentWalPosition(db: Kysely<Database>): Promise<string |
       where not pg_is_in_recovery()
     )
     select (at - case when pos % segment = 40 then 40 when pos % block = 24 then 24 else 0 end)::text as lsn
-      from p`.execute(
-    db,
-  )
+      from p`.execute(db)
   return rows[0]?.lsn ?? null
 }
 
