@@ -185,4 +185,15 @@ export {
   type PGliteDialectConfig,
   type PGliteLike,
 } from './storage/pglite-dialect.js'
+export {
+  compareWalPositions,
+  currentWalPosition,
+  DEFAULT_MAX_REPLICA_LAG_MS,
+  DEFAULT_REPLICA_CHECK_INTERVAL_MS,
+  openReadReplica,
+  type ReadReplica,
+  type ReadReplicaOptions,
+  type ReadReplicaState,
+  type ReadReplicaStatus,
+} from './storage/read-replica.js'
 export { formatZodIssues } from './util/parse-or-throw.js'

@@ -3,7 +3,7 @@
  * as one runtime-agnostic Hono instance. Only the CLI's server entry binds it to a port.
  */
 import type { SendReplyDeps } from '@earshot/collectors'
-import { type Keyring, processKeyring } from '@earshot/core'
+import { type Keyring, processKeyring, type ReadReplica } from '@earshot/core'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -36,6 +36,7 @@ import {
   type HttpErrorIssue,
 } from './http/http-errors.js'
 import { logSafeError } from './http/log-safe-error.js'
+import { rememberWrites } from './http/read-database.js'
 import { DEFAULT_MAX_CONCURRENT_REQUESTS, requestLimit } from './http/request-limit.js'
 import { inboxActionRoutes } from './inbox/inbox-action-routes.js'
 import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.js'
@@ -68,7 +69,14 @@ export const MAX_REQUEST_BYTES = 1_000_000
 
 /** Options of {@link createDashboard}. */
 export interface DashboardOptions {
+  /** The primary database. */
   db: Kysely<Database>
+  /**
+   * A read replica (core's `openReadReplica`): pure read routes (overviews, comparison, inbox,
+   * search, detail, exports, reports, API GETs) read it while it is healthy; the caller checks it
+   * (`start()`) and closes it. `/healthz` reports it. Default none: everything reads the primary.
+   */
+  readReplica?: ReadReplica
   /** The clock (tests pin it). Default: `() => new Date()`. */
   now?: () => Date
   /** Mark cookies Secure (and `__Host-` prefixed). Turn on behind HTTPS. Default false. */
@@ -178,6 +186,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   const secureCookies = options.secureCookies ?? false
   const services: DashboardServices = {
     db: options.db,
+    replica: options.readReplica,
     now: options.now ?? (() => new Date()),
     recordOverride: options.recordOverride ?? recordOverride,
     reply: options.reply ?? {},
@@ -256,7 +265,24 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
       { now: services.now },
     )
     c.header('Cache-Control', 'no-store')
-    return c.json({ ok: database === 'up', database }, database === 'up' ? 200 : 503)
+    // The replica's state is reported, never a failure: reads fall back to the primary.
+    const replica = services.replica?.status()
+    return c.json(
+      {
+        ok: database === 'up',
+        database,
+        ...(replica
+          ? {
+              readReplica: {
+                state: replica.state,
+                lagMs: replica.lagMs,
+                readsFrom: replica.readsFrom,
+              },
+            }
+          : {}),
+      },
+      database === 'up' ? 200 : 503,
+    )
   })
   // Registered before the auth middleware: webhooks and assets need no session.
   app.route('/', hookRoutes(options.webhookHandler))
@@ -271,6 +297,7 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   )
 
   app.use('*', loadAuth({ secureCookies }))
+  app.use('*', rememberWrites({ secureCookies }))
   app.use('*', async function noStore(c, next) {
     await next()
     // Pages and API answers hold patient messages: never let a shared cache keep them.

@@ -3,7 +3,7 @@
  * and stay up until stopped, closing the database on the way out.
  */
 
-import type { EarshotDatabase } from '@earshot/core'
+import { type EarshotDatabase, openReadReplica, type ReadReplica } from '@earshot/core'
 import type { Context } from 'hono'
 import { createDashboard } from '../app.js'
 import { connectFlowsFromEnv } from '../connect/connect-config.js'
@@ -28,6 +28,11 @@ export interface ServeDashboardOptions {
   trustProxy?: boolean
   /** The embedded database's data folder, for `/healthz`'s free-space check. */
   dataDir?: string
+  /**
+   * A streaming replica for pure read routes (`DATABASE_READ_URL`), checked every few seconds;
+   * beyond `maxLagMs` (or down) reads use the primary. PostgreSQL only.
+   */
+  readReplica?: { url: string; maxLagMs?: number }
   /** Lines printed under the URL (logins, hints). */
   banner?: string[]
   /**
@@ -48,8 +53,29 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
     const system = await jobs
     return system ? system.send(queue, data, sendOptions) : null
   }
+  let replica: ReadReplica | undefined
+  let stopChecks = () => {}
+  if (options.readReplica) {
+    replica = await openReadReplica({
+      url: options.readReplica.url,
+      primary: options.database.db,
+      ...(options.readReplica.maxLagMs === undefined
+        ? {}
+        : { maxLagMs: options.readReplica.maxLagMs }),
+    })
+    // The first check decides before the first request; a replica down now is only reported.
+    const first = await replica.check()
+    if (first.state !== 'ok')
+      println(io.stderr, `Read replica is ${first.state}: reads use the primary until it is ok.`)
+    stopChecks = replica.start()
+  }
+  const closeReplica = async () => {
+    stopChecks()
+    await replica?.close().catch(() => {})
+  }
   const app = createDashboard({
     db: options.database.db,
+    ...(replica ? { readReplica: replica } : {}),
     webhookHandler: durableWebhookHandler(enqueue),
     connect: connectFlowsFromEnv(io.env),
     secureCookies: options.secureCookies ?? false,
@@ -67,11 +93,13 @@ export async function serveDashboard(io: CliIo, options: ServeDashboardOptions):
       onClose: async () => {
         const running = await jobs.catch(() => undefined)
         await running?.stop().catch(() => {})
+        await closeReplica()
         await options.database.close()
       },
       handleSignals: io.stopSignal === undefined,
     })
   } catch (error) {
+    await closeReplica()
     await options.database.close()
     if (error instanceof ServerStartError && error.code === 'EADDRINUSE') {
       const suggestion = options.port === 0 ? 0 : options.port + 1

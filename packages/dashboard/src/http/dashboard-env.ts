@@ -2,7 +2,7 @@
  * @module The Hono environment of the dashboard: what every handler finds in `c.var`.
  */
 import type { SendReplyDeps } from '@earshot/collectors'
-import type { Keyring } from '@earshot/core'
+import type { Keyring, ReadReplica } from '@earshot/core'
 import type { Kysely } from 'kysely'
 import type { ApiTokenScope } from '../auth/api-token-scopes.js'
 import type { DashboardUser } from '../auth/create-user.js'
@@ -32,7 +32,10 @@ export interface AuthState {
 
 /** Services the app was created with. */
 export interface DashboardServices {
+  /** The primary: every write, and every read that is not a pure read route. */
   db: Kysely<Database>
+  /** The read replica, when `DATABASE_READ_URL` is set; pure read routes reach it through `readDatabase(c)`. */
+  replica?: ReadReplica | undefined
   now: () => Date
   recordOverride: RecordOverride
   /** Seals two-factor secrets (the process keyring unless the app was given one). */

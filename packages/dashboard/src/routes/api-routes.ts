@@ -36,6 +36,7 @@ import {
 } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError, invalidInput } from '../http/http-errors.js'
+import { readDatabase } from '../http/read-database.js'
 import { savedRepliesQuerySchema } from '../replies/saved-reply-form.js'
 import { listSavedReplies, savedReplyChoicesFor } from '../replies/saved-reply-store.js'
 import { assertChannelInScope, scopeOf } from './mention-routes.js'
@@ -85,7 +86,7 @@ export function apiRoutes(): Hono<DashboardEnv> {
   app.get('/practices/:practiceId', async (c) => {
     const auth = authOf(c)
     const practice = permittedPractice(auth, c.req.param('practiceId'))
-    const { db } = c.var.services
+    const db = readDatabase(c)
     const [promises, channels] = await Promise.all([
       currentPromises(db, auth.organisationId, [practice.id]),
       listChannels(db, auth.organisationId, practice.id),
@@ -122,7 +123,8 @@ export function apiRoutes(): Hono<DashboardEnv> {
     const auth = authOf(c)
     const practice = permittedPractice(auth, c.req.param('practiceId'))
     const q = parse(periodQuerySchema, c.req.query())
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     const period = periodFrom(q, now())
     const [[summary], charts] = await Promise.all([
       getPracticeSummaries(db, auth.organisationId, [practice.id], period),
@@ -139,7 +141,8 @@ export function apiRoutes(): Hono<DashboardEnv> {
   app.get('/ranking', async (c) => {
     const auth = authOf(c)
     const q = parse(rankingQuerySchema, c.req.query())
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     const period = periodFrom(q, now())
     const board = await getPracticeRanking(
       db,
@@ -172,7 +175,8 @@ export function apiRoutes(): Hono<DashboardEnv> {
   app.get('/alerts', async (c) => {
     const auth = authOf(c)
     const q = parse(inboxQuerySchema.pick({ practice: true }), c.req.query())
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     const scope = scopeOf(auth, q.practice)
     const alerts = await getSpikeAlerts(
       db,
@@ -186,7 +190,8 @@ export function apiRoutes(): Hono<DashboardEnv> {
   app.get('/inbox', async (c) => {
     const auth = authOf(c)
     const q = parse(inboxQuerySchema, c.req.query())
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     const scope = scopeOf(auth, q.practice)
     if (q.channel) await assertChannelInScope(db, scope, q.channel)
     const page = await listInboxPage(db, scope, auth.user.id, now(), q)
@@ -196,7 +201,8 @@ export function apiRoutes(): Hono<DashboardEnv> {
   app.get('/saved-replies', async (c) => {
     const auth = authOf(c)
     const q = parse(savedRepliesQuerySchema, c.req.query())
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     if (q.mention) {
       // Those suiting the mention, filled in for it (what the composer offers).
       const detail = await getMentionDetailInScope(db, scopeOf(auth), q.mention, now())
@@ -212,7 +218,8 @@ export function apiRoutes(): Hono<DashboardEnv> {
   app.get('/mentions', async (c) => {
     const auth = authOf(c)
     const q = parse(mentionsQuerySchema, c.req.query())
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     const scope = scopeOf(auth, q.practice)
     if (q.channel) await assertChannelInScope(db, scope, q.channel)
     const result = await searchMentionItems(db, scope, now(), {
@@ -232,7 +239,8 @@ export function apiRoutes(): Hono<DashboardEnv> {
 
   app.get('/mentions/:mentionId', async (c) => {
     const auth = authOf(c)
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now())
     if (!detail) throw new HttpError('NOT_FOUND', 'no such mention')
     return c.json(detail)

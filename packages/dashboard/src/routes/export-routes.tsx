@@ -13,6 +13,7 @@ import { currentPromises, currentSchedule } from '../data/practice-promises.js'
 import { authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError } from '../http/http-errors.js'
+import { readDatabase } from '../http/read-database.js'
 import { Chart } from '../views/components.js'
 import { formatDate, formatDuration, formatNumber, formatPercent } from '../views/format.js'
 import { parseLocalDateTime } from '../views/zoned-time.js'
@@ -167,7 +168,7 @@ export function exportRoutes(): Hono<DashboardEnv> {
     const now = c.var.services.now()
     const period = periodOf(c, now)
     const scope = scopeOf(auth, c.req.query('practice') || undefined)
-    const lines = exportMentionLines(c.var.services.db, scope, period)
+    const lines = exportMentionLines(readDatabase(c), scope, period)
     // Streamed: a year of mentions need not sit in memory. The header line is read before the
     // response starts so a failing query still becomes a proper error page.
     const first = await lines.next()
@@ -198,7 +199,7 @@ export function exportRoutes(): Hono<DashboardEnv> {
     const now = c.var.services.now()
     const period = periodOf(c, now)
     const csv = await exportAggregateCsv(
-      c.var.services.db,
+      readDatabase(c),
       auth.organisationId,
       auth.practices,
       period,
@@ -214,7 +215,8 @@ export function exportRoutes(): Hono<DashboardEnv> {
   app.get('/practices/:practiceId/report', async (c) => {
     const auth = authOf(c)
     const practice = permittedPractice(auth, c.req.param('practiceId'))
-    const { db, now: clock } = c.var.services
+    const { now: clock } = c.var.services
+    const db = readDatabase(c)
     const now = clock()
     const range = monthRange(c.req.query('month'), practice.time_zone, now)
     const period = { from: range.from, to: range.to, now }

@@ -8,6 +8,7 @@ import { channelsInScope, listInboxPage, userNames } from '../data/inbox-queries
 import { authOf } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { invalidInput } from '../http/http-errors.js'
+import { readDatabase } from '../http/read-database.js'
 import { INBOX_NOTICES } from '../inbox/inbox-action-routes.js'
 import { assignableColleagues, notesOf, undoableBulkAction } from '../inbox/inbox-actions.js'
 import { inboxChangesSince } from '../inbox/inbox-events.js'
@@ -36,7 +37,8 @@ export function inboxRoutes(): Hono<DashboardEnv> {
 
   app.get('/inbox', async (c) => {
     const auth = authOf(c)
-    const { db, now: clock } = c.var.services
+    const { now: clock } = c.var.services
+    const db = readDatabase(c)
     const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''))
     const { notice: noticeKey, ...rest } = raw
     const parsed = inboxQuerySchema.safeParse(rest)

@@ -27,6 +27,7 @@ import { overrideByUser } from '../data/record-override.js'
 import { assertCanWrite, authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { AuthState, DashboardEnv } from '../http/dashboard-env.js'
 import { HttpError } from '../http/http-errors.js'
+import { readDatabase } from '../http/read-database.js'
 import { ReplyComposer, ReplyHistory } from '../replies/reply-composer.js'
 import { replyOptionsFor } from '../replies/reply-options.js'
 import { savedReplyChoicesFor } from '../replies/saved-reply-store.js'
@@ -156,7 +157,8 @@ export function mentionRoutes(): Hono<DashboardEnv> {
 
   app.get('/mentions', async (c) => {
     const auth = authOf(c)
-    const { db, now: clock } = c.var.services
+    const { now: clock } = c.var.services
+    const db = readDatabase(c)
     const now = clock()
     const parsed = searchSchema.safeParse(nonEmptyQuery(c.req.query()))
     if (!parsed.success)
@@ -327,7 +329,8 @@ export function mentionRoutes(): Hono<DashboardEnv> {
 
   app.get('/mentions/:mentionId', async (c) => {
     const auth = authOf(c)
-    const { db, now: clock } = c.var.services
+    const { now: clock } = c.var.services
+    const db = readDatabase(c)
     const now = clock()
     const detail = await getMentionDetailInScope(db, scopeOf(auth), c.req.param('mentionId'), now)
     if (!detail) throw new HttpError('NOT_FOUND', 'no such mention')

@@ -15,6 +15,7 @@ import { getSpikeAlerts } from '../data/spike-alerts.js'
 import { authOf, permittedPractice } from '../http/auth-middleware.js'
 import type { DashboardEnv } from '../http/dashboard-env.js'
 import { daysParam, lastDays } from '../http/period.js'
+import { readDatabase } from '../http/read-database.js'
 import { Chart, KpiCard, PeriodPicker, SpikeAlerts, toneFor } from '../views/components.js'
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from '../views/format.js'
 
@@ -50,7 +51,8 @@ export function overviewRoutes(): Hono<DashboardEnv> {
 
   app.get('/', async (c) => {
     const auth = authOf(c)
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     const days = daysParam(c.req.query('days'))
     const period = lastDays(days, now())
     const practices = auth.practices
@@ -313,7 +315,8 @@ export function overviewRoutes(): Hono<DashboardEnv> {
   app.get('/practices/:practiceId', async (c) => {
     const auth = authOf(c)
     const practice = permittedPractice(auth, c.req.param('practiceId'))
-    const { db, now } = c.var.services
+    const { now } = c.var.services
+    const db = readDatabase(c)
     const days = daysParam(c.req.query('days'))
     const period = lastDays(days, now())
     const [[summary], charts, promises, spikes] = await Promise.all([

@@ -2,6 +2,7 @@
  * @module `earshot serve`: the dashboard over PostgreSQL (`DATABASE_URL`) or an existing embedded
  * data folder; migrations run first.
  */
+import { redactUrl } from '@earshot/core'
 import type { CliCommand } from '../cli-command.js'
 import { CliError, EXIT_USAGE } from '../cli-error.js'
 import { type CliIo, println } from '../cli-io.js'
@@ -28,6 +29,8 @@ Options:
 
 Environment:
   DATABASE_URL             postgres://USER:PASSWORD@HOST:5432/DB (else the embedded database)
+  DATABASE_READ_URL        A streaming replica of DATABASE_URL for dashboard and API reads
+  DATABASE_READ_MAX_LAG_MS Replica lag beyond which reads use the primary (default 30000)
   EARSHOT_DATA_DIR         Embedded data folder (must exist: create it with \`earshot migrate\`)
   EARSHOT_SECURE_COOKIES   1 when users reach the dashboard over HTTPS (behind a TLS proxy)
   EARSHOT_TRUST_PROXY      1 behind a reverse proxy: client address from X-Forwarded-For
@@ -53,6 +56,7 @@ Environment:
         EXIT_USAGE,
       )
     }
+    const readReplica = readReplicaFromEnv(io.env, target.kind)
     println(io.stderr, `Opening the ${target.display} …`)
     const database = await openCliDatabase(target)
     return serveDashboard(io, {
@@ -61,11 +65,42 @@ Environment:
       host,
       secureCookies: isTrue(io.env.EARSHOT_SECURE_COOKIES),
       trustProxy: isTrue(io.env.EARSHOT_TRUST_PROXY),
-      banner: [`Data: ${target.display}`],
+      banner: [
+        `Data: ${target.display}`,
+        ...(readReplica ? [`Reads:     replica ${redactUrl(readReplica.url)}`] : []),
+      ],
+      ...(readReplica ? { readReplica } : {}),
       ...(target.kind === 'embedded' ? { dataDir: target.dir } : {}),
       worker: !values['no-worker'],
     })
   },
+}
+
+/** `DATABASE_READ_URL` and `DATABASE_READ_MAX_LAG_MS`, checked before anything is opened. */
+export function readReplicaFromEnv(
+  env: Record<string, string | undefined>,
+  kind: 'postgres' | 'embedded',
+): { url: string; maxLagMs?: number } | undefined {
+  const url = env.DATABASE_READ_URL?.trim()
+  const lag = env.DATABASE_READ_MAX_LAG_MS?.trim()
+  if (!url) return undefined
+  if (kind !== 'postgres')
+    throw new CliError(
+      'DATABASE_READ_URL needs DATABASE_URL: a replica is of a PostgreSQL server',
+      EXIT_USAGE,
+    )
+  if (!/^postgres(ql)?:\/\/./i.test(url))
+    throw new CliError(
+      `DATABASE_READ_URL is not a PostgreSQL connection URL: ${redactUrl(url)}`,
+      EXIT_USAGE,
+    )
+  if (lag === undefined || lag === '') return { url }
+  if (!/^\d+$/.test(lag) || !Number.isSafeInteger(Number(lag)))
+    throw new CliError(
+      `DATABASE_READ_MAX_LAG_MS must be a whole number of milliseconds, not ${JSON.stringify(lag)}`,
+      EXIT_USAGE,
+    )
+  return { url, maxLagMs: Number(lag) }
 }
 
 /** Prints a command's usage and returns exit code 0. */
