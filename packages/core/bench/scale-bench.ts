@@ -22,6 +22,7 @@ import { listInbox } from '../src/metrics/list-inbox.js'
 import { rebuildRollups } from '../src/metrics/rebuild-rollups.js'
 import { openDatabase } from '../src/storage/open-database.js'
 import { agencyBench } from './scale/agency.js'
+import { metric, mid, p95, times } from './scale/bench-timing.js'
 import { benchExport } from './scale/export.js'
 import { benchScaleIngest } from './scale/ingest.js'
 
@@ -203,27 +204,6 @@ async function copyLines(table: string, columns: string, lines: Iterable<string>
     client.query(copyFrom(`copy ${table} (${columns}) from stdin`)),
   )
 }
-
-function mid(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}
-function p95(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!
-}
-async function times(n: number, f: (i: number) => Promise<unknown>): Promise<number[]> {
-  await f(0)
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    const t = performance.now()
-    await f(i + 1)
-    out.push(performance.now() - t)
-  }
-  return out
-}
-const metric = (name: string, value: number, digits = 1) =>
-  console.log(`METRIC ${name} ${value.toFixed(digits)}`)
 
 try {
   // ---- seed

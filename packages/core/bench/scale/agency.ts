@@ -5,12 +5,12 @@
  * the same raw rows in the same run. `EARSHOT_BENCH_EXPLAIN=1` also prints EXPLAIN (ANALYZE,
  * BUFFERS) of the rollup statements (docs/performance.md keeps them).
  */
-import { performance } from 'node:perf_hooks'
 import { type Kysely, sql } from 'kysely'
 import { getMetrics, type MetricsRow } from '../../src/metrics/get-metrics.js'
 import { getOrganisationRanking } from '../../src/metrics/get-organisation-ranking.js'
 import { PERCENTILE_ERROR_BOUND } from '../../src/metrics/rollup-histogram.js'
 import type { Database } from '../../src/storage/database.js'
+import { metric, mid, p95, times } from './bench-timing.js'
 
 const DAY = 86_400_000
 
@@ -25,27 +25,6 @@ export interface AgencyBenchContext {
   now: Date
   runs: number
 }
-
-function mid(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}
-function p95(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!
-}
-async function times(n: number, f: (i: number) => Promise<unknown>): Promise<number[]> {
-  await f(0)
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    const t = performance.now()
-    await f(i + 1)
-    out.push(performance.now() - t)
-  }
-  return out
-}
-const metric = (name: string, value: number, digits = 1) =>
-  console.log(`METRIC ${name} ${value.toFixed(digits)}`)
 
 export async function agencyBench(ctx: AgencyBenchContext): Promise<void> {
   const { db, agency, practices, now: NOW, end: END } = ctx
