@@ -157,11 +157,12 @@ describe.skipIf(!primaryUrl || !replicaUrl)('reads through a streaming replica',
     const app = appWith(replica)
     await caughtUp()
     expect((await replica.check()).state).toBe('ok')
-    expect((await health(app)).body.readReplica).toEqual({
-      state: 'ok',
-      lagMs: 0,
-      readsFrom: 'replica',
-    })
+    // Other test files write to the primary meanwhile, so the replica may be a few ms behind
+    // again by the check: within the bound is what "ok" means, not exactly 0.
+    const healthy = (await health(app)).body.readReplica as { lagMs: number | null }
+    expect(healthy).toMatchObject({ state: 'ok', readsFrom: 'replica' })
+    expect(healthy.lagMs).toBeGreaterThanOrEqual(0)
+    expect(healthy.lagMs).toBeLessThanOrEqual(3_600_000)
 
     await pause()
     const channel = await newChannel()
