@@ -5,7 +5,7 @@ import { comment, keywordEnricher, sydneyPractice } from '../../test/ingest-fixt
 import { ingest } from '../pipeline/ingest.js'
 import type { EarshotDatabase } from '../storage/open-database.js'
 import { getMetrics } from './get-metrics.js'
-import { rebuildRollups } from './rebuild-rollups.js'
+import { packChunks, rebuildRollups } from './rebuild-rollups.js'
 
 // Local midnights in Sydney (UTC+11 in November): Monday 23 to Monday 30 November.
 const FROM = new Date('2026-11-22T13:00:00Z')
@@ -66,5 +66,30 @@ describe.each(testDatabases())('rebuildRollups on $name', (database) => {
     expect(figures(rebuilt)).toEqual(figures(raw))
     expect(rebuilt.total.inbound).toBe(3)
     expect(rebuilt.total.medianWallMs).not.toBeNull()
+  })
+})
+
+describe('packChunks', () => {
+  it('packs consecutive practices up to the row budget and the practice limit', () => {
+    const ps = [5, 5, 5, 20, 1, 1, 1, 1].map((n, i) => ({ id: `p${i}`, n }))
+    const ids = (chunks: { id: string }[][]) => chunks.map((c) => c.map((p) => p.id))
+    expect(ids(packChunks(ps, { rowsPerChunk: 10, practicesPerChunk: 3 }))).toEqual([
+      ['p0', 'p1'],
+      ['p2'],
+      ['p3'],
+      ['p4', 'p5', 'p6'],
+      ['p7'],
+    ])
+  })
+
+  it('keeps every practice exactly once, in order, whatever the sizes', () => {
+    const ps = Array.from({ length: 200 }, (_, i) => ({ id: i, n: (i * 7919) % 97 }))
+    const chunks = packChunks(ps, { rowsPerChunk: 150, practicesPerChunk: 6 })
+    expect(chunks.flat()).toEqual(ps)
+    for (const c of chunks) {
+      expect(c.length).toBeGreaterThan(0)
+      expect(c.length).toBeLessThanOrEqual(6)
+      if (c.length > 1) expect(c.reduce((s, p) => s + p.n, 0)).toBeLessThanOrEqual(150)
+    }
   })
 })

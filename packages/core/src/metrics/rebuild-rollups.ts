@@ -6,6 +6,12 @@
  * the triggers call (`earshot_refresh_rollups`), so the figures are the triggers' figures, in
  * chunks of practices, each chunk its own statement: the advisory locks a refresh takes per key
  * stay bounded, and concurrent writers are serialised per key as usual.
+ *
+ * Chunks are packed by row count, not only by number of practices: practice sizes are skewed
+ * (at 10M mentions the 50 busiest practices of the bench hold 345,000 rows, the 50 quietest a few
+ * hundred), and a fixed 50-practice chunk ran into the 30 s statement limit. Each chunk runs in its
+ * own transaction without that limit — this is a maintenance operation whose size is the data's,
+ * not a request — while the row budget keeps each transaction (and the locks it holds) short.
  */
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../storage/database.js'
@@ -13,8 +19,13 @@ import type { Database } from '../storage/database.js'
 export interface RebuildRollupsOptions {
   /** Only this organisation; every organisation when omitted. */
   organisationId?: string
-  /** Practices recomputed per statement (default 20). */
+  /** At most this many practices recomputed per statement (default 20). */
   practicesPerChunk?: number
+  /**
+   * A chunk takes further practices only while its mentions stay under this many rows
+   * (default 100,000); a practice bigger than that is a chunk of its own.
+   */
+  rowsPerChunk?: number
 }
 
 /**
@@ -25,18 +36,28 @@ export async function rebuildRollups(
   db: Kysely<Database>,
   options: RebuildRollupsOptions = {},
 ): Promise<{ practices: number; keys: number }> {
-  const chunkSize = Math.max(1, options.practicesPerChunk ?? 20)
   const org = options.organisationId
-  const practices = await sql<{ organisation_id: string; id: string }>`
-select organisation_id, id from practices
-${org === undefined ? sql`` : sql`where organisation_id = ${org}`}
-order by organisation_id, id`.execute(db)
+  // Row counts through the (organisation, practice, created_at) index; a left join keeps
+  // practices without mentions (their stale rollup days must still go). A full count, so it
+  // too runs without the statement limit.
+  const practices = await db.transaction().execute(async (trx) => {
+    await sql`set local statement_timeout = 0`.execute(trx)
+    return sql<{ organisation_id: string; id: string; n: string }>`
+select pr.organisation_id, pr.id, coalesce(c.n, 0) as n from practices pr
+left join (select organisation_id, practice_id, count(*) as n from mentions
+  ${org === undefined ? sql`` : sql`where organisation_id = ${org}`}
+  group by organisation_id, practice_id) c
+  on c.organisation_id = pr.organisation_id and c.practice_id = pr.id
+${org === undefined ? sql`` : sql`where pr.organisation_id = ${org}`}
+order by pr.organisation_id, pr.id`.execute(trx)
+  })
   let keys = 0
-  for (let i = 0; i < practices.rows.length; i += chunkSize) {
-    const chunk = practices.rows.slice(i, i + chunkSize)
+  for (const chunk of packChunks(practices.rows, options)) {
     const orgs = chunk.map((p) => p.organisation_id)
     const ids = chunk.map((p) => p.id)
-    const result = await sql<{ n: number }>`
+    keys += await db.transaction().execute(async (trx) => {
+      await sql`set local statement_timeout = 0`.execute(trx)
+      const result = await sql<{ n: number }>`
 with scope as (
   select s.o, s.p, pr.time_zone
   from unnest(${orgs}::text[], ${ids}::text[]) as s(o, p)
@@ -53,8 +74,33 @@ k as (
   from scope join mention_rollup_histograms h on h.organisation_id = scope.o and h.practice_id = scope.p
 )
 select count(*)::int as n, earshot_refresh_rollups(array_agg(o), array_agg(p), array_agg(d))::text as done
-from k`.execute(db)
-    keys += result.rows[0]?.n ?? 0
+from k`.execute(trx)
+      return result.rows[0]?.n ?? 0
+    })
   }
   return { practices: practices.rows.length, keys }
+}
+
+/** Consecutive practices, at most `practicesPerChunk` and about `rowsPerChunk` rows a chunk. */
+export function packChunks<P extends { n: string | number }>(
+  practices: readonly P[],
+  options: Pick<RebuildRollupsOptions, 'practicesPerChunk' | 'rowsPerChunk'> = {},
+): P[][] {
+  const maxPractices = Math.max(1, options.practicesPerChunk ?? 20)
+  const maxRows = Math.max(1, options.rowsPerChunk ?? 100_000)
+  const chunks: P[][] = []
+  let chunk: P[] = []
+  let rows = 0
+  for (const p of practices) {
+    const n = Number(p.n)
+    if (chunk.length > 0 && (chunk.length >= maxPractices || rows + n > maxRows)) {
+      chunks.push(chunk)
+      chunk = []
+      rows = 0
+    }
+    chunk.push(p)
+    rows += n
+  }
+  if (chunk.length > 0) chunks.push(chunk)
+  return chunks
 }
