@@ -9,6 +9,9 @@
  * cd packages/core && EARSHOT_BENCH_DATABASE_URL=… node --conditions=@earshot/source --import tsx bench/scale-bench.ts
  * EARSHOT_BENCH_ROWS chooses the number of mentions (default 10,000,000); EARSHOT_BENCH_RUNS the
  * repetitions per figure (default 20, the median is printed). A script, never a test.
+ * EARSHOT_BENCH_KEEP=1 keeps the data set; EARSHOT_BENCH_REUSE=<run id> (printed as `# run …`)
+ * measures a kept one again without seeding (at 10M seeding takes over half an hour),
+ * rebuilding its rollups first when EARSHOT_BENCH_REBUILD=1 (after a schema change, say).
  */
 import { randomUUID } from 'node:crypto'
 import { loadavg } from 'node:os'
@@ -40,7 +43,9 @@ const started = performance.now()
 const { db, close } = await openDatabase({ url, poolSize: 4 })
 const client = new pg.Client({ connectionString: url })
 await client.connect()
-const run = randomUUID().slice(0, 8)
+const reuse = process.env.EARSHOT_BENCH_REUSE
+const run = reuse ?? randomUUID().slice(0, 8)
+console.log(`# run ${run}${reuse ? ' (reusing its kept data)' : ''}`)
 const agency = `agency-${run}`
 const smallOrgs = Array.from({ length: SMALL_ORGS }, (_, i) => `org-${run}-${i}`)
 // The year ends at local midnight UTC; every practice's zone is chosen so periods align.
@@ -206,83 +211,8 @@ async function copyLines(table: string, columns: string, lines: Iterable<string>
 }
 
 try {
-  // ---- seed
-  const seedStart = performance.now()
-  await db
-    .insertInto('organisations')
-    .values([agency, ...smallOrgs].map((id) => ({ id, name: id })))
-    .execute()
-  await copyLines(
-    'practices',
-    'organisation_id, id, name, slug, time_zone',
-    practices.map((p, i) => [p.org, p.id, `Practice ${i}`, p.id, 'UTC'].join('\t')),
-  )
-  await copyLines(
-    'channels',
-    'organisation_id, practice_id, id, platform, external_account_id, name',
-    practices.flatMap((p) =>
-      p.channels.map((c) => [p.org, p.id, c, 'facebook', `acct-${c}`, c].join('\t')),
-    ),
-  )
-  // Mentions and links in slices, each COPY with triggers off (replication role "replica",
-  // local to its transaction): maintaining rollups row by row during a bulk load costs far more
-  // than rebuilding them once, set-wise, afterwards (rebuildRollups).
-  const SLICE = 200_000
-  const withoutTriggers = async (load: () => Promise<void>) => {
-    await client.query('begin')
-    try {
-      await client.query('set local session_replication_role = replica')
-      await load()
-      await client.query('commit')
-    } catch (e) {
-      await client.query('rollback')
-      throw e
-    }
-  }
-  for (let done = 0; done < ROWS; done += SLICE) {
-    const mentions: string[] = []
-    const links: string[] = []
-    for (const { mention, link } of generateSlice(Math.min(SLICE, ROWS - done))) {
-      mentions.push(mention)
-      if (link) links.push(link)
-    }
-    await withoutTriggers(async () => {
-      await copyLines('mentions', MENTION_COLUMNS, mentions)
-      await copyLines('response_links', LINK_COLUMNS, links)
-    })
-    console.log(
-      `# seeded ${Math.min(done + SLICE, ROWS)} / ${ROWS} mentions (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`,
-    )
-  }
-  await withoutTriggers(seedInbox)
-  const copiedS = (performance.now() - seedStart) / 1000
-  await sql`analyze mentions`.execute(db)
-  await sql`analyze response_links`.execute(db)
-  const rebuilt = await rebuildRollups(db, { practicesPerChunk: 50 })
-  const rebuildS = (performance.now() - seedStart) / 1000 - copiedS
-  console.log(
-    `# COPY ${copiedS.toFixed(0)} s; rollups rebuilt for ${rebuilt.keys} practice-days in ${rebuildS.toFixed(0)} s`,
-  )
-  metric('scale.seed_copy_s', copiedS, 0)
-  metric('scale.rollup_rebuild_s', rebuildS, 0)
-  for (const t of [
-    'practices',
-    'channels',
-    'mentions',
-    'response_links',
-    'mention_rollups',
-    'mention_rollup_histograms',
-  ])
-    await sql`analyze ${sql.table(t)}`.execute(db)
-  const seedS = (performance.now() - seedStart) / 1000
-  const count = await sql<{ n: string }>`select count(*) as n from mentions`.execute(db)
-  console.log(
-    `# seed ${seedS.toFixed(0)} s; load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  )
-  metric('scale.rows', Number(count.rows[0]!.n), 0)
-  metric('scale.seed_s', seedS, 0)
+  if (reuse) await reuseKept()
+  else await seed()
 
   // ---- agency comparison, practice overview and figures_agree (bench/scale/agency.ts)
   await agencyBench({
@@ -425,4 +355,99 @@ async function seedInbox(): Promise<void> {
   }
   await copyLines('mentions', MENTION_COLUMNS, mentions)
   await copyLines('response_links', LINK_COLUMNS, links)
+}
+
+async function seed(): Promise<void> {
+  // ---- seed
+  const seedStart = performance.now()
+  await db
+    .insertInto('organisations')
+    .values([agency, ...smallOrgs].map((id) => ({ id, name: id })))
+    .execute()
+  await copyLines(
+    'practices',
+    'organisation_id, id, name, slug, time_zone',
+    practices.map((p, i) => [p.org, p.id, `Practice ${i}`, p.id, 'UTC'].join('\t')),
+  )
+  await copyLines(
+    'channels',
+    'organisation_id, practice_id, id, platform, external_account_id, name',
+    practices.flatMap((p) =>
+      p.channels.map((c) => [p.org, p.id, c, 'facebook', `acct-${c}`, c].join('\t')),
+    ),
+  )
+  // Mentions and links in slices, each COPY with triggers off (replication role "replica",
+  // local to its transaction): maintaining rollups row by row during a bulk load costs far more
+  // than rebuilding them once, set-wise, afterwards (rebuildRollups).
+  const SLICE = 200_000
+  const withoutTriggers = async (load: () => Promise<void>) => {
+    await client.query('begin')
+    try {
+      await client.query('set local session_replication_role = replica')
+      await load()
+      await client.query('commit')
+    } catch (e) {
+      await client.query('rollback')
+      throw e
+    }
+  }
+  for (let done = 0; done < ROWS; done += SLICE) {
+    const mentions: string[] = []
+    const links: string[] = []
+    for (const { mention, link } of generateSlice(Math.min(SLICE, ROWS - done))) {
+      mentions.push(mention)
+      if (link) links.push(link)
+    }
+    await withoutTriggers(async () => {
+      await copyLines('mentions', MENTION_COLUMNS, mentions)
+      await copyLines('response_links', LINK_COLUMNS, links)
+    })
+    console.log(
+      `# seeded ${Math.min(done + SLICE, ROWS)} / ${ROWS} mentions (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`,
+    )
+  }
+  await withoutTriggers(seedInbox)
+  const copiedS = (performance.now() - seedStart) / 1000
+  await sql`analyze mentions`.execute(db)
+  await sql`analyze response_links`.execute(db)
+  const rebuilt = await rebuildRollups(db, { practicesPerChunk: 50 })
+  const rebuildS = (performance.now() - seedStart) / 1000 - copiedS
+  console.log(
+    `# COPY ${copiedS.toFixed(0)} s; rollups rebuilt for ${rebuilt.keys} practice-days in ${rebuildS.toFixed(0)} s`,
+  )
+  metric('scale.seed_copy_s', copiedS, 0)
+  metric('scale.rollup_rebuild_s', rebuildS, 0)
+  for (const t of [
+    'practices',
+    'channels',
+    'mentions',
+    'response_links',
+    'mention_rollups',
+    'mention_rollup_histograms',
+  ])
+    await sql`analyze ${sql.table(t)}`.execute(db)
+  const seedS = (performance.now() - seedStart) / 1000
+  const count = await sql<{ n: string }>`select count(*) as n from mentions`.execute(db)
+  console.log(
+    `# seed ${seedS.toFixed(0)} s; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
+  metric('scale.rows', Number(count.rows[0]!.n), 0)
+  metric('scale.seed_s', seedS, 0)
+}
+
+/** A kept data set: its rollups rebuilt on request, then analysed and counted. */
+async function reuseKept(): Promise<void> {
+  if (process.env.EARSHOT_BENCH_REBUILD === '1') {
+    const t = performance.now()
+    const rebuilt = await rebuildRollups(db, { practicesPerChunk: 50 })
+    const s = (performance.now() - t) / 1000
+    console.log(`# rollups rebuilt for ${rebuilt.keys} practice-days in ${s.toFixed(0)} s`)
+    metric('scale.rollup_rebuild_s', s, 0)
+  }
+  for (const t of ['mentions', 'response_links', 'mention_rollups', 'mention_rollup_histograms'])
+    await sql`analyze ${sql.table(t)}`.execute(db)
+  const count = await sql<{ n: string }>`select count(*) as n from mentions`.execute(db)
+  metric('scale.rows', Number(count.rows[0]!.n), 0)
 }
