@@ -225,12 +225,14 @@ export async function getMetrics(
       )
     }
   }
-  const raw = (await useRollups(db, query))
-    ? await rollupMetricsSql<RawMetricsRow>(query, groupBy, now, {
-        groups: groupSource(query, groupBy, (query.to.getTime() - query.from.getTime()) / DAY_MS),
-        uncategorised: UNCATEGORISED,
-      }).execute(db)
-    : await metricsSql(query, groupBy, now).execute(db)
+  const raw = await withoutJit(db, query, async (d) =>
+    (await useRollups(d, query))
+      ? rollupMetricsSql<RawMetricsRow>(query, groupBy, now, {
+          groups: groupSource(query, groupBy, (query.to.getTime() - query.from.getTime()) / DAY_MS),
+          uncategorised: UNCATEGORISED,
+        }).execute(d)
+      : metricsSql(query, groupBy, now).execute(d),
+  )
   const rows: MetricsRow[] = []
   let total: MetricsRow | undefined
   for (const r of raw.rows) {
@@ -240,6 +242,28 @@ export async function getMetrics(
   }
   if (!total) throw new Error('[earshot] metrics query returned no total row')
   return { groupBy, from: query.from, to: query.to, now, rows, total }
+}
+
+/**
+ * Runs the metrics statements with PostgreSQL's JIT compilation off. The planner JIT-compiles a
+ * statement whose estimated cost passes `jit_above_cost` (100,000 by default); the statement
+ * over many practices passes it (mostly for its per-channel probes), and at 1M rows compiling its
+ * ~250 expressions took 0.5–2.3 s of a statement that runs in a few hundred ms without it
+ * (docs/performance.md § Agency comparison). A single practice's statement costs a few thousand
+ * and is never compiled, so it skips the transaction (two round trips); inside a caller's
+ * transaction the setting is left alone.
+ */
+async function withoutJit<T>(
+  db: Kysely<Database>,
+  query: MetricsQuery,
+  run: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (db.isTransaction || (query.practiceIds !== undefined && query.practiceIds.length <= 1))
+    return run(db)
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx)
+    return run(trx)
+  })
 }
 
 async function useRollups(db: Kysely<Database>, query: MetricsQuery): Promise<boolean> {
