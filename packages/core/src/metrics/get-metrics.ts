@@ -7,6 +7,7 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
+import { executeRead } from './prepared-read.js'
 import { allOf, assertDate, assertPeriod, inList, timestampParam } from './query-helpers.js'
 import { rollupMetricsSql, rollupsCoverPeriodSql } from './rollup-metrics-sql.js'
 import { slaStatusSql } from './sla-status.js'
@@ -226,12 +227,20 @@ export async function getMetrics(
     }
   }
   const raw = await withoutJit(db, query, async (d) =>
-    (await useRollups(d, query))
-      ? rollupMetricsSql<RawMetricsRow>(query, groupBy, now, {
-          groups: groupSource(query, groupBy, (query.to.getTime() - query.from.getTime()) / DAY_MS),
-          uncategorised: UNCATEGORISED,
-        }).execute(d)
-      : metricsSql(query, groupBy, now).execute(d),
+    executeRead(
+      d,
+      query,
+      (await useRollups(d, query))
+        ? rollupMetricsSql<RawMetricsRow>(query, groupBy, now, {
+            groups: groupSource(
+              query,
+              groupBy,
+              (query.to.getTime() - query.from.getTime()) / DAY_MS,
+            ),
+            uncategorised: UNCATEGORISED,
+          })
+        : metricsSql(query, groupBy, now),
+    ),
   )
   const rows: MetricsRow[] = []
   let total: MetricsRow | undefined
@@ -272,7 +281,7 @@ async function useRollups(db: Kysely<Database>, query: MetricsQuery): Promise<bo
     throw new EarshotError('INVALID_INPUT', `unknown metrics source ${String(source)}`)
   }
   if (source === 'raw') return false
-  const { rows } = await rollupsCoverPeriodSql(query).execute(db)
+  const { rows } = await executeRead(db, query, rollupsCoverPeriodSql(query))
   const covered = rows[0]?.covered === true
   if (source === 'rollups' && !covered) {
     throw new EarshotError(
