@@ -7,13 +7,17 @@
  * execution (median of EXPLAIN (ANALYZE, SUMMARY) runs), with JIT's share when it kicked in.
  * Run: EARSHOT_BENCH_DATABASE_URL=… node --conditions=@earshot/source --import tsx bench/scale/explain-agency.ts
  * EXPLAIN_ONLY=<part of a case name> limits the cases; EXPLAIN_PLAN=0 leaves the plans out;
- * EXPLAIN_RUNS (default 5) sets the repetitions of the timings.
+ * EXPLAIN_RUNS (default 5) sets the repetitions of the timings. EXPLAIN_BENCH=1 instead runs
+ * bench:scale's agency part (bench/scale/agency.ts: the same METRIC lines and same-run
+ * hand-written references) against the kept data, EXPLAIN_RUNS times each, without re-seeding.
  */
+import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { CompiledQuery, type LogEvent, sql } from 'kysely'
 import { getMetrics } from '../../src/metrics/get-metrics.js'
 import { getOrganisationRanking } from '../../src/metrics/get-organisation-ranking.js'
 import { openDatabase } from '../../src/storage/open-database.js'
+import { agencyBench } from './agency.js'
 
 const url = process.env.EARSHOT_BENCH_DATABASE_URL
 if (!url) throw new Error('needs EARSHOT_BENCH_DATABASE_URL')
@@ -24,7 +28,7 @@ const RUNS = Number(process.env.EXPLAIN_RUNS ?? 5)
 let captured: { sql: string; params: readonly unknown[]; ms: number }[] = []
 const { db, close } = await openDatabase({
   url,
-  poolSize: 2,
+  poolSize: 4, // as bench:scale
   statementTimeoutMs: 0,
   log: (e: LogEvent) => {
     if (e.level === 'query')
@@ -45,6 +49,38 @@ const practice = await sql<{ id: string }>`
 const from30 = new Date(END.getTime() - 30 * DAY)
 const from365 = new Date(END.getTime() - 364 * DAY)
 const only = process.env.EXPLAIN_ONLY
+if (process.env.EXPLAIN_BENCH === '1') {
+  // bench:scale names the agency's practices `<agency>-p<i>` and its first small organisation
+  // `org-<run>-0`; the overview walks them in seeding order.
+  const run = agency.replace(/^agency-/, '')
+  const ids = await sql<{ id: string }>`
+    select id from practices where organisation_id = ${agency}`.execute(db)
+  const practices = ids.rows
+    .map((r) => ({ org: agency, id: r.id, i: Number(r.id.slice(r.id.lastIndexOf('-p') + 2)) }))
+    .sort((a, b) => a.i - b.i)
+  console.log(
+    `# load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
+  await agencyBench({
+    db,
+    agency,
+    smallOrg: `org-${run}-0`,
+    practices,
+    agencyPractices: practices.length,
+    end: END,
+    now: NOW,
+    runs: RUNS,
+  })
+  console.log(
+    `# load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
+  await close()
+  process.exit(0)
+}
 // A second handle on the same pool: not the one openDatabase registered, so getMetrics runs every
 // statement through Kysely (its log hook captures them) rather than as named statements.
 const plain = db.withoutPlugins()
