@@ -9,7 +9,7 @@ import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
 import { executeRead } from './prepared-read.js'
 import { allOf, assertDate, assertPeriod, inList, timestampParam } from './query-helpers.js'
-import { rollupMetricsSql, rollupsCoverPeriodSql } from './rollup-metrics-sql.js'
+import { rollupMetricsSql } from './rollup-metrics-sql.js'
 import { slaStatusSql } from './sla-status.js'
 
 /** The dimensions {@link getMetrics} can group by. */
@@ -226,22 +226,27 @@ export async function getMetrics(
       )
     }
   }
-  const raw = await withoutJit(db, query, async (d) =>
-    executeRead(
-      d,
-      query,
-      (await useRollups(d, query))
-        ? rollupMetricsSql<RawMetricsRow>(query, groupBy, now, {
-            groups: groupSource(
-              query,
-              groupBy,
-              (query.to.getTime() - query.from.getTime()) / DAY_MS,
-            ),
-            uncategorised: UNCATEGORISED,
-          })
-        : metricsSql(query, groupBy, now),
-    ),
-  )
+  const source = metricsSource(query)
+  const raw = await withoutJit(db, query, async (d) => {
+    if (source !== 'raw') {
+      const rolled = await executeRead(
+        d,
+        query,
+        rollupMetricsSql<RawMetricsRow & { covered: boolean }>(query, groupBy, now, {
+          groups: groupSource(query, groupBy, (query.to.getTime() - query.from.getTime()) / DAY_MS),
+          uncategorised: UNCATEGORISED,
+        }),
+      )
+      if (rolled.rows[0]?.covered === true) return rolled
+      if (source === 'rollups') {
+        throw new EarshotError(
+          'INVALID_INPUT',
+          'rollups cover whole local days only: `from` and `to` must be local midnight for every practice in scope',
+        )
+      }
+    }
+    return executeRead(d, query, metricsSql(query, groupBy, now))
+  })
   const rows: MetricsRow[] = []
   let total: MetricsRow | undefined
   for (const r of raw.rows) {
@@ -275,21 +280,13 @@ async function withoutJit<T>(
   })
 }
 
-async function useRollups(db: Kysely<Database>, query: MetricsQuery): Promise<boolean> {
+/** The validated `source` (default `raw`). */
+function metricsSource(query: MetricsQuery): MetricsSource {
   const source = query.source ?? 'raw'
   if (source !== 'raw' && source !== 'rollups' && source !== 'auto') {
     throw new EarshotError('INVALID_INPUT', `unknown metrics source ${String(source)}`)
   }
-  if (source === 'raw') return false
-  const { rows } = await executeRead(db, query, rollupsCoverPeriodSql(query))
-  const covered = rows[0]?.covered === true
-  if (source === 'rollups' && !covered) {
-    throw new EarshotError(
-      'INVALID_INPUT',
-      'rollups cover whole local days only: `from` and `to` must be local midnight for every practice in scope',
-    )
-  }
-  return covered
+  return source
 }
 
 /** Builds the single statement behind {@link getMetrics}; exposed for benchmarks and EXPLAIN. */

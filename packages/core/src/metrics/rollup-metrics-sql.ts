@@ -170,7 +170,10 @@ function percentileSql(clock: 'wall' | 'business', p: 0.5 | 0.9): RawBuilder<num
   )
 }
 
-/** Builds the rollup statement; same columns as `metricsSql`. */
+/**
+ * Builds the rollup statement: the columns of `metricsSql` plus `covered` (false when the period
+ * is not whole local days for every practice in scope; the figures are then empty).
+ */
 export function rollupMetricsSql<Row>(
   query: RollupMetricsQuery,
   groupBy: RollupGrouping | null,
@@ -242,10 +245,19 @@ with sp as not materialized (
   from practices p
   where p.organisation_id = ${org} and ${practiceScope}
 ),
+-- Whether the rollups cover the period (local midnights for every practice in scope): when not,
+-- every read below is skipped at once and getMetrics falls back to the raw statement (one
+-- round trip fewer than checking first).
+cov as (
+  select coalesce(bool_and(
+    (${from} at time zone sp.time_zone)::time = '00:00' and (${to} at time zone sp.time_zone)::time = '00:00'
+  ), true) as covered
+  from sp
+),
 inb as (
   select ${inKey} as g
   from mention_rollups r join sp on sp.id = r.practice_id
-  where r.organisation_id = ${org} and ${daysOf('r')} and ${allOf(rollupChannel)}
+  where r.organisation_id = ${org} and ${daysOf('r')} and ${allOf(rollupChannel)} and (select covered from cov)
     and r.inbound > 0 and ${rollupCategory}
 ),
 -- Every rollup counter in one pass over the period's rollup rows (inbound figures only over the
@@ -260,7 +272,7 @@ agg as (
   from (
     select r.*, ${inKey} as g, ${rollupCategory} as inbound_scope
     from mention_rollups r join sp on sp.id = r.practice_id
-    where r.organisation_id = ${org} and ${daysOf('r')} and ${allOf(rollupChannel)}
+    where r.organisation_id = ${org} and ${daysOf('r')} and ${allOf(rollupChannel)} and (select covered from cov)
   ) r
   group by grouping sets ((g), ())
 ),
@@ -273,7 +285,7 @@ live_rows as (
   from response_links rl
   join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
   join sp on sp.id = rl.practice_id
-  where rl.organisation_id = ${org} and rl.outcome is null
+  where rl.organisation_id = ${org} and rl.outcome is null and (select covered from cov)
     and rl.needs_reply and rl.exempt_reason is null and (rl.due_at > ${at} or rl.due_at is null)
     and not m.is_tombstone and m.created_at >= ${from} and m.created_at < ${to}
     and ${allOf(rawChannel)} and ${rawCategory}
@@ -344,7 +356,7 @@ hist as (
       and r.category = h.category`
         : sql``
     }
-    where h.organisation_id = ${org} and ${daysOf('h')} and ${allOf(histChannel)}
+    where h.organisation_id = ${org} and ${daysOf('h')} and ${allOf(histChannel)} and (select covered from cov)
       and ${categoryOf('h')}
   ) h
   group by grouping sets ((g, clock, bucket), (clock, bucket))
@@ -393,7 +405,7 @@ last_post_src as (
     order by m.created_at desc
     limit 1
   ) lm on true
-  where ${allOf(rollupChannel)} and (lr.last_post_at is not null or lm.created_at is not null)
+  where ${allOf(rollupChannel)} and (select covered from cov) and (lr.last_post_at is not null or lm.created_at is not null)
 ),
 last_post as (
   select g, grouping(g)::int as is_total, max(last_post_at) as last_post_at
@@ -440,7 +452,8 @@ select case when grp.is_total = 1 then null else grp.k end as g, grp.label, grp.
   coalesce(grp.posts, 0) as posts,
   (coalesce(grp.posts, 0) * 7.0 / nullif(grp.days, 0))::float8 as posts_per_week,
   grp.last_post_at,
-  (extract(epoch from ${at} - grp.last_post_at) / 86400)::float8 as days_since_last_post
+  (extract(epoch from ${at} - grp.last_post_at) / 86400)::float8 as days_since_last_post,
+  (select covered from cov) as covered
 from merged grp
 order by grp.is_total, grp.label, grp.k`
 }
