@@ -170,6 +170,29 @@ function percentileSql(clock: 'wall' | 'business', p: 0.5 | 0.9): RawBuilder<num
   )
 }
 
+// The parts that never depend on the query, built once (building the statement was 0.6 ms of
+// JavaScript per call, about as long as running it).
+const MERGED_SQL = mergedSql()
+const PERCENTILES = {
+  medianWall: percentileSql('wall', 0.5),
+  p90Wall: percentileSql('wall', 0.9),
+  medianBusiness: percentileSql('business', 0.5),
+  p90Business: percentileSql('business', 0.9),
+}
+const REP = bucketRepresentativeSql(sql`bucket`)
+const INBOUND_SUMS_SQL = sql.raw(
+  INBOUND_SUMS.map(([n, e]) => `sum(${e}) filter (where inbound_scope)::int as ${n}`).join(
+    ',\n    ',
+  ),
+)
+const OUTBOUND_SUMS_SQL = sql.raw(OUTBOUND_SUMS.map((n) => `sum(r.${n})::int as ${n}`).join(', '))
+// Outbound mentions carry no category: by category only the total has outbound figures.
+const OUTBOUND_SUMS_TOTAL_ONLY = sql.raw(
+  OUTBOUND_SUMS.map((n) => `(case when grouping(g) = 1 then sum(r.${n}) end)::int as ${n}`).join(
+    ', ',
+  ),
+)
+
 /**
  * Builds the rollup statement: the columns of `metricsSql` plus `covered` (false when the period
  * is not whole local days for every practice in scope; the figures are then empty).
@@ -224,20 +247,7 @@ export function rollupMetricsSql<Row>(
     return sql`${day} >= ${dayLo}::date and ${day} < ${dayHi}::date
     and ${day} >= (${from} at time zone sp.time_zone)::date and ${day} < (${to} at time zone sp.time_zone)::date`
   }
-  const rep = bucketRepresentativeSql(sql`bucket`)
-  const inboundSums = sql.raw(
-    INBOUND_SUMS.map(([n, e]) => `sum(${e}) filter (where inbound_scope)::int as ${n}`).join(
-      ',\n    ',
-    ),
-  )
-  // Outbound mentions carry no category: by category only the total has outbound figures.
-  const outboundSums = sql.raw(
-    OUTBOUND_SUMS.map((n) =>
-      groupBy === 'category'
-        ? `(case when grouping(g) = 1 then sum(r.${n}) end)::int as ${n}`
-        : `sum(r.${n})::int as ${n}`,
-    ).join(', '),
-  )
+  const outboundSums = groupBy === 'category' ? OUTBOUND_SUMS_TOTAL_ONLY : OUTBOUND_SUMS_SQL
 
   return sql<Row>`
 with sp as not materialized (
@@ -264,7 +274,7 @@ inb as (
 -- category filter, outbound ones over every row), with the earliest day holding an open item.
 agg as (
   select g, grouping(g)::int as is_total,
-    ${inboundSums},
+    ${INBOUND_SUMS_SQL},
     (sum(r.sentiment_sum) filter (where inbound_scope)
       / nullif(sum(r.sentiment_scored) filter (where inbound_scope), 0))::float8 as sentiment_mean,
     min(r.day) filter (where inbound_scope and r.open > 0) as open_day,
@@ -362,17 +372,17 @@ hist as (
   group by grouping sets ((g, clock, bucket), (clock, bucket))
 ),
 cum as (
-  select is_total, g, clock, ${rep} as v, n,
+  select is_total, g, clock, ${REP} as v, n,
     sum(n) over (partition by is_total, g, clock order by bucket rows between unbounded preceding and current row) - n as before,
     sum(n) over (partition by is_total, g, clock) as total
   from hist
 ),
 pct_agg as (
   select is_total, g,
-    ${percentileSql('wall', 0.5)} as median_wall_ms,
-    ${percentileSql('wall', 0.9)} as p90_wall_ms,
-    ${percentileSql('business', 0.5)} as median_business_ms,
-    ${percentileSql('business', 0.9)} as p90_business_ms
+    ${PERCENTILES.medianWall} as median_wall_ms,
+    ${PERCENTILES.p90Wall} as p90_wall_ms,
+    ${PERCENTILES.medianBusiness} as median_business_ms,
+    ${PERCENTILES.p90Business} as p90_business_ms
   from cum group by is_total, g
 ),
 -- "Last post" is all-time: per channel, the latest rollup day with a post before today (one
@@ -419,7 +429,7 @@ grp as (
 -- Every per-group aggregate joined to the group list by one key (linear in the number of
 -- groups; docs/performance.md).
 merged as (
-  ${mergedSql()}
+  ${MERGED_SQL}
 )
 select case when grp.is_total = 1 then null else grp.k end as g, grp.label, grp.is_total,
   coalesce(grp.inbound, 0) as inbound,
