@@ -395,5 +395,30 @@ for (const database of testDatabases()) {
         }),
       ).rejects.toThrow(/too many days/)
     })
+
+    it('reads the rollups only for whole local days: auto falls back to the raw rows, rollups refuses', async () => {
+      // FROM and TO are UTC midnights: whole days for Bravo (UTC), not for Alpha (Sydney).
+      const bravo = { ...period(), practiceIds: [world.practices.bravo], groupBy: 'day' as const }
+      expect(await getMetrics(handle.db, { ...bravo, source: 'auto' })).toEqual(
+        await getMetrics(handle.db, { ...bravo, source: 'rollups' }),
+      )
+      for (const practiceIds of [[world.practices.alpha], undefined]) {
+        const q = {
+          ...period(),
+          ...(practiceIds ? { practiceIds } : {}),
+          groupBy: 'channel' as const,
+        }
+        expect(await getMetrics(handle.db, { ...q, source: 'auto' })).toEqual(
+          await getMetrics(handle.db, { ...q, source: 'raw' }),
+        )
+        await expect(getMetrics(handle.db, { ...q, source: 'rollups' })).rejects.toThrow(
+          /local midnight/,
+        )
+      }
+      // @ts-expect-error: checking the runtime guard
+      await expect(getMetrics(handle.db, { ...period(), source: 'cache' })).rejects.toThrow(
+        /unknown metrics source/,
+      )
+    })
   })
 }

@@ -7,8 +7,9 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
+import { executeRead } from './prepared-read.js'
 import { allOf, assertDate, assertPeriod, inList, timestampParam } from './query-helpers.js'
-import { rollupMetricsSql, rollupsCoverPeriodSql } from './rollup-metrics-sql.js'
+import { rollupMetricsSql } from './rollup-metrics-sql.js'
 import { slaStatusSql } from './sla-status.js'
 
 /** The dimensions {@link getMetrics} can group by. */
@@ -225,12 +226,27 @@ export async function getMetrics(
       )
     }
   }
-  const raw = (await useRollups(db, query))
-    ? await rollupMetricsSql<RawMetricsRow>(query, groupBy, now, {
-        groups: groupSource(query, groupBy, (query.to.getTime() - query.from.getTime()) / DAY_MS),
-        uncategorised: UNCATEGORISED,
-      }).execute(db)
-    : await metricsSql(query, groupBy, now).execute(db)
+  const source = metricsSource(query)
+  const raw = await withoutJit(db, query, async (d) => {
+    if (source !== 'raw') {
+      const rolled = await executeRead(
+        d,
+        query,
+        rollupMetricsSql<RawMetricsRow & { covered: boolean }>(query, groupBy, now, {
+          groups: groupSource(query, groupBy, (query.to.getTime() - query.from.getTime()) / DAY_MS),
+          uncategorised: UNCATEGORISED,
+        }),
+      )
+      if (rolled.rows[0]?.covered === true) return rolled
+      if (source === 'rollups') {
+        throw new EarshotError(
+          'INVALID_INPUT',
+          'rollups cover whole local days only: `from` and `to` must be local midnight for every practice in scope',
+        )
+      }
+    }
+    return executeRead(d, query, metricsSql(query, groupBy, now))
+  })
   const rows: MetricsRow[] = []
   let total: MetricsRow | undefined
   for (const r of raw.rows) {
@@ -242,21 +258,35 @@ export async function getMetrics(
   return { groupBy, from: query.from, to: query.to, now, rows, total }
 }
 
-async function useRollups(db: Kysely<Database>, query: MetricsQuery): Promise<boolean> {
+/**
+ * Runs the metrics statements with PostgreSQL's JIT compilation off. The planner JIT-compiles a
+ * statement whose estimated cost passes `jit_above_cost` (100,000 by default); the statement
+ * over many practices passes it (mostly for its per-channel probes), and at 1M rows compiling its
+ * ~250 expressions took 0.5–2.3 s of a statement that runs in a few hundred ms without it
+ * (docs/performance.md § Agency comparison). A single practice's statement costs a few thousand
+ * and is never compiled, so it skips the transaction (two round trips); inside a caller's
+ * transaction the setting is left alone.
+ */
+async function withoutJit<T>(
+  db: Kysely<Database>,
+  query: MetricsQuery,
+  run: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (db.isTransaction || (query.practiceIds !== undefined && query.practiceIds.length <= 1))
+    return run(db)
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx)
+    return run(trx)
+  })
+}
+
+/** The validated `source` (default `raw`). */
+function metricsSource(query: MetricsQuery): MetricsSource {
   const source = query.source ?? 'raw'
   if (source !== 'raw' && source !== 'rollups' && source !== 'auto') {
     throw new EarshotError('INVALID_INPUT', `unknown metrics source ${String(source)}`)
   }
-  if (source === 'raw') return false
-  const { rows } = await rollupsCoverPeriodSql(query).execute(db)
-  const covered = rows[0]?.covered === true
-  if (source === 'rollups' && !covered) {
-    throw new EarshotError(
-      'INVALID_INPUT',
-      'rollups cover whole local days only: `from` and `to` must be local midnight for every practice in scope',
-    )
-  }
-  return covered
+  return source
 }
 
 /** Builds the single statement behind {@link getMetrics}; exposed for benchmarks and EXPLAIN. */

@@ -103,7 +103,7 @@ export async function getOrganisationRanking(
     (a, b) =>
       compareDesc(a.metrics.compliance, b.metrics.compliance) ||
       compareDesc(a.metrics.responseRate, b.metrics.responseRate) ||
-      a.name.localeCompare(b.name),
+      byName(a.name, b.name),
   )
   const compliances = ranked
     .map((p) => p.metrics.compliance)
@@ -123,6 +123,13 @@ export async function getOrganisationRanking(
     total: result.total,
   }
 }
+
+/**
+ * `String.prototype.localeCompare` with the default locale, as one collator: the same order
+ * (both are specified by the same Intl.Collator algorithm), without building a collator on each
+ * of the ~22,000 comparisons that sort 2,000 practices.
+ */
+const byName = new Intl.Collator().compare
 
 /** Nulls last, larger first. */
 function compareDesc(a: number | null, b: number | null): number {
