@@ -20,9 +20,12 @@
  * EARSHOT_HTTP_MAX_SECONDS (capacity phase, default 10; 0 skips it), EARSHOT_HTTP_CONNECTIONS
  * (default 8), EARSHOT_HTTP_TARGET_RPS / EARSHOT_HTTP_TARGET_P99_MS (the stated target),
  * EARSHOT_HTTP_INGEST_PER_S (web-chat deliveries per second, default 20),
+ * EARSHOT_HTTP_BULK_PER_S (mentions per second through core's `ingest` from this process, as
+ * collectors and imports in `earshot worker` processes write them; default 200),
  * EARSHOT_HTTP_SEED_ROWS (standalone data set, default 20,000 mentions).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { signWebchatBody } from '@earshot/collectors'
@@ -60,6 +63,7 @@ const CONNECTIONS = num('EARSHOT_HTTP_CONNECTIONS', 8)
 const TARGET_RPS = num('EARSHOT_HTTP_TARGET_RPS', 100)
 const TARGET_P99_MS = num('EARSHOT_HTTP_TARGET_P99_MS', 250)
 const INGEST_PER_S = num('EARSHOT_HTTP_INGEST_PER_S', 20)
+const BULK_PER_S = num('EARSHOT_HTTP_BULK_PER_S', 200)
 const SEED_ROWS = num('EARSHOT_HTTP_SEED_ROWS', 20_000)
 const PASSWORD = 'http bench horse battery staple'
 const WEBCHAT_SECRET = `bench-${randomBytes(12).toString('hex')}`
@@ -250,6 +254,67 @@ function startIngestion(base: string, channelId: string, perSecond: number) {
   }
 }
 
+/**
+ * Ingests fresh mentions through core's `ingest` (the one write path: SLA evaluation, rollups)
+ * in a batch every half second at `perSecond`, on its own connections, until stopped.
+ */
+function startBulkIngest(org: string, channelId: string, perSecond: number) {
+  let ingested = 0
+  let failures = 0
+  let stopped = false
+  const started = performance.now()
+  const loop = (async () => {
+    if (perSecond <= 0) return
+    const bulk = await openDatabase({ url: url!, poolSize: 2, migrate: false })
+    try {
+      while (!stopped) {
+        const due = Math.floor(((performance.now() - started) / 1000) * perSecond)
+        const n = Math.min(1000, due - ingested)
+        if (n <= 0) {
+          await sleep(50)
+          continue
+        }
+        const at = Date.now()
+        const items: MentionInput[] = Array.from({ length: n }, (_, i) => {
+          const k = ingested + i
+          return {
+            channelId,
+            externalId: `bulk-${run}-${k}`,
+            kind: 'comment' as const,
+            threadKey: `bulk-${run}-${Math.floor(k / 2)}`,
+            author: { id: `u${k % 500}`, name: 'Sam' },
+            text: k % 2 ? 'thanks!' : 'are you open on saturday?',
+            createdAt: new Date(at - (n - i) * 10).toISOString(),
+          }
+        })
+        try {
+          await ingest(bulk.db, items, { organisationId: org })
+          ingested += n
+        } catch (error) {
+          failures++
+          if (failures === 1) note(`bulk ingest failed: ${(error as Error).message}`)
+          await sleep(500)
+        }
+      }
+    } finally {
+      await bulk.close()
+    }
+  })()
+  return {
+    get ingested() {
+      return ingested
+    },
+    get failures() {
+      return failures
+    },
+    async stop() {
+      stopped = true
+      await loop
+      return (performance.now() - started) / 1000
+    },
+  }
+}
+
 interface Phase {
   rps: number
   p50: number
@@ -354,6 +419,18 @@ function describe(label: string, phase: Phase): void {
   for (const [status, sample] of phase.samples) note(`  first ${status}: ${sample}`)
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (0 where there is none). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
 async function countIngested(db: Kysely<Database>, org: string, channel: string): Promise<number> {
   const r = await sql<{ n: string }>`select count(*) as n from mentions
     where organisation_id = ${org} and channel_id = ${channel}`.execute(db)
@@ -442,8 +519,17 @@ async function main(): Promise<number> {
         }, 2000)
       : undefined
     const before = await countIngested(db, org, channel)
+    const bulkChannel = await createChannel(db, {
+      organisationId: org,
+      practiceId: ingestPractice,
+      platform: 'facebook',
+      externalAccountId: `bench-bulk-${run}`,
+      name: `HTTP bench bulk ${run}`,
+    })
+    const bulk = startBulkIngest(org, bulkChannel.id, BULK_PER_S)
     const feeder = startIngestion(serve.url, channel, INGEST_PER_S)
     const feedStart = performance.now()
+    const cpuBefore = cpuSeconds(serve.pid)
     const stated = await hammer(
       serve.url,
       browser.cookie,
@@ -452,7 +538,9 @@ async function main(): Promise<number> {
       SECONDS,
       TARGET_RPS,
     )
+    const cpuStated = cpuSeconds(serve.pid) - cpuBefore
     const afterStated = await countIngested(db, org, channel)
+    const bulkStated = bulk.ingested
     const statedS = (performance.now() - feedStart) / 1000
     const capacity =
       MAX_SECONDS > 0
@@ -461,16 +549,27 @@ async function main(): Promise<number> {
     clearInterval(sampler)
     const due = feeder.due
     await feeder.stop()
+    const bulkS = await bulk.stop()
     const feedS = (performance.now() - feedStart) / 1000
     const atStop = await countIngested(db, org, channel)
-    // Then let the worker drain what was accepted (bounded).
+    // Then give the worker a little time to drain what was accepted (bounded: 10 s).
     const drainStart = performance.now()
     let drained = atStop
-    while (drained - before < feeder.sent && performance.now() - drainStart < 30_000) {
+    while (drained - before < feeder.sent && performance.now() - drainStart < 10_000) {
       await sleep(500)
       drained = await countIngested(db, org, channel)
     }
     const drainS = (performance.now() - drainStart) / 1000
+    describe(`stated rate ${TARGET_RPS} req/s for ${SECONDS} s`, stated)
+    if (capacity)
+      describe(`as fast as ${CONNECTIONS} connections go for ${MAX_SECONDS} s`, capacity)
+    const hookErrors = [...feeder.statuses].reduce((s, [st, n]) => s + (st === 202 ? 0 : n), 0)
+    note(
+      `ingestion: ${feeder.sent} of ${due} scheduled web-chat deliveries posted at ${INGEST_PER_S}/s over ${feedS.toFixed(1)} s (${tally(feeder.statuses)}, p99 ${pct(feeder.latencies, 0.99).toFixed(0)} ms); ${afterStated - before} ingested during the stated-rate phase, ${atStop - before} by the end of the load, ${drained - before} after ${drainS.toFixed(1)} s of draining`,
+    )
+    note(
+      `bulk ingest: ${bulk.ingested} mentions through core's ingest in ${bulkS.toFixed(1)} s (${(bulk.ingested / bulkS).toFixed(0)}/s, asked ${BULK_PER_S}/s), ${bulk.failures} failed batches`,
+    )
     const queue = await sql<{ status: string; n: string; delay: number | null; attempts: number }>`
       select status, count(*) as n, attempts,
         percentile_cont(0.5) within group (order by extract(epoch from processed_at - received_at)) as delay
@@ -479,14 +578,6 @@ async function main(): Promise<number> {
     )
     note(
       `webhook_deliveries: ${queue.rows.map((r) => `${r.status} (attempts ${r.attempts}) ×${r.n}${r.delay === null ? '' : `, median ${Number(r.delay).toFixed(1)} s from received to processed`}`).join('; ')}`,
-    )
-
-    describe(`stated rate ${TARGET_RPS} req/s for ${SECONDS} s`, stated)
-    if (capacity)
-      describe(`as fast as ${CONNECTIONS} connections go for ${MAX_SECONDS} s`, capacity)
-    const hookErrors = [...feeder.statuses].reduce((s, [st, n]) => s + (st === 202 ? 0 : n), 0)
-    note(
-      `ingestion: ${feeder.sent} of ${due} scheduled web-chat deliveries posted at ${INGEST_PER_S}/s over ${feedS.toFixed(1)} s (${tally(feeder.statuses)}, p99 ${pct(feeder.latencies, 0.99).toFixed(0)} ms); ${afterStated - before} ingested during the stated-rate phase, ${atStop - before} by the end of the load, ${drained - before} after ${drainS.toFixed(1)} s of draining`,
     )
     const alive = serve.alive
     if (!alive) note('SERVER DIED during the run')
@@ -502,6 +593,7 @@ async function main(): Promise<number> {
     const met =
       stated.errors === 0 &&
       hookErrors === 0 &&
+      bulk.failures === 0 &&
       alive &&
       stated.rps >= 0.97 * TARGET_RPS &&
       stated.p99 <= TARGET_P99_MS
@@ -509,6 +601,10 @@ async function main(): Promise<number> {
     metric('scale.http_p50_ms', stated.p50)
     metric('scale.http_p99_ms', stated.p99)
     metric('scale.http_errors', stated.errors + hookErrors, 0)
+    // What the server process itself spent per answered request in the stated-rate phase (its
+    // worker's ingestion included): less noisy than latency on a shared machine.
+    metric('scale.http_serve_cpu_ms_per_request', (cpuStated * 1000) / Math.max(1, stated.requests))
+    metric('scale.http_serve_cpu_share', cpuStated / statedS, 2)
     metric('scale.http_target_rps', TARGET_RPS, 0)
     metric('scale.http_target_p99_ms', TARGET_P99_MS, 0)
     metric('scale.http_target_met', met ? 1 : 0, 0)
@@ -518,7 +614,11 @@ async function main(): Promise<number> {
       metric('scale.http_max_errors', capacity.errors, 0)
     }
     metric('scale.http_ingest_posted', feeder.sent, 0)
-    metric('scale.http_ingested_per_s', (afterStated - before) / statedS)
+    // Mentions written while the stated-rate phase ran: deliveries the server's worker ingested
+    // and the bulk writer's batches.
+    metric('scale.http_ingested_per_s', (afterStated - before + bulkStated) / statedS)
+    metric('scale.http_webhook_ingested_per_s', (afterStated - before) / statedS)
+    metric('scale.http_bulk_ingested_per_s', bulkStated / statedS)
     metric('scale.http_ingest_backlog', feeder.sent - (atStop - before), 0)
     metric('scale.http_ingest_unfinished', feeder.sent - (drained - before), 0)
     if (alive) metric('scale.http_serve_rss_mb', serve.memory().hwmMb, 0)
