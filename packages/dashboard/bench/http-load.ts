@@ -518,6 +518,15 @@ async function main(): Promise<number> {
             .catch(() => {})
         }, 2000)
       : undefined
+    // Where the database time goes, when the server was started with pg_stat_statements loaded
+    // (EARSHOT_PG_OPTIONS='-c shared_preload_libraries=pg_stat_statements'); skipped otherwise.
+    const statements = await sql`create extension if not exists pg_stat_statements`
+      .execute(db)
+      .then(() => sql`select pg_stat_statements_reset()`.execute(db))
+      .then(
+        () => true,
+        () => false,
+      )
     const before = await countIngested(db, org, channel)
     const bulkChannel = await createChannel(db, {
       organisationId: org,
@@ -579,6 +588,18 @@ async function main(): Promise<number> {
     note(
       `webhook_deliveries: ${queue.rows.map((r) => `${r.status} (attempts ${r.attempts}) ×${r.n}${r.delay === null ? '' : `, median ${Number(r.delay).toFixed(1)} s from received to processed`}`).join('; ')}`,
     )
+    if (statements) {
+      const top = await sql<{ calls: string; total: number; mean: number; q: string }>`
+        select calls, total_exec_time as total, mean_exec_time as mean,
+          left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as q
+        from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+        order by total_exec_time desc limit 12`.execute(db)
+      note('database time by statement over both phases (pg_stat_statements):')
+      for (const r of top.rows)
+        note(
+          `  ${Number(r.total).toFixed(0)} ms ×${r.calls} (mean ${Number(r.mean).toFixed(1)} ms) ${r.q}`,
+        )
+    }
     const alive = serve.alive
     if (!alive) note('SERVER DIED during the run')
     if (serve.exits.length) note(`server exits: ${serve.exits.join(' | ')}`)
