@@ -40,6 +40,9 @@ export function benchHttp(input: HttpBenchInput): Promise<number> {
       },
     )
     child.once('error', reject)
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)))
+    child.once('exit', (code, signal) => {
+      if (code !== 0) console.log(`# http: the HTTP bench exited ${code ?? signal}`)
+      resolve(code ?? 1)
+    })
   })
 }
