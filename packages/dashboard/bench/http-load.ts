@@ -489,12 +489,22 @@ async function main(): Promise<number> {
     )
 
     const secretKey = process.env.EARSHOT_SECRET_KEY ?? randomBytes(32).toString('base64')
-    serve = new ServeProcess(await freePort(), {
-      DATABASE_URL: url!,
-      EARSHOT_SECRET_KEY: secretKey,
-      EARSHOT_PUBLIC_URL: 'http://127.0.0.1',
-    })
-    await serve.start()
+    // A free port can be taken by another process before serve binds it (a shared machine):
+    // then another port, up to three times.
+    for (let attempt = 1; ; attempt++) {
+      serve = new ServeProcess(await freePort(), {
+        DATABASE_URL: url!,
+        EARSHOT_SECRET_KEY: secretKey,
+        EARSHOT_PUBLIC_URL: 'http://127.0.0.1',
+      })
+      try {
+        await serve.start()
+        break
+      } catch (error) {
+        if (attempt >= 3 || !/already in use/.test(String(error))) throw error
+        note(`port ${serve.port} was taken before serve bound it; another`)
+      }
+    }
     note(`earshot serve on ${serve.url} (pid ${serve.pid})`)
     const browser = await signIn(serve.url, email, PASSWORD)
     // Warm up (JIT, pool, plans), unmeasured.
