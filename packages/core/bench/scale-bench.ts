@@ -27,6 +27,7 @@ import { openDatabase } from '../src/storage/open-database.js'
 import { agencyBench } from './scale/agency.js'
 import { metric, mid, p95, times } from './scale/bench-timing.js'
 import { benchExport } from './scale/export.js'
+import { benchHttp } from './scale/http.js'
 import { benchScaleIngest } from './scale/ingest.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
@@ -267,6 +268,13 @@ try {
     now: NOW,
     runs: Math.min(RUNS, 3),
     metric,
+  })
+
+  // ---- HTTP: the real `earshot serve` under autocannon while ingesting (bench/scale/http.ts)
+  await benchHttp({
+    url,
+    organisationId: agency,
+    practiceIds: practices.slice(0, 20).map((p) => p.id),
   })
 
   console.log(
