@@ -220,7 +220,10 @@ describe.each(testDatabases())('rollup deltas on $name', (database) => {
                 updated_at: new Date(BASE),
               }
             })
-            await trx.insertInto('mentions').values(rows as never).execute()
+            await trx
+              .insertInto('mentions')
+              .values(rows as never)
+              .execute()
           } else if (o.t === 'updateMention') {
             const id = pick(o.of)
             const v = o.value
