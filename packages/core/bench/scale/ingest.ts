@@ -31,7 +31,8 @@ export interface ScaleIngestContext {
 
 const DAY = 86_400_000
 const INGEST = Number(process.env.EARSHOT_BENCH_INGEST ?? 5000)
-const BATCH = 500
+// EARSHOT_BENCH_INGEST_BATCH: mentions per ingest() call (default 500, the figure quoted).
+const BATCH = Number(process.env.EARSHOT_BENCH_INGEST_BATCH ?? 500)
 
 export async function benchScaleIngest(ctx: ScaleIngestContext): Promise<void> {
   const stats = new Map<string, [number, number]>()

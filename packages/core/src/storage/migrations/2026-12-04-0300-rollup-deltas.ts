@@ -194,9 +194,13 @@ begin
   lb as (select * from earshot_rollup_link_before b
          where not exists (select 1 from nm where nm.o = b.o and nm.id = b.inbound_id)),
   -- Outbound ids whose "answered" may have changed: of first versions and of final versions.
+  -- Every look-up below is a primary-key or index probe per logged row (lateral, offset 0): the
+  -- queues have no statistics, and a join the planner is free to reorder scanned all answered
+  -- links (outbound_id is not null) or hashed whole tables.
   fin_t as (select l.organisation_id as o, l.outbound_id as id, count(*) as n
             from earshot_rollup_link_before b
-            join response_links l on l.organisation_id = b.o and l.inbound_id = b.inbound_id
+            cross join lateral (select l.organisation_id, l.outbound_id from response_links l
+              where l.organisation_id = b.o and l.inbound_id = b.inbound_id offset 0) l
             where l.outbound_id is not null group by 1, 2),
   ini_t as (select b.o, b.outbound_id as id, count(*) as n from earshot_rollup_link_before b
             where b.existed and b.outbound_id is not null group by 1, 2),
@@ -210,21 +214,25 @@ begin
       rl.outcome, rl.wall_ms, rl.business_ms,
       case when m.direction = 'outbound' and exists (select 1 from response_links a
         where a.organisation_id = m.organisation_id and a.outbound_id = m.id) then 1 else 0 end as rs
-    from nm join mentions m on m.organisation_id = nm.o and m.id = nm.id
-    left join response_links rl on m.direction = 'inbound'
-      and rl.organisation_id = m.organisation_id and rl.inbound_id = m.id
+    from nm
+    cross join lateral (select * from mentions m
+      where m.organisation_id = nm.o and m.id = nm.id offset 0) m
+    left join lateral (select * from response_links rl where m.direction = 'inbound'
+      and rl.organisation_id = m.organisation_id and rl.inbound_id = m.id offset 0) rl on true
     where not m.is_tombstone
     union all
     -- Inbound mentions whose link changed: + under the final link, − under the first version.
     select m.organisation_id, m.practice_id, m.created_at, m.channel_id, m.platform,
       m.direction, m.kind, m.category, null, null, false, v.sign,
       v.linked, v.exempt_reason is not null or not v.needs_reply, v.outcome, v.wall_ms, v.business_ms, 0
-    from lb join mentions m on m.organisation_id = lb.o and m.id = lb.inbound_id
+    from lb
+    cross join lateral (select * from mentions m
+      where m.organisation_id = lb.o and m.id = lb.inbound_id offset 0) m
     cross join lateral (
       select 1 as sign, rl.inbound_id is not null as linked, rl.needs_reply, rl.exempt_reason,
         rl.outcome, rl.wall_ms, rl.business_ms
-      from (select 1) one left join response_links rl
-        on rl.organisation_id = lb.o and rl.inbound_id = lb.inbound_id
+      from (select 1) one left join lateral (select * from response_links rl
+        where rl.organisation_id = lb.o and rl.inbound_id = lb.inbound_id offset 0) rl on true
       union all
       select -1, lb.existed, lb.needs_reply, lb.exempt_reason, lb.outcome, lb.wall_ms, lb.business_ms
     ) v
@@ -235,7 +243,8 @@ begin
       m.direction, m.kind, m.category, null, null, false, 0, false, null, null, null, null,
       (c.n > 0)::int - (c.n - coalesce(f.n, 0) + coalesce(i.n, 0) > 0)::int
     from outs x
-    join mentions m on m.organisation_id = x.o and m.id = x.id
+    cross join lateral (select * from mentions m
+      where m.organisation_id = x.o and m.id = x.id offset 0) m
     left join fin_t f on f.o = x.o and f.id = x.id
     left join ini_t i on i.o = x.o and i.id = x.id
     cross join lateral (select count(*) as n from response_links a
@@ -247,7 +256,9 @@ begin
     select r.*, (r.created_at at time zone pr.time_zone)::date as d,
       case when r.direction = 'inbound' then coalesce(r.category, '') else '' end as cat,
       r.linked and not r.ex and r.outcome is not null as answered
-    from contrib r join practices pr on pr.organisation_id = r.o and pr.id = r.p
+    from contrib r
+    cross join lateral (select pr.time_zone from practices pr
+      where pr.organisation_id = r.o and pr.id = r.p offset 0) pr
   ),
   hist as (
     insert into earshot_rollup_delta_hist (${KEY}, clock, bucket, n)
@@ -274,6 +285,7 @@ end $fn$`)
   await sql
     .raw(`
 create or replace function earshot_rollups_apply_deltas() returns void language plpgsql as $fn$
+declare x record;
 begin
   insert into mention_rollups as t (${KEY}, platform, ${NAMES.join(', ')}, last_post_at)
   select ${KEY}, platform, ${NAMES.join(', ')}, last_post_at from earshot_rollup_delta
@@ -281,17 +293,23 @@ begin
     platform = least(t.platform, excluded.platform),
     ${NAMES.map((c) => `${c} = t.${c} + excluded.${c}`).join(',\n    ')},
     last_post_at = greatest(t.last_post_at, excluded.last_post_at);
-  -- A group with no mention left has no row (as after a recompute).
-  delete from mention_rollups t using earshot_rollup_delta x
-    where t.organisation_id = x.organisation_id and t.practice_id = x.practice_id and t.day = x.day
-      and t.channel_id = x.channel_id and t.category = x.category and t.inbound = 0 and t.outbound = 0;
+  -- A group with no mention left has no row, a bucket with no answer neither (as after a
+  -- recompute). Only a negative delta can empty one; each is one primary-key probe (a join let
+  -- the planner scan the whole histogram table).
+  for x in select * from earshot_rollup_delta where inbound < 0 or outbound < 0 loop
+    delete from mention_rollups t
+      where t.organisation_id = x.organisation_id and t.practice_id = x.practice_id and t.day = x.day
+        and t.channel_id = x.channel_id and t.category = x.category and t.inbound = 0 and t.outbound = 0;
+  end loop;
   insert into mention_rollup_histograms as t (${KEY}, clock, bucket, n)
   select ${KEY}, clock, bucket, n from earshot_rollup_delta_hist
   on conflict (${KEY}, clock, bucket) do update set n = t.n + excluded.n;
-  delete from mention_rollup_histograms t using earshot_rollup_delta_hist x
-    where t.organisation_id = x.organisation_id and t.practice_id = x.practice_id and t.day = x.day
-      and t.channel_id = x.channel_id and t.category = x.category and t.clock = x.clock
-      and t.bucket = x.bucket and t.n = 0;
+  for x in select * from earshot_rollup_delta_hist where n < 0 loop
+    delete from mention_rollup_histograms t
+      where t.organisation_id = x.organisation_id and t.practice_id = x.practice_id and t.day = x.day
+        and t.channel_id = x.channel_id and t.category = x.category and t.clock = x.clock
+        and t.bucket = x.bucket and t.n = 0;
+  end loop;
 end $fn$`)
     .execute(db)
 
