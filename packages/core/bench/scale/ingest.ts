@@ -9,6 +9,7 @@
  * inside `earshot_rollups_flush()`).
  */
 import { performance } from 'node:perf_hooks'
+import { sql } from 'kysely'
 import { ingest } from '../../src/pipeline/ingest.js'
 import { savePromise, saveSchedule } from '../../src/repositories/practice-policy.js'
 import { openDatabase } from '../../src/storage/open-database.js'
@@ -124,8 +125,8 @@ export async function benchScaleIngest(ctx: ScaleIngestContext): Promise<void> {
     // Reference 2, the ratio's: the very rows ingest wrote — its mention rows and their link
     // rows, every column — COPYed into twin tables shaped like the real ones:
     // `create table … (like … including all)` gives them the same columns, defaults, NOT NULL
-    // and CHECK constraints, primary keys, unique constraints and every index (mentions: 6,
-    // response_links: 6), logged like the real tables (WAL). What they lack: foreign keys
+    // and CHECK constraints, primary keys, unique constraints and every index (printed: 8 on
+    // mentions and 6 on response_links today), logged like the real tables (WAL). What they lack: foreign keys
     // (LIKE never copies them; mentions has one, to channels), triggers (rollups, inbox change
     // feed) and the 10M rows already present (the twins start empty, so their indexes are small
     // and cached: if anything this favours COPY).
@@ -137,7 +138,7 @@ export async function benchScaleIngest(ctx: ScaleIngestContext): Promise<void> {
     for (const [k, [n, ms]] of [...stats].sort((a, b) => b[1][1] - a[1][1]).slice(0, 6))
       console.log(`#   ${ms.toFixed(0)} ms ×${n}  ${k}`)
     console.log(
-      `# COPY into indexed twins: ${twin.mentions.rows} mention rows in ${twin.mentions.seconds.toFixed(3)} s + ${twin.links.rows} link rows in ${twin.links.seconds.toFixed(3)} s; bare COPY of the mention rows ${bareS.toFixed(3)} s`,
+      `# COPY into indexed twins (${twin.mentions.indexes} and ${twin.links.indexes} indexes): ${twin.mentions.rows} mention rows in ${twin.mentions.seconds.toFixed(3)} s + ${twin.links.rows} link rows in ${twin.links.seconds.toFixed(3)} s; bare COPY of the mention rows ${bareS.toFixed(3)} s`,
     )
     ctx.metric('scale.ingest_per_s', INGEST / ingestS, 0)
     // Mentions per second of the twin COPY (its link rows' time included), the ratio's reference.
@@ -145,6 +146,47 @@ export async function benchScaleIngest(ctx: ScaleIngestContext): Promise<void> {
     ctx.metric('scale.copy_bare_per_s', INGEST / bareS, 0)
     ctx.metric('scale.ingest_vs_copy', INGEST / ingestS / (twin.mentions.rows / copyS), 3)
     ctx.metric('scale.ingest_vs_copy_bare', bareS / ingestS, 3)
+
+    // Same-run comparisons, each on a day of its own (so no pass fills another's day), unless
+    // EARSHOT_BENCH_INGEST_COMPARE=0: the per-day recompute the deltas replaced
+    // (`earshot.rollups_deltas = off`), and larger batches.
+    if (process.env.EARSHOT_BENCH_INGEST_COMPARE !== '0') {
+      const passes = [
+        { label: 'recompute', day: 2, batch: BATCH, off: true },
+        { label: 'deltas', day: 3, batch: BATCH, off: false },
+        { label: 'deltas_batch_2000', day: 4, batch: 2000, off: false },
+      ]
+      for (const pass of passes) {
+        const rows = items.map((m, i) => ({
+          ...m,
+          externalId: `${pass.label}-${run}-${i}`,
+          threadKey: `${pass.label}-${run}-${Math.floor(i / 2)}`,
+          createdAt: new Date(ctx.end.getTime() - pass.day * DAY + i * 10_000).toISOString(),
+        }))
+        stats.clear()
+        const started = performance.now()
+        for (let i = 0; i < INGEST; i += pass.batch) {
+          const slice = rows.slice(i, i + pass.batch)
+          if (pass.off)
+            await db.transaction().execute(async (trx) => {
+              await sql`set local earshot.rollups_deltas = off`.execute(trx)
+              await ingest(trx, slice, { now: ctx.now })
+            })
+          else await ingest(db, slice, { now: ctx.now })
+        }
+        const s = (performance.now() - started) / 1000
+        const flush = [...stats].find(([k]) => k.includes('earshot_rollups_flush'))?.[1][1] ?? 0
+        console.log(
+          `# pass ${pass.label}: ${INGEST} mentions in batches of ${pass.batch}, ${s.toFixed(2)} s (rollup flush ${flush.toFixed(0)} ms)`,
+        )
+        ctx.metric(`scale.ingest_${pass.label}_per_s`, INGEST / s, 0)
+        ctx.metric(
+          `scale.ingest_${pass.label}_vs_copy`,
+          INGEST / s / (twin.mentions.rows / copyS),
+          3,
+        )
+      }
+    }
   } finally {
     await close()
   }
@@ -155,11 +197,14 @@ async function copyIntoTwins(
   ctx: ScaleIngestContext,
   org: string,
   externalIds: string,
-): Promise<Record<'mentions' | 'links', { rows: number; seconds: number }>> {
+): Promise<Record<'mentions' | 'links', { rows: number; seconds: number; indexes: number }>> {
   const one = async (table: 'mentions' | 'response_links', where: string) => {
     const twin = `bench_twin_${table}`
     await ctx.query(`drop table if exists ${twin}`)
     await ctx.query(`create table ${twin} (like ${table} including all)`)
+    const { rows: idx } = (await ctx.query(
+      `select count(*)::int as n from pg_indexes where tablename = '${twin}' and schemaname = current_schema()`,
+    )) as { rows: Array<{ n: number }> }
     const { rows: cols } = (await ctx.query(
       `select column_name from information_schema.columns where table_name = '${table}'
          and table_schema = current_schema() order by ordinal_position`,
@@ -173,7 +218,7 @@ async function copyIntoTwins(
     await ctx.copyLines(twin, columns.join(', '), lines)
     const seconds = (performance.now() - started) / 1000
     await ctx.query(`drop table ${twin}`)
-    return { rows: rows.length, seconds }
+    return { rows: rows.length, seconds, indexes: idx[0]?.n ?? 0 }
   }
   const lit = (v: string) => `'${v.replace(/'/g, "''")}'`
   const mentions = await one(

@@ -150,7 +150,11 @@ begin
   if to_regclass('pg_temp.earshot_rollup_link_before') is not null then return; end if;
   create temp table if not exists earshot_rollup_pending (o text, p text, d date,
     primary key (o, p, d)) on commit delete rows;
-  create temp table earshot_rollup_new_mentions (o text, id text, p text,
+  -- New mentions as inserted (a later update of a column the rollups read, or a deletion,
+  -- recomputes that version's day, so its delta is dropped: the inserted values are exact).
+  create temp table earshot_rollup_new_mentions (o text, id text, p text, channel_id text,
+    platform text, created_at timestamptz, direction text, kind text, category text,
+    sentiment_score float8, sentiment_label text,
     primary key (o, id)) on commit delete rows;
   -- Per inbound id, the first version this window saw; existed = false: there was none.
   create temp table earshot_rollup_link_before (o text, inbound_id text, p text,
@@ -189,37 +193,43 @@ create or replace function earshot_rollups_compute_deltas() returns void languag
 begin
   delete from earshot_rollup_delta;
   delete from earshot_rollup_delta_hist;
+  -- Dynamic, so it is planned for the tables as they are now: a plan cached for the session
+  -- (the queues outlive transactions) was made when mentions was small and probed it through
+  -- mentions_enricher_idx, filtering every row of the organisation per new mention.
+  execute $q$
   with
   nm as (select * from earshot_rollup_new_mentions),
   lb as (select * from earshot_rollup_link_before b
          where not exists (select 1 from nm where nm.o = b.o and nm.id = b.inbound_id)),
   -- Outbound ids whose "answered" may have changed: of first versions and of final versions.
-  -- Every look-up below is a primary-key or index probe per logged row (lateral, offset 0): the
-  -- queues have no statistics, and a join the planner is free to reorder scanned all answered
-  -- links (outbound_id is not null) or hashed whole tables.
+  -- Every look-up below is a primary-key or index probe per logged row, lateral, ordered like the
+  -- index it should use (limit 1): the queues have no statistics, a join the planner was free
+  -- to reorder scanned all answered links (outbound_id is not null), and without statistics on
+  -- mentions (a young table) it probed by any index leading with organisation_id
+  -- (mentions_export_order_idx, mentions_enricher_idx), filtering the whole organisation.
   fin_t as (select l.organisation_id as o, l.outbound_id as id, count(*) as n
             from earshot_rollup_link_before b
             cross join lateral (select l.organisation_id, l.outbound_id from response_links l
-              where l.organisation_id = b.o and l.inbound_id = b.inbound_id offset 0) l
+              where l.organisation_id = b.o and l.inbound_id = b.inbound_id
+              order by l.organisation_id, l.inbound_id limit 1) l
             where l.outbound_id is not null group by 1, 2),
   ini_t as (select b.o, b.outbound_id as id, count(*) as n from earshot_rollup_link_before b
             where b.existed and b.outbound_id is not null group by 1, 2),
   outs as (select o, id from fin_t union select o, id from ini_t),
   contrib as (
     -- New mentions: their whole contribution.
-    select m.organisation_id as o, m.practice_id as p, m.created_at, m.channel_id, m.platform,
+    select m.o, m.p, m.created_at, m.channel_id, m.platform,
       m.direction, m.kind, m.category, m.sentiment_score, m.sentiment_label, true as mention_part,
       case when m.direction = 'inbound' then 1 else 0 end as lsign,
       rl.inbound_id is not null as linked, rl.exempt_reason is not null or not rl.needs_reply as ex,
-      rl.outcome, rl.wall_ms, rl.business_ms,
-      case when m.direction = 'outbound' and exists (select 1 from response_links a
-        where a.organisation_id = m.organisation_id and a.outbound_id = m.id) then 1 else 0 end as rs
-    from nm
-    cross join lateral (select * from mentions m
-      where m.organisation_id = nm.o and m.id = nm.id offset 0) m
+      rl.outcome, rl.wall_ms, rl.business_ms, coalesce(a.n, 0) as rs
+    from nm m
     left join lateral (select * from response_links rl where m.direction = 'inbound'
-      and rl.organisation_id = m.organisation_id and rl.inbound_id = m.id offset 0) rl on true
-    where not m.is_tombstone
+      and rl.organisation_id = m.o and rl.inbound_id = m.id
+      order by rl.organisation_id, rl.inbound_id limit 1) rl on true
+    left join lateral (select 1 as n from response_links a where m.direction = 'outbound'
+      and a.organisation_id = m.o and a.outbound_id = m.id
+      order by a.organisation_id, a.outbound_id limit 1) a on true
     union all
     -- Inbound mentions whose link changed: + under the final link, − under the first version.
     select m.organisation_id, m.practice_id, m.created_at, m.channel_id, m.platform,
@@ -227,12 +237,13 @@ begin
       v.linked, v.exempt_reason is not null or not v.needs_reply, v.outcome, v.wall_ms, v.business_ms, 0
     from lb
     cross join lateral (select * from mentions m
-      where m.organisation_id = lb.o and m.id = lb.inbound_id offset 0) m
+      where m.organisation_id = lb.o and m.id = lb.inbound_id order by m.organisation_id, m.id limit 1) m
     cross join lateral (
       select 1 as sign, rl.inbound_id is not null as linked, rl.needs_reply, rl.exempt_reason,
         rl.outcome, rl.wall_ms, rl.business_ms
       from (select 1) one left join lateral (select * from response_links rl
-        where rl.organisation_id = lb.o and rl.inbound_id = lb.inbound_id offset 0) rl on true
+        where rl.organisation_id = lb.o and rl.inbound_id = lb.inbound_id
+        order by rl.organisation_id, rl.inbound_id limit 1) rl on true
       union all
       select -1, lb.existed, lb.needs_reply, lb.exempt_reason, lb.outcome, lb.wall_ms, lb.business_ms
     ) v
@@ -244,11 +255,12 @@ begin
       (c.n > 0)::int - (c.n - coalesce(f.n, 0) + coalesce(i.n, 0) > 0)::int
     from outs x
     cross join lateral (select * from mentions m
-      where m.organisation_id = x.o and m.id = x.id offset 0) m
+      where m.organisation_id = x.o and m.id = x.id order by m.organisation_id, m.id limit 1) m
     left join fin_t f on f.o = x.o and f.id = x.id
     left join ini_t i on i.o = x.o and i.id = x.id
-    cross join lateral (select count(*) as n from response_links a
-      where a.organisation_id = x.o and a.outbound_id = x.id) c
+    cross join lateral (select count(*) as n from (select 1 from response_links a
+      where a.organisation_id = x.o and a.outbound_id = x.id
+      order by a.organisation_id, a.outbound_id) a) c
     where m.direction = 'outbound' and not m.is_tombstone
       and not exists (select 1 from nm where nm.o = x.o and nm.id = x.id)
   ),
@@ -258,7 +270,7 @@ begin
       r.linked and not r.ex and r.outcome is not null as answered
     from contrib r
     cross join lateral (select pr.time_zone from practices pr
-      where pr.organisation_id = r.o and pr.id = r.p offset 0) pr
+      where pr.organisation_id = r.o and pr.id = r.p order by pr.organisation_id, pr.id limit 1) pr
   ),
   hist as (
     insert into earshot_rollup_delta_hist (${KEY}, clock, bucket, n)
@@ -278,7 +290,8 @@ begin
   group by 1, 2, 3, 4, 5
   having ${ORDERED.filter(([c]) => c !== 'sentiment_sum')
     .map(([, e]) => `${e} <> 0`)
-    .join(' or ')};
+    .join(' or ')}
+  $q$;
 end $fn$`)
     .execute(db)
 
@@ -404,8 +417,13 @@ end $fn$`
         'earshot_rollups_mentions_insert',
         mentionKeys('new_rows'),
         `insert into earshot_rollup_new_mentions
-    select organisation_id, id, practice_id from new_rows where not is_tombstone
-    on conflict do nothing;`,
+    select organisation_id, id, practice_id, channel_id, platform, created_at, direction, kind,
+      category, sentiment_score, sentiment_label
+    from new_rows where not is_tombstone
+    on conflict (o, id) do update set p = excluded.p, channel_id = excluded.channel_id,
+      platform = excluded.platform, created_at = excluded.created_at,
+      direction = excluded.direction, kind = excluded.kind, category = excluded.category,
+      sentiment_score = excluded.sentiment_score, sentiment_label = excluded.sentiment_label;`,
       ),
     )
     .execute(db)
