@@ -4,9 +4,12 @@
  * Before migration 710 the second transaction failed on `mention_rollups_pk`.
  * PGlite is one connection, so there is nothing concurrent to test there.
  */
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getMetrics } from '../src/metrics/get-metrics.js'
+import { rebuildRollups } from '../src/metrics/rebuild-rollups.js'
 import { ingest } from '../src/pipeline/ingest.js'
+import { deferRollups, flushRollups } from '../src/pipeline/rollup-deferral.js'
 import { createChannel } from '../src/repositories/channels.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
@@ -67,5 +70,56 @@ describe.skipIf(!postgres)('rollups under concurrent ingestion (postgres)', () =
     expect(raw.total.inbound).toBe(20)
     expect(rolled.total.inbound).toBe(raw.total.inbound)
     expect(rolled.total.openCount).toBe(raw.total.openCount)
+  })
+
+  it('counts one reply answering questions of concurrent transactions once (rollup deltas)', async () => {
+    // Four transactions each link another question to the same page reply. "Replies sent" counts
+    // the reply once: each delta must see the links the others committed before it (computed
+    // after the practice's lock), or every one of them would add 1.
+    const { db } = database
+    const { org, practice, channel } = await sydneyPractice(db)
+    const at = new Date('2026-12-01T23:00:00Z')
+    const row = (id: string, direction: 'inbound' | 'outbound') => ({
+      organisation_id: org.id,
+      practice_id: practice.id,
+      channel_id: channel.id,
+      id,
+      platform: 'facebook',
+      external_id: id,
+      kind: 'comment',
+      direction,
+      thread_key: 't',
+      text: 'x',
+      created_at: at,
+      content_hash: id,
+      updated_at: at,
+    })
+    await db
+      .insertInto('mentions')
+      .values([
+        row('reply', 'outbound'),
+        ...[0, 1, 2, 3].map((i) => row(`q${i}`, 'inbound')),
+      ] as never)
+      .execute()
+    await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        db.transaction().execute(async (trx) => {
+          await deferRollups(trx)
+          await sql`insert into response_links (organisation_id, practice_id, channel_id, inbound_id,
+              outbound_id, needs_reply, outcome, wall_ms, business_ms, explanation, evaluated_at)
+            values (${org.id}, ${practice.id}, ${channel.id}, ${`q${i}`}, 'reply', true, 'met',
+              60000, 60000, '{}', ${at})`.execute(trx)
+          await sql`select pg_sleep(0.2)`.execute(trx)
+          await flushRollups(trx)
+        }),
+      ),
+    )
+    const rollups = () =>
+      sql<{ j: unknown }>`select to_jsonb(r) as j from mention_rollups r
+        where organisation_id = ${org.id} order by day, channel_id, category`.execute(db)
+    const maintained = (await rollups()).rows
+    await rebuildRollups(db, { organisationId: org.id })
+    expect(maintained).toEqual((await rollups()).rows)
+    expect(maintained.map((r) => (r.j as { replies_sent: number }).replies_sent)).toContain(1)
   })
 })

@@ -33,6 +33,7 @@ import * as rollupReadIndexes from './migrations/2026-12-03-1350-rollup-read-ind
 import * as rollupPostIndex from './migrations/2026-12-03-1351-rollup-last-post-index.js'
 import * as mentionExportOrder from './migrations/2026-12-03-1450-mention-export-order.js'
 import * as channelsPracticeIndex from './migrations/2026-12-04-0200-channels-practice-index.js'
+import * as rollupDeltas from './migrations/2026-12-04-0300-rollup-deltas.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -66,6 +67,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-03-1351-rollup-last-post-index': rollupPostIndex,
   '2026-12-03-1450-mention-export-order': mentionExportOrder,
   '2026-12-04-0200-channels-practice-index': channelsPracticeIndex,
+  '2026-12-04-0300-rollup-deltas': rollupDeltas,
 }
 
 /**
