@@ -286,10 +286,15 @@ try {
   console.log(`# total ${((performance.now() - started) / 1000).toFixed(0)} s for ${ROWS} rows`)
 } finally {
   if (!process.env.EARSHOT_BENCH_KEEP) {
-    await db
-      .deleteFrom('organisations')
-      .where('id', 'in', [agency, ...smallOrgs])
-      .execute()
+    // Deleting a million rows (and their rollups, through the triggers) outlasts the pool's
+    // 30 s statement limit: the clean-up runs without it.
+    await db.transaction().execute(async (trx) => {
+      await sql`set local statement_timeout = 0`.execute(trx)
+      await trx
+        .deleteFrom('organisations')
+        .where('id', 'in', [agency, ...smallOrgs])
+        .execute()
+    })
   }
   await client.end()
   await close()
