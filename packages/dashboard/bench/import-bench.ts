@@ -290,6 +290,14 @@ async function main(): Promise<number> {
         `# progress (${progressLines.length} lines): ${progressLines.slice(0, 2).join(' | ')} … ${progressLines.at(-1) ?? ''}`,
       )
       if (run.code !== 0) console.log(`# stderr: ${run.stderr.slice(-2000)}`)
+      // RSS at ten points in time, to see whether memory grows with the rows read.
+      const step = Math.max(1, Math.floor(run.samples.length / 10))
+      console.log(
+        `# rss MB over time: ${run.samples
+          .filter((_, i) => i % step === 0)
+          .map((s) => `${(s.t / 1000).toFixed(0)}s:${s.rss.toFixed(0)}`)
+          .join(' ')}`,
+      )
       const counted = await client.query<{ n: string; q: string }>(
         `select (select count(*) from mentions where organisation_id = $1 and channel_id = $2) as n,
           (select count(*) from quarantine where organisation_id = $1 and channel_id = $2) as q`,
