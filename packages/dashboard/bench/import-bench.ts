@@ -10,7 +10,8 @@
  * Run (from packages/dashboard):
  *   EARSHOT_PG_REPLICA=0 node ../../scripts/with-postgres.mjs -- npm run bench:import
  * Knobs: EARSHOT_BENCH_ROWS (default 1000000), EARSHOT_BENCH_FORMATS (csv,jsonl),
- * EARSHOT_BENCH_IMPORT_ARGS (extra CLI flags, e.g. `--batch-size 2000`).
+ * EARSHOT_BENCH_IMPORT_ARGS (extra CLI flags, e.g. `--batch-size 2000`), EARSHOT_BENCH_NODE_ARGS
+ * (the child's Node flags, e.g. `--cpu-prof`).
  *
  * Prints per format `METRIC import.<format>.rows_per_s`, `.peak_rss_mb`, `.rss_first_half_mb`
  * / `.rss_second_half_mb` (peak RSS in each half of the run: equal when memory is bounded),
@@ -38,6 +39,8 @@ const FORMATS = (process.env.EARSHOT_BENCH_FORMATS ?? 'csv,jsonl')
   .split(',')
   .filter((f): f is 'csv' | 'jsonl' => f === 'csv' || f === 'jsonl')
 const EXTRA_ARGS = (process.env.EARSHOT_BENCH_IMPORT_ARGS ?? '').split(' ').filter(Boolean)
+/** Node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const NODE_ARGS = (process.env.EARSHOT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
 const DASHBOARD_DIR = fileURLToPath(new URL('..', import.meta.url))
 const load = () =>
   loadavg()
@@ -192,6 +195,7 @@ function runImport(env: Record<string, string>, file: string, channel: string): 
     const child = spawn(
       process.execPath,
       [
+        ...NODE_ARGS,
         '--conditions=@earshot/source',
         '--import',
         'tsx',
