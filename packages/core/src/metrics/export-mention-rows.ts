@@ -307,11 +307,6 @@ async function* csvChunks(
   const header = `${csvLine(MENTION_EXPORT_COLUMNS)}\r\n`
   const pool = postgresPoolOf(db)
   if (pool) {
-    const compiled = exportSource(db, query, now)
-      .select(csvCopyColumnsOf(now))
-      .orderBy('m.created_at')
-      .orderBy('m.id')
-      .compile()
     const client = await pool.connect()
     let clean = false
     try {
@@ -320,11 +315,7 @@ async function* csvChunks(
       // JIT compiling the ~40 cell expressions cost more than it saved (5.5 s of 34 s at 1M).
       await client.query('set local jit = off')
       yield header
-      const copy = client.query(
-        copyTo(
-          `copy (${inlineParameters(client, compiled.sql, compiled.parameters)}) to stdout (format csv)`,
-        ),
-      )
+      const copy = client.query(copyTo(exportCopyStatement(db, query, now, client)))
       yield* copyCsvChunks(copy)
       await client.query('commit')
       clean = true
@@ -366,11 +357,29 @@ async function* csvChunks(
 }
 
 /**
+ * The export's `COPY … TO STDOUT (format csv)` statement, parameters inlined (exported for
+ * `bench/export-cpu.ts`, which times it against a raw COPY of the same rows).
+ */
+export function exportCopyStatement(
+  db: Kysely<Database>,
+  query: ExportMentionsQuery,
+  now: Date,
+  client: Pick<PoolClient, 'escapeLiteral'>,
+): string {
+  const compiled = exportSource(db, query, now)
+    .select(csvCopyColumnsOf(now))
+    .orderBy('m.created_at')
+    .orderBy('m.id')
+    .compile()
+  return `copy (${inlineParameters(client, compiled.sql, compiled.parameters)}) to stdout (format csv)`
+}
+
+/**
  * `COPY` takes no bind parameters, so the compiled query's `$n` are replaced by literals quoted
  * by the driver (`escapeLiteral`). The export's SQL has no `$` followed by a digit of its own.
  */
 function inlineParameters(
-  client: PoolClient,
+  client: Pick<PoolClient, 'escapeLiteral'>,
   text: string,
   parameters: readonly unknown[],
 ): string {
