@@ -62,6 +62,16 @@ describe('earshot --help', () => {
     expect(io.err()).toContain('earshot serve --help')
   })
 
+  it('rejects an import batch size outside 1 to 10000 before opening anything', async () => {
+    for (const size of ['0', '10001', '2.5', 'many']) {
+      const io = testIo({ cwd })
+      expect(await runCli(['import', 'x.csv', '--channel', 'c', '--batch-size', size], io)).toBe(2)
+      expect(io.err()).toContain(
+        `--batch-size must be a whole number from 1 to 10000 (got ${size})`,
+      )
+    }
+  })
+
   it('rejects a port that is not a number', async () => {
     const io = testIo({ cwd })
     expect(await runCli(['serve', '--port', 'http'], io)).toBe(2)

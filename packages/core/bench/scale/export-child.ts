@@ -1,11 +1,12 @@
 /**
  * @module The export under measurement, alone in a fresh process so its peak RSS
  * (`process.resourceUsage().maxRSS`) is the export's and nothing else's: streams
- * `exportMentionsCsv` into a sink that honours backpressure, then prints one JSON line.
+ * `exportMentionsCsvBytes` (what the CSV route writes) into a sink that honours backpressure,
+ * then prints one JSON line.
  */
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { exportMentionsCsv } from '../../src/metrics/export-mention-rows.js'
+import { exportMentionsCsvBytes } from '../../src/metrics/export-mention-rows.js'
 import { openDatabase } from '../../src/storage/open-database.js'
 
 const args = JSON.parse(process.env.EARSHOT_EXPORT_ARGS!) as {
@@ -20,7 +21,7 @@ let bytes = 0
 const started = performance.now()
 await pipeline(
   Readable.from(
-    exportMentionsCsv(db, {
+    exportMentionsCsvBytes(db, {
       organisationId: args.organisationId,
       from: new Date(args.from),
       to: new Date(args.to),
@@ -29,9 +30,8 @@ await pipeline(
     }),
   ),
   new Writable({
-    decodeStrings: false,
-    write(chunk: string, _e, done) {
-      bytes += Buffer.byteLength(chunk)
+    write(chunk: Buffer, _e, done) {
+      bytes += chunk.length
       done()
     },
   }),

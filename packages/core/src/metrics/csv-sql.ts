@@ -1,39 +1,70 @@
 /**
  * @module The CSV encoder of `to-csv.ts` written in SQL, cell type by cell type, so PostgreSQL
- * can produce export lines itself (one `COPY` streams them with no per-row work in JavaScript).
+ * can produce export cells itself (one `COPY` streams them with no per-cell work in JavaScript).
  * Each function yields the exact text `csvCell` gives the value the `pg` driver would return:
  * formula starts (`=`, `+`, `-`, `@`, tab, CR) prefixed with `'`, RFC 4180 quoting, ISO 8601
  * instants truncated to milliseconds, JavaScript's number formatting, `true`/`false`, and the
- * empty string for NULL. `csv-sql.test.ts` compares both encoders on hostile values.
+ * empty string for NULL. `export-mentions-csv.test.ts` compares them with the JavaScript
+ * encoder on hostile values, in both forms (`CsvCellForm`).
  */
 import { type RawBuilder, sql } from 'kysely'
 
 // E-strings, so the control characters reach PostgreSQL as characters, not escapes.
 const NEEDS_QUOTES = sql.raw(`E'[",\\r\\n]'`)
-const FORMULA_START = sql.raw(`array['=', '+', '-', '@', E'\\t', E'\\r']`)
+// The code points of `=`, `+`, `-`, `@`, tab and CR: `ascii()` of the first character is one
+// integer test, where `left(v, 1) = any (array[…])` built a string per cell.
+const FORMULA_START = sql.raw('(61, 43, 45, 64, 9, 13)')
 
-/** A text cell: neutralised, then quoted if it holds a quote, comma or line break. */
-export function csvTextSql(value: RawBuilder<unknown>): RawBuilder<string> {
+/**
+ * How a cell is finished. `line` (the default): quoted where needed and `''` for no value, for
+ * a whole line built in SQL (`csvLineSql`). `copy`: neutralised but not quoted, NULL for no
+ * value, for one column per cell of a `COPY … (format csv)`, whose C code then quotes exactly
+ * as `csvCell` does (a field holding `"`, `,`, CR or LF, inner `"` doubled) and writes NULL as
+ * an empty field (an empty string would become `""`, so empty text is NULL in this form). COPY
+ * ends each row with LF, not CRLF; the reader of the stream adds the CR.
+ */
+export type CsvCellForm = 'line' | 'copy'
+
+const noValue = (form: CsvCellForm) => sql.raw(form === 'copy' ? 'null' : "''")
+
+/** A text cell: neutralised, then (in the `line` form) quoted if it holds a quote, comma or line break. */
+export function csvTextSql(
+  value: RawBuilder<unknown>,
+  form: CsvCellForm = 'line',
+): RawBuilder<string> {
+  if (form === 'copy')
+    return sql<string>`(case when ascii(${value}) in ${FORMULA_START} then '''' || ${value}
+      else nullif(${value}, '') end)`
   return sql<string>`(case when ${value} is null then ''
-    when left(${value}, 1) = any (${FORMULA_START}) then
+    when ascii(${value}) in ${FORMULA_START} then
       case when ${value} ~ ${NEEDS_QUOTES} then '"''' || replace(${value}, '"', '""') || '"' else '''' || ${value} end
     when ${value} ~ ${NEEDS_QUOTES} then '"' || replace(${value}, '"', '""') || '"'
     else ${value} end)`
 }
 
 /** A boolean cell. */
-export function csvBooleanSql(value: RawBuilder<unknown>): RawBuilder<string> {
-  return sql<string>`(case when ${value} then 'true' when not ${value} then 'false' else '' end)`
+export function csvBooleanSql(
+  value: RawBuilder<unknown>,
+  form: CsvCellForm = 'line',
+): RawBuilder<string> {
+  return sql<string>`(case when ${value} then 'true' when not ${value} then 'false' else ${noValue(form)} end)`
 }
 
 /** An integer cell. */
-export function csvIntegerSql(value: RawBuilder<unknown>): RawBuilder<string> {
+export function csvIntegerSql(
+  value: RawBuilder<unknown>,
+  form: CsvCellForm = 'line',
+): RawBuilder<string> {
+  if (form === 'copy') return sql<string>`(${value})::text`
   return sql<string>`coalesce(${value}::text, '')`
 }
 
 /** An instant as `Date#toISOString` prints what `pg` parses (microseconds truncated). */
-export function csvTimestampSql(value: RawBuilder<unknown>): RawBuilder<string> {
-  return sql<string>`(case when ${value} is null or not isfinite(${value}) then ''
+export function csvTimestampSql(
+  value: RawBuilder<unknown>,
+  form: CsvCellForm = 'line',
+): RawBuilder<string> {
+  return sql<string>`(case when ${value} is null or not isfinite(${value}) then ${noValue(form)}
     else to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end)`
 }
 
@@ -47,9 +78,12 @@ export function csvTimestampSql(value: RawBuilder<unknown>): RawBuilder<string> 
  * is 300,000 years; sentiment is within ±1). NaN and ±Infinity are empty, as `csvCell` makes
  * them; −0 is `0`.
  */
-export function csvDoubleSql(value: RawBuilder<unknown>): RawBuilder<string> {
+export function csvDoubleSql(
+  value: RawBuilder<unknown>,
+  form: CsvCellForm = 'line',
+): RawBuilder<string> {
   return sql<string>`(case when ${value} is null or ${value} = 'NaN'::float8
-      or ${value} in ('Infinity'::float8, '-Infinity'::float8) then ''
+      or ${value} in ('Infinity'::float8, '-Infinity'::float8) then ${noValue(form)}
     when ${value} = 0 then '0'
     when abs(${value}) >= 1e-4 and abs(${value}) < 1e15 then ${value}::text
     else (select case

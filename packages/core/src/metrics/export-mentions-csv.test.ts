@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshOrganisation, testDatabases } from '../../test/databases.js'
@@ -5,8 +6,10 @@ import type { EarshotDatabase } from '../storage/open-database.js'
 import { postgresPoolOf } from '../storage/postgres-pool.js'
 import {
   MENTION_EXPORT_COLUMNS as COLUMNS,
+  copyCsvChunks,
   exportMentionRows,
   exportMentionsCsv,
+  exportMentionsCsvBytes,
 } from './export-mention-rows.js'
 import { csvLines } from './to-csv.js'
 
@@ -60,6 +63,35 @@ const DOUBLES = [
   14_400_000,
   1620000 / 3,
 ]
+
+describe('copyCsvChunks', () => {
+  // What COPY (format csv) sends: rows ending in LF, LF and "" inside quoted fields.
+  const copy = 'a,"x\ny",1\n"""" ,"say ""hi""\n",\n,,\n"\n"\nlast,"\r\n",z\n'
+  const crlf = 'a,"x\ny",1\r\n"""" ,"say ""hi""\n",\r\n,,\r\n"\n"\r\nlast,"\r\n",z\r\n'
+
+  it('ends each row in CRLF and leaves line breaks inside quotes alone, wherever the stream splits', async () => {
+    const bytes = Buffer.from(copy)
+    for (let a = 0; a <= bytes.length; a++) {
+      for (const b of [a, Math.min(bytes.length, a + 1), Math.min(bytes.length, a + 7)]) {
+        const parts = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]
+        let out = ''
+        for await (const chunk of copyCsvChunks(Readable.from(parts.filter((p) => p.length))))
+          out += chunk.toString()
+        expect(out).toBe(crlf)
+      }
+    }
+  })
+
+  it('refuses a stream that stops inside a row', async () => {
+    const cut = async (s: string) => {
+      for await (const _ of copyCsvChunks(Readable.from([Buffer.from(s)]))) {
+        // drained
+      }
+    }
+    await expect(cut('a,b\nc,"d\n')).rejects.toThrow('ended inside a row')
+    await expect(cut('a,b\nc')).rejects.toThrow('ended inside a row')
+  })
+})
 
 for (const database of testDatabases()) {
   describe(`${database.name}: exportMentionsCsv`, () => {
@@ -138,6 +170,13 @@ for (const database of testDatabases()) {
         for (const pageSize of [2, undefined]) {
           const actual = await text(exportMentionsCsv(handle.db, { ...query, pageSize }))
           expect(actual).toBe(expected)
+          const bytes: Uint8Array[] = []
+          for await (const chunk of exportMentionsCsvBytes(handle.db, { ...query, pageSize })) {
+            // Whole lines in every chunk.
+            expect(Buffer.from(chunk.subarray(-2)).toString()).toBe('\r\n')
+            bytes.push(chunk)
+          }
+          expect(Buffer.concat(bytes).toString('utf8')).toBe(expected)
         }
       }
       const all = await text(exportMentionsCsv(handle.db, { organisationId: org, now }))

@@ -9,6 +9,7 @@ export {
   type ExportMentionsQuery,
   exportMentionRows,
   exportMentionsCsv,
+  exportMentionsCsvBytes,
   MENTION_EXPORT_COLUMNS,
   type MentionExportRow,
 } from './export-mention-rows.js'

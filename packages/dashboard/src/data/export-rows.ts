@@ -3,7 +3,12 @@
  * (every SLA column, formula-safe, streamed); the aggregate CSV is one row per practice of the
  * overview's figures, encoded with core's `toCsv`.
  */
-import { exportMentionsCsv, MENTION_EXPORT_COLUMNS, toCsv } from '@earshot/core'
+import {
+  exportMentionsCsv,
+  exportMentionsCsvBytes,
+  MENTION_EXPORT_COLUMNS,
+  toCsv,
+} from '@earshot/core'
 import type { Kysely } from 'kysely'
 import type { Database, PracticeRow } from '../core.js'
 import type { Scope } from './mention-queries.js'
@@ -11,20 +16,31 @@ import { getPracticeSummaries, type Period } from './practice-metrics.js'
 
 export { MENTION_EXPORT_COLUMNS }
 
+const mentionExportQuery = (scope: Scope, period: Period) => ({
+  organisationId: scope.organisationId,
+  practiceIds: scope.practiceIds,
+  from: period.from,
+  to: period.to,
+  now: period.now,
+  direction: 'inbound' as const,
+})
+
 /** CSV lines of every inbound mention created in the period in scope, header first. */
 export function exportMentionLines(
   db: Kysely<Database>,
   scope: Scope,
   period: Period,
 ): AsyncGenerator<string> {
-  return exportMentionsCsv(db, {
-    organisationId: scope.organisationId,
-    practiceIds: scope.practiceIds,
-    from: period.from,
-    to: period.to,
-    now: period.now,
-    direction: 'inbound',
-  })
+  return exportMentionsCsv(db, mentionExportQuery(scope, period))
+}
+
+/** The same CSV as UTF-8 bytes, for a response body (no decoding and encoding again). */
+export function exportMentionBytes(
+  db: Kysely<Database>,
+  scope: Scope,
+  period: Period,
+): AsyncGenerator<Uint8Array> {
+  return exportMentionsCsvBytes(db, mentionExportQuery(scope, period))
 }
 
 /** Columns of the aggregate export. */

@@ -5,7 +5,7 @@
 import { Hono } from 'hono'
 import {
   exportAggregateCsv,
-  exportMentionLines,
+  exportMentionBytes,
   MENTION_EXPORT_COLUMNS,
 } from '../data/export-rows.js'
 import { getPracticeCharts, getPracticeSummaries } from '../data/practice-metrics.js'
@@ -168,19 +168,18 @@ export function exportRoutes(): Hono<DashboardEnv> {
     const now = c.var.services.now()
     const period = periodOf(c, now)
     const scope = scopeOf(auth, c.req.query('practice') || undefined)
-    const lines = exportMentionLines(readDatabase(c), scope, period)
+    const lines = exportMentionBytes(readDatabase(c), scope, period)
     // Streamed: a year of mentions need not sit in memory. The header line is read before the
     // response starts so a failing query still becomes a proper error page.
     const first = await lines.next()
-    const encoder = new TextEncoder()
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        if (!first.done) controller.enqueue(encoder.encode(first.value))
+        if (!first.done) controller.enqueue(first.value)
       },
       async pull(controller) {
         const next = await lines.next()
         if (next.done) controller.close()
-        else controller.enqueue(encoder.encode(next.value))
+        else controller.enqueue(next.value)
       },
       async cancel() {
         await lines.return(undefined)

@@ -17,7 +17,7 @@ import { printUsage } from './serve-command.js'
 
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: `Usage: earshot import FILE --channel ID [--encoding utf-8|latin1] [--data DIR]
+  usage: `Usage: earshot import FILE --channel ID [--encoding utf-8|latin1] [--batch-size N] [--data DIR]
 
 Imports mentions from a CSV, JSON or JSON Lines file (see docs/collectors.md for the
 columns) into the channel ID. Importing the same file again updates mentions, never duplicates
@@ -27,13 +27,19 @@ not valid UTF-8 is refused before anything is imported, unless --encoding names 
 Options:
   --channel ID   The channel the mentions belong to
   --encoding ENC The file's encoding: utf-8 (default), latin1 or windows-1252
+  --batch-size N Records per transaction, 1 to 10000 (default 500)
   --data DIR     Embedded data folder (default: $EARSHOT_DATA_DIR or ./.earshot/data)
   -h, --help     Show this help`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       'import',
       args,
-      { channel: { type: 'string' }, encoding: { type: 'string' }, data: { type: 'string' } },
+      {
+        channel: { type: 'string' },
+        encoding: { type: 'string' },
+        'batch-size': { type: 'string' },
+        data: { type: 'string' },
+      },
       true,
     )
     if (values.help) return printUsage(io, this.usage)
@@ -47,6 +53,17 @@ Options:
         `import: unknown encoding ${values.encoding}`,
         EXIT_USAGE,
         `Use one of ${IMPORT_ENCODINGS.join(', ')}.`,
+      )
+    const batchText = values['batch-size']
+    const batchSize = batchText === undefined ? undefined : Number(batchText)
+    if (
+      batchSize !== undefined &&
+      (!/^\d+$/.test(batchText!) || batchSize < 1 || batchSize > 10_000)
+    )
+      throw new CliError(
+        `import: --batch-size must be a whole number from 1 to 10000 (got ${batchText})`,
+        EXIT_USAGE,
+        hint,
       )
     const path = resolve(io.cwd, positionals[0]!)
     if (!existsSync(path) || !statSync(path).isFile())
@@ -66,6 +83,7 @@ Options:
         path,
         channelId: values.channel,
         ...(encoding ? { encoding: encoding as ImportEncoding } : {}),
+        ...(batchSize !== undefined ? { batchSize } : {}),
         onProgress: (done, total) => bar.update(done, total),
       })
       bar.finish()
