@@ -248,7 +248,9 @@ try {
   // ---- ingest of fresh mentions with everything present, against a raw COPY of the same rows
   await benchScaleIngest({
     url,
-    run,
+    // A kept data set already holds the mentions an earlier run ingested: fresh ids, or the
+    // pass would only find duplicates.
+    run: reuse ? `${run}-${randomUUID().slice(0, 6)}` : run,
     practice: practices[1]!,
     end: END,
     start: START,
