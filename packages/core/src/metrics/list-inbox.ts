@@ -288,6 +288,11 @@ export async function countInbox(
 export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promise<InboxPage> {
   const plan = planInboxPage(query)
   const totals = query.withTotals === false ? undefined : countInbox(db, query, plan.asOf)
+  // The count runs beside the page queries. If a page query fails first, this function rejects
+  // before awaiting the count, and the count's own failure would be an unhandled rejection —
+  // which ends the Node process (it took `earshot serve` down). Observed here; still thrown
+  // to the caller by the `await` below when the pages succeed.
+  totals?.catch(() => undefined)
   // Segments are read one after the other until the page (and one more item) is full; most
   // first pages touch the urgent segment and the next one.
   const rows: { seg: number; row: Record<string, unknown> }[] = []
