@@ -32,6 +32,7 @@ import * as rollupWritePath from './migrations/2026-12-03-1300-rollup-write-path
 import * as rollupReadIndexes from './migrations/2026-12-03-1350-rollup-read-indexes.js'
 import * as rollupPostIndex from './migrations/2026-12-03-1351-rollup-last-post-index.js'
 import * as mentionExportOrder from './migrations/2026-12-03-1450-mention-export-order.js'
+import * as inboxMentionFlags from './migrations/2026-12-04-0100-inbox-mention-flags.js'
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -64,6 +65,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-03-1350-rollup-read-indexes': rollupReadIndexes,
   '2026-12-03-1351-rollup-last-post-index': rollupPostIndex,
   '2026-12-03-1450-mention-export-order': mentionExportOrder,
+  '2026-12-04-0100-inbox-mention-flags': inboxMentionFlags,
 }
 
 /**

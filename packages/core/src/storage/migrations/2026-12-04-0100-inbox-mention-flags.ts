@@ -1,0 +1,189 @@
+/**
+ * @module The inbound mention's inbox flags carried on its response link (docs/performance.md
+ * § Inbox). Every inbox query reads, besides the link, only two facts about the inbound mention
+ * to decide whether and where a link is listed and counted: `urgent`, and whether it is hidden
+ * (deleted by its author, a tombstone, or missing). Reading them from `mentions` cost one
+ * primary-key probe per open link — ≈ 4,500 for the urgent segment of a first page and 10,000
+ * for the true totals of a practice with 10,000 open items. They are now columns of
+ * `response_links`:
+ *
+ * - `mention_urgent` = the mention's `urgent` (false when the mention is missing);
+ * - `mention_hidden` = `deleted_at is not null or is_tombstone`, true when there is no mention
+ *   (links have no foreign key to mentions; the inbox's inner join dropped such links).
+ *
+ * They are kept exact by the database, not by the writers, because mentions change outside the
+ * thread pass too (deletion webhooks, overrides, redaction, manual SQL):
+ *
+ * - a row trigger before a link is inserted (or its keys change) reads its mention `for share`
+ *   — so a concurrent, uncommitted change of that mention is waited for, not missed — and sets
+ *   both columns;
+ * - statement triggers after insert, update and delete on `mentions` (transition tables, as the
+ *   rollup triggers of migrations 700 and 1300) re-read the current mention of every link whose
+ *   mention appeared, disappeared or changed one of the two facts, and update only the links
+ *   whose flags differ. An update that changes neither (nearly every ingest upsert) returns
+ *   after comparing the transition tables.
+ *
+ * The triggers are `enable always`: bulk loads that turn triggers off with
+ * `session_replication_role = replica` (the seeds of the volume tests and benches) must still
+ * get exact flags, as with a generated column.
+ *
+ * Indexes: the two open-link indexes of migration 210 are replaced by the same keys over open,
+ * not hidden links, with `mention_urgent` included (the true totals become an index-only scan of
+ * one of them), and two small ones hold open, visible, urgent links only (the urgent segment
+ * reads exactly its rows).
+ */
+import { type Kysely, sql } from 'kysely'
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's Database type
+type AnyDb = Kysely<any>
+
+const OPEN = 'outcome is null and exempt_reason is null and needs_reply'
+
+/** The flags of mention `m` (null columns when it is missing). */
+const URGENT = 'coalesce(m.urgent, false)'
+const HIDDEN = 'coalesce(m.deleted_at is not null or m.is_tombstone, true)'
+
+export async function up(db: AnyDb): Promise<void> {
+  // Defaults are the flags of a visible, non-urgent mention: adding the columns rewrites nothing,
+  // and the backfill below writes only the links that differ from them.
+  await sql`alter table response_links
+    add column mention_urgent boolean not null default false,
+    add column mention_hidden boolean not null default false`.execute(db)
+
+  // Before insert (or a change of the link's keys): the flags of its inbound mention as of now.
+  await sql
+    .raw(`
+create function earshot_inbox_flags_link() returns trigger language plpgsql as $fn$
+begin
+  select m.urgent, m.deleted_at is not null or m.is_tombstone
+    into new.mention_urgent, new.mention_hidden
+    from mentions m where m.organisation_id = new.organisation_id and m.id = new.inbound_id
+    for share;
+  if not found then
+    new.mention_urgent := false;
+    new.mention_hidden := true;
+  end if;
+  return new;
+end $fn$`)
+    .execute(db)
+  await sql`create trigger response_links_inbox_flags before insert or update of organisation_id, inbound_id
+    on response_links for each row execute function earshot_inbox_flags_link()`.execute(db)
+
+  // Re-reads the current mention of the links of the given mentions; writes only what differs.
+  await sql
+    .raw(`
+create function earshot_inbox_flags_sync(k_org text[], k_id text[]) returns void language plpgsql as $fn$
+begin
+  if coalesce(array_length(k_org, 1), 0) = 0 then return; end if;
+  update response_links rl set mention_urgent = s.urgent, mention_hidden = s.hidden
+    from (select k.o, k.i, ${URGENT} as urgent, ${HIDDEN} as hidden
+          from (select distinct u.o, u.i from unnest(k_org, k_id) as u(o, i)) k
+          -- One primary-key probe per id (offset 0: no hash of the whole table).
+          left join lateral (select m.urgent, m.deleted_at, m.is_tombstone from mentions m
+            where m.organisation_id = k.o and m.id = k.i offset 0) m on true) s
+    where rl.organisation_id = s.o and rl.inbound_id = s.i
+      and (rl.mention_urgent, rl.mention_hidden) is distinct from (s.urgent, s.hidden);
+end $fn$`)
+    .execute(db)
+
+  const keysOf = {
+    insert: 'select array_agg(n.organisation_id), array_agg(n.id) from new_rows n',
+    delete: 'select array_agg(x.organisation_id), array_agg(x.id) from old_rows x',
+    // Mentions whose flags changed, and ids that appeared or disappeared (a changed key).
+    update: `select array_agg(k.o), array_agg(k.i) from (
+      select n.organisation_id as o, n.id as i from new_rows n
+        left join old_rows x using (organisation_id, id)
+        where x.id is null
+           or (x.urgent, x.deleted_at is not null or x.is_tombstone)
+              is distinct from (n.urgent, n.deleted_at is not null or n.is_tombstone)
+      union all
+      select x.organisation_id, x.id from old_rows x
+        left join new_rows n using (organisation_id, id) where n.id is null) k`,
+  }
+  for (const op of ['insert', 'update', 'delete'] as const) {
+    await sql
+      .raw(`
+create function earshot_inbox_flags_mentions_${op}() returns trigger language plpgsql as $fn$
+declare o text[]; i text[];
+begin
+  ${keysOf[op]} into o, i;
+  perform earshot_inbox_flags_sync(o, i);
+  return null;
+end $fn$`)
+      .execute(db)
+    const referencing =
+      op === 'insert'
+        ? 'new table as new_rows'
+        : op === 'delete'
+          ? 'old table as old_rows'
+          : 'old table as old_rows new table as new_rows'
+    await sql
+      .raw(`create trigger mentions_inbox_flags_${op} after ${op} on mentions
+        referencing ${referencing} for each statement execute function earshot_inbox_flags_mentions_${op}()`)
+      .execute(db)
+    await sql
+      .raw(`alter table mentions enable always trigger mentions_inbox_flags_${op}`)
+      .execute(db)
+  }
+  await sql`alter table response_links enable always trigger response_links_inbox_flags`.execute(db)
+
+  // Backfill: only links whose mention is urgent, hidden or missing differ from the defaults.
+  await sql
+    .raw(`
+update response_links rl set mention_urgent = s.urgent, mention_hidden = s.hidden
+  from (select l.organisation_id, l.inbound_id, ${URGENT} as urgent, ${HIDDEN} as hidden
+        from response_links l left join mentions m
+          on m.organisation_id = l.organisation_id and m.id = l.inbound_id
+        where m.id is null or m.urgent or m.deleted_at is not null or m.is_tombstone) s
+  where rl.organisation_id = s.organisation_id and rl.inbound_id = s.inbound_id`)
+    .execute(db)
+
+  await sql`drop index if exists response_links_inbox_practice_idx`.execute(db)
+  await sql`drop index if exists response_links_inbox_org_idx`.execute(db)
+  await sql
+    .raw(`create index response_links_inbox_practice_idx on response_links
+    (organisation_id, practice_id, due_at, inbound_id) include (at_risk_at, mention_urgent)
+    where ${OPEN} and not mention_hidden`)
+    .execute(db)
+  await sql
+    .raw(`create index response_links_inbox_org_idx on response_links
+    (organisation_id, due_at, inbound_id) include (practice_id, at_risk_at, mention_urgent)
+    where ${OPEN} and not mention_hidden`)
+    .execute(db)
+  await sql
+    .raw(`create index response_links_inbox_urgent_practice_idx on response_links
+    (organisation_id, practice_id, due_at, inbound_id) include (at_risk_at)
+    where ${OPEN} and not mention_hidden and mention_urgent`)
+    .execute(db)
+  await sql
+    .raw(`create index response_links_inbox_urgent_org_idx on response_links
+    (organisation_id, due_at, inbound_id) include (practice_id, at_risk_at)
+    where ${OPEN} and not mention_hidden and mention_urgent`)
+    .execute(db)
+}
+
+export async function down(db: AnyDb): Promise<void> {
+  for (const op of ['insert', 'update', 'delete']) {
+    await sql.raw(`drop trigger if exists mentions_inbox_flags_${op} on mentions`).execute(db)
+    await sql.raw(`drop function if exists earshot_inbox_flags_mentions_${op}()`).execute(db)
+  }
+  await sql`drop trigger if exists response_links_inbox_flags on response_links`.execute(db)
+  await sql`drop function if exists earshot_inbox_flags_link()`.execute(db)
+  await sql`drop function if exists earshot_inbox_flags_sync(text[], text[])`.execute(db)
+  await sql`drop index if exists response_links_inbox_urgent_practice_idx`.execute(db)
+  await sql`drop index if exists response_links_inbox_urgent_org_idx`.execute(db)
+  await sql`drop index if exists response_links_inbox_practice_idx`.execute(db)
+  await sql`drop index if exists response_links_inbox_org_idx`.execute(db)
+  await sql`alter table response_links drop column mention_urgent, drop column mention_hidden`.execute(
+    db,
+  )
+  // Migration 210's indexes.
+  await sql
+    .raw(`create index response_links_inbox_practice_idx on response_links
+    (organisation_id, practice_id, due_at, inbound_id) include (at_risk_at) where ${OPEN}`)
+    .execute(db)
+  await sql
+    .raw(`create index response_links_inbox_org_idx on response_links
+    (organisation_id, due_at, inbound_id) include (practice_id, at_risk_at) where ${OPEN}`)
+    .execute(db)
+}
