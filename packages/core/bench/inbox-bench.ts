@@ -9,12 +9,24 @@
  * Run: cd packages/core && node --conditions=@earshot/source --import tsx bench/inbox-bench.ts
  * Uses EARSHOT_BENCH_DATABASE_URL or EARSHOT_TEST_DATABASE_URL when set, else in-memory PGlite.
  * Prints `METRIC inbox.first_page_ms <median>` (with totals), `METRIC inbox.page_ms <median>`
- * (without), `METRIC inbox.deep_page_ms <median>` and `METRIC inbox.count_ms <median>`.
+ * (without), `METRIC inbox.deep_page_ms <median>` and `METRIC inbox.count_ms <median>`; as
+ * same-run references `inbox.join_count_ms` (the count joining every open link to its mention,
+ * as the inbox did before it carried the mention's flags on the link) and `inbox.totals_agree`
+ * (1 when both counts are equal); and the cost of keeping the flags at write time:
+ * `inbox.link_insert_ms` for 10,000 link inserts with the flags trigger and
+ * `inbox.link_insert_reference_ms` for the same without it (rolled back).
  */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
-import { countInbox, countInboxSql, inboxPageSql, listInbox } from '../src/metrics/list-inbox.js'
+import {
+  countInbox,
+  countInboxSql,
+  type InboxTotals,
+  inboxPageSql,
+  listInbox,
+} from '../src/metrics/list-inbox.js'
+import { slaStatusSql } from '../src/metrics/sla-status.js'
 import { openDatabase } from '../src/storage/open-database.js'
 import { bulkOpenInbox } from '../test/bulk-inbox.js'
 
@@ -91,6 +103,24 @@ try {
     `METRIC inbox.count_ms ${(await median(() => countInbox(db, query, NOW))).toFixed(1)}`,
   )
 
+  // Same-run reference: the count as it was computed before the flags were on the link.
+  const joined = () => joinCount(org, practice)
+  console.log(`METRIC inbox.join_count_ms ${(await median(joined)).toFixed(1)}`)
+  const [ours, theirs] = [await countInbox(db, query, NOW), await joined()]
+  console.log(
+    `METRIC inbox.totals_agree ${JSON.stringify(ours) === JSON.stringify(theirs) ? 1 : 0}`,
+  )
+  // Interleaved, median of three each (the machine's load moves between runs).
+  const withFlags: number[] = []
+  const without: number[] = []
+  for (let i = 0; i < 3; i++) {
+    withFlags.push(await linkInsertMs(org, true))
+    without.push(await linkInsertMs(org, false))
+  }
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[1]!
+  console.log(`METRIC inbox.link_insert_ms ${mid(withFlags).toFixed(1)}`)
+  console.log(`METRIC inbox.link_insert_reference_ms ${mid(without).toFixed(1)}`)
+
   // The plans, for docs/performance.md: each segment of the first page, then the count.
   for (const [n, compiled] of inboxPageSql(db, query).entries()) {
     console.log(`# segment ${n}`)
@@ -152,6 +182,61 @@ async function answeredHistory(org: string, practice: string, channel: string, c
       from generate_series(1, ${count}) as i`.execute(tx)
   })
 }
+
+/** The inbox's totals joining every open link to its mention (the computation before 0100). */
+async function joinCount(org: string, practice: string): Promise<InboxTotals> {
+  const { rows } = await sql<{ status: 'pending' | 'at_risk' | 'breached'; n: string; u: string }>`
+    select ${slaStatusSql(NOW, 'rl')} as status, count(*) as n, count(*) filter (where m.urgent) as u
+    from response_links rl
+    join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
+    join channels c on c.organisation_id = m.organisation_id and c.id = m.channel_id
+    join practices p on p.organisation_id = m.organisation_id and p.id = m.practice_id
+    where rl.organisation_id = ${org} and rl.practice_id = ${practice}
+      and rl.outcome is null and rl.exempt_reason is null and rl.needs_reply
+      and m.deleted_at is null and not m.is_tombstone
+    group by 1`.execute(db)
+  const totals: InboxTotals = {
+    total: 0,
+    byStatus: { pending: 0, at_risk: 0, breached: 0 },
+    urgent: 0,
+  }
+  for (const r of rows) {
+    totals.byStatus[r.status] = Number(r.n)
+    totals.total += Number(r.n)
+    totals.urgent += Number(r.u)
+  }
+  return totals
+}
+
+/**
+ * Milliseconds to re-insert 10,000 of the answered links (deleted first) in one statement, with
+ * or without the trigger that copies the mention's flags onto a new link; rolled back.
+ */
+async function linkInsertMs(org: string, withTrigger: boolean): Promise<number> {
+  let ms = 0
+  await db
+    .transaction()
+    .execute(async (tx) => {
+      await sql`set local session_replication_role = replica`.execute(tx)
+      if (!withTrigger)
+        await sql`alter table response_links disable trigger response_links_inbox_flags`.execute(tx)
+      await sql`create temp table bench_links on commit drop as
+        select * from response_links where organisation_id = ${org} and outcome = 'met'
+        order by inbound_id limit 10000`.execute(tx)
+      await sql`delete from response_links rl using bench_links b
+        where rl.organisation_id = b.organisation_id and rl.inbound_id = b.inbound_id`.execute(tx)
+      const start = performance.now()
+      await sql`insert into response_links select * from bench_links`.execute(tx)
+      ms = performance.now() - start
+      throw new RolledBack()
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof RolledBack)) throw e
+    })
+  return ms
+}
+
+class RolledBack extends Error {}
 
 function literal(v: unknown): string {
   if (v === null || v === undefined) return 'null'
