@@ -34,6 +34,8 @@ const OPEN = Number(process.env.EARSHOT_BENCH_INBOX ?? 10_210)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 7)
 const HISTORY = Number(process.env.EARSHOT_BENCH_HISTORY ?? 100_000)
 const NOW = new Date('2026-11-10T00:00:00Z')
+/** Thrown to roll a measuring transaction back. */
+class RolledBack extends Error {}
 
 const url = process.env.EARSHOT_BENCH_DATABASE_URL ?? process.env.EARSHOT_TEST_DATABASE_URL
 const { db, kind, close } = await openDatabase(url ? { url } : {})
@@ -235,8 +237,6 @@ async function linkInsertMs(org: string, withTrigger: boolean): Promise<number> 
     })
   return ms
 }
-
-class RolledBack extends Error {}
 
 function literal(v: unknown): string {
   if (v === null || v === undefined) return 'null'
