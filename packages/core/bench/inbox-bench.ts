@@ -212,7 +212,7 @@ async function joinCount(org: string, practice: string): Promise<InboxTotals> {
 
 /**
  * Milliseconds to re-insert 10,000 of the answered links (deleted first) in one statement, with
- * or without the trigger that copies the mention's flags onto a new link; rolled back.
+ * or without the row trigger that reads the mention's flags onto each new link; rolled back.
  */
 async function linkInsertMs(org: string, withTrigger: boolean): Promise<number> {
   let ms = 0
