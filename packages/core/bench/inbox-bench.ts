@@ -135,6 +135,7 @@ try {
   // Bulk rows out with triggers off too (the link trigger is quadratic); rollups by hand.
   await db.transaction().execute(async (tx) => {
     await sql`set local session_replication_role = replica`.execute(tx)
+    await sql`set local statement_timeout = 0`.execute(tx)
     for (const table of [
       'inbox_assignments',
       'response_links',
@@ -160,8 +161,9 @@ async function explain(text: string, parameters: readonly unknown[]): Promise<vo
 async function answeredHistory(org: string, practice: string, channel: string, count: number) {
   if (count <= 0) return
   await db.transaction().execute(async (tx) => {
-    // Triggers off for the bulk insert, as in bulkOpenInbox.
+    // Triggers off for the bulk insert, as in bulkOpenInbox; no 30 s limit (1M rows).
     await sql`set local session_replication_role = replica`.execute(tx)
+    await sql`set local statement_timeout = 0`.execute(tx)
     await sql`
       insert into mentions (organisation_id, practice_id, channel_id, id, platform, external_id,
         kind, direction, thread_key, text, created_at, content_hash, urgent, privacy, category,
