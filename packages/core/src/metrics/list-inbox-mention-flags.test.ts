@@ -125,6 +125,93 @@ for (const database of testDatabases()) {
       expect(back.totals.urgent).toBe(1)
     })
 
+    // Two connections: PostgreSQL only (PGlite has one).
+    it.skipIf(database.name !== 'postgres')(
+      'keeps the flags exact when a link is written while another transaction changes its mention',
+      async () => {
+        const org = world.organisationId
+        const link = await db
+          .selectFrom('response_links')
+          .selectAll()
+          .where('organisation_id', '=', org)
+          .where('inbound_id', '=', 'm7')
+          .executeTakeFirstOrThrow()
+        const dropLink = () =>
+          db
+            .deleteFrom('response_links')
+            .where('organisation_id', '=', org)
+            .where('inbound_id', '=', 'm7')
+            .execute()
+        const insertLink = (x: Kysely<Database>) =>
+          x.insertInto('response_links').values(writable(link)).execute()
+        const markUrgent = (x: Kysely<Database>, urgent: boolean) =>
+          x
+            .updateTable('mentions')
+            .set({ urgent })
+            .where('organisation_id', '=', org)
+            .where('id', '=', 'm7')
+            .execute()
+        /** Runs `first` in a transaction held open until `second` (another connection) waits on it. */
+        const race = async (
+          first: (tx: Kysely<Database>) => Promise<unknown>,
+          second: () => Promise<unknown>,
+        ) => {
+          let release!: () => void
+          const held = new Promise<void>((r) => {
+            release = r
+          })
+          let started!: () => void
+          const begun = new Promise<void>((r) => {
+            started = r
+          })
+          let pid = 0
+          const t1 = db.transaction().execute(async (tx) => {
+            pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx)).rows[0]!
+              .pid
+            await first(tx)
+            started()
+            await held
+          })
+          await begun
+          let done = false
+          const t2 = second().finally(() => {
+            done = true
+          })
+          // Until the second statement waits for the first transaction (or, were it not to
+          // wait, has finished).
+          for (;;) {
+            const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+              where ${pid} = any(pg_blocking_pids(pid))`.execute(db)
+            if (Number(rows[0]!.n) > 0 || done) break
+            await new Promise((r) => setTimeout(r, 20))
+          }
+          release()
+          await Promise.all([t1, t2])
+        }
+        const pinned = async () => (await inbox()).ids[1] === 'm7'
+
+        // The mention changes first; the link is written before that commits.
+        await dropLink()
+        await race(
+          (tx) => markUrgent(tx, true),
+          () => insertLink(db),
+        )
+        expect(await pinned()).toBe(true)
+        await markUrgent(db, false)
+        expect(await pinned()).toBe(false)
+
+        // The link is written first; the mention changes before that commits.
+        await dropLink()
+        await race(
+          (tx) => insertLink(tx),
+          () => markUrgent(db, true),
+        )
+        expect(await pinned()).toBe(true)
+        await markUrgent(db, false)
+        expect((await inbox()).ids).toEqual(['r2', 'm8', 'm7', 'n1', 'm5'])
+      },
+    )
+
     it('counts exactly what joining every open link to its mention counts, on random data', async () => {
       /** A fresh organisation (two practices, two channels each) per run. */
       const freshScope = async () => {
