@@ -9,7 +9,10 @@ import fc from 'fast-check'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshOrganisation, testDatabases } from '../../test/databases.js'
+import { comment, keywordEnricher, sydneyPractice } from '../../test/ingest-fixtures.js'
 import { type MetricsWorld, NOW, seedMetricsWorld } from '../../test/metrics-world.js'
+import type { Enricher } from '../enrich/enricher.js'
+import { ingest } from '../pipeline/ingest.js'
 import type { Database } from '../storage/database.js'
 import type { EarshotDatabase } from '../storage/open-database.js'
 import { type InboxFilters, type InboxTotals, listInbox } from './list-inbox.js'
@@ -123,6 +126,74 @@ for (const database of testDatabases()) {
       const back = await inbox()
       expect(back.ids).toEqual(['r2', 'm8', 'm7', 'n1', 'm5'])
       expect(back.totals.urgent).toBe(1)
+    })
+
+    it('follows the thread pass: an urgent question, an edit that makes one urgent, a deletion', async () => {
+      // Keyword triage, plus "urgent" in the text marks the mention urgent.
+      const enricher: Enricher = {
+        name: 'test-urgent',
+        version: '1',
+        enrich: async (inputs) =>
+          (await keywordEnricher.enrich(inputs)).map((e, k) => ({
+            ...e,
+            urgent: /urgent/i.test(inputs[k]!.text),
+          })),
+      }
+      const { org, channel } = await sydneyPractice(db)
+      // Friday 27 November 2026, 10:00 in Sydney.
+      const now = new Date('2026-11-26T23:00:00Z')
+      const options = { enricher, now }
+      await ingest(
+        db,
+        [
+          comment(channel.id, 'a', '2026-11-26T21:00:00Z', 'open today?'),
+          comment(channel.id, 'b', '2026-11-26T22:00:00Z', 'urgent: swelling after my extraction?'),
+        ],
+        options,
+      )
+      const page = async () => {
+        const p = await listInbox(db, { organisationId: org.id, now })
+        return {
+          texts: p.items.map((i) => i.text),
+          urgent: p.totals!.urgent,
+          total: p.totals!.total,
+        }
+      }
+      expect(await page()).toEqual({
+        texts: ['urgent: swelling after my extraction?', 'open today?'],
+        urgent: 1,
+        total: 2,
+      })
+      await ingest(
+        db,
+        [
+          {
+            ...comment(channel.id, 'a', '2026-11-26T21:00:00Z', 'urgent, open today?'),
+            editedAt: '2026-11-26T22:30:00Z',
+          },
+        ],
+        options,
+      )
+      expect(await page()).toEqual({
+        texts: ['urgent, open today?', 'urgent: swelling after my extraction?'],
+        urgent: 2,
+        total: 2,
+      })
+      await ingest(
+        db,
+        [{ channelId: channel.id, externalId: 'b', deleted: true, deletedAt: now.toISOString() }],
+        options,
+      )
+      expect(await page()).toEqual({ texts: ['urgent, open today?'], urgent: 1, total: 1 })
+      const drift = await sql<{ n: string }>`
+        select count(*) as n from response_links rl
+        left join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
+        where rl.organisation_id = ${org.id}
+          and (rl.mention_urgent, rl.mention_hidden) is distinct from
+              (coalesce(m.urgent, false), coalesce(m.deleted_at is not null or m.is_tombstone, true))`.execute(
+        db,
+      )
+      expect(Number(drift.rows[0]!.n)).toBe(0)
     })
 
     // Two connections: PostgreSQL only (PGlite has one).
