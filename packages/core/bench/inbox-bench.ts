@@ -14,7 +14,8 @@
  * as the inbox did before it carried the mention's flags on the link) and `inbox.totals_agree`
  * (1 when both counts are equal); and the cost of keeping the flags at write time:
  * `inbox.link_insert_ms` for 10,000 link inserts with the flags trigger and
- * `inbox.link_insert_reference_ms` for the same without it (rolled back).
+ * `inbox.link_insert_reference_ms` for the same without it (rolled back); and first pages with a
+ * filter (`inbox.filtered_urgent_ms`, `…_privacy_ms`, `…_no_match_ms`).
  */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
@@ -104,6 +105,17 @@ try {
   console.log(
     `METRIC inbox.count_ms ${(await median(() => countInbox(db, query, NOW))).toFixed(1)}`,
   )
+
+  // Filtered first pages (with totals): on the link (urgent), on the mention (privacy, every 7th),
+  // and one that matches nothing (an assignee with no items: every open link is read).
+  for (const [name, f] of [
+    ['urgent', { urgent: true }],
+    ['privacy', { privacy: true }],
+    ['no_match', { assignee: { userId: 'nobody' } }],
+  ] as const)
+    console.log(
+      `METRIC inbox.filtered_${name}_ms ${(await median(() => listInbox(db, { ...query, ...f }))).toFixed(1)}`,
+    )
 
   // Same-run reference: the count as it was computed before the flags were on the link.
   const joined = () => joinCount(org, practice)
