@@ -61,6 +61,19 @@ for (const database of testDatabases()) {
       expect(back.totals.urgent).toBe(1)
     })
 
+    it('filters on a privacy flag set or cleared after the link exists', async () => {
+      expect((await inbox({ privacy: true })).ids).toEqual(['m5'])
+      await setMention('m7', { privacy: true })
+      await setMention('m5', { privacy: false })
+      const flipped = await inbox({ privacy: true })
+      expect(flipped.ids).toEqual(['m7'])
+      expect(flipped.totals.total).toBe(1)
+      expect((await inbox({ privacy: false })).totals.total).toBe(4)
+      await setMention('m7', { privacy: false })
+      await setMention('m5', { privacy: true })
+      expect((await inbox({ privacy: true })).ids).toEqual(['m5'])
+    })
+
     it('drops a mention its author deleted or that became a tombstone, and brings it back when undone', async () => {
       await setMention('m8', { deleted_at: NOW })
       await setMention('m5', { is_tombstone: true })
@@ -116,12 +129,18 @@ for (const database of testDatabases()) {
         .execute()
       // Written the way a bulk load writes it (triggers off) and with wrong flags: the link's
       // trigger still runs and takes the mention's.
-      const columns = { ...link, mention_urgent: false, mention_hidden: true }
+      const columns = {
+        ...link,
+        mention_urgent: false,
+        mention_hidden: true,
+        mention_privacy: true,
+      }
       await db.transaction().execute(async (tx) => {
         await sql`set local session_replication_role = replica`.execute(tx)
         await tx.insertInto('response_links').values(writable(columns)).execute()
       })
       expect((await inbox()).ids).toEqual(['r2', 'm7', 'm8', 'n1', 'm5'])
+      expect((await inbox({ privacy: true })).ids).toEqual(['m5'])
       await setMention('m7', { urgent: false })
       const back = await inbox()
       expect(back.ids).toEqual(['r2', 'm8', 'm7', 'n1', 'm5'])
@@ -189,10 +208,9 @@ for (const database of testDatabases()) {
         select count(*) as n from response_links rl
         left join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
         where rl.organisation_id = ${org.id}
-          and (rl.mention_urgent, rl.mention_hidden) is distinct from
-              (coalesce(m.urgent, false), coalesce(m.deleted_at is not null or m.is_tombstone, true))`.execute(
-        db,
-      )
+          and (rl.mention_urgent, rl.mention_hidden, rl.mention_privacy) is distinct from
+              (coalesce(m.urgent, false), coalesce(m.deleted_at is not null or m.is_tombstone, true),
+               coalesce(m.privacy, false))`.execute(db)
       expect(Number(drift.rows[0]!.n)).toBe(0)
     })
 
@@ -336,7 +354,7 @@ for (const database of testDatabases()) {
       // Changes made after the links exist: flags flipped, mentions removed or put back.
       const change = fc.record({
         of: fc.nat(),
-        what: fc.constantFrom('urgent', 'deleted', 'tombstone', 'remove', 'restore'),
+        what: fc.constantFrom('urgent', 'privacy', 'deleted', 'tombstone', 'remove', 'restore'),
       })
       await fc.assert(
         fc.asyncProperty(
@@ -413,8 +431,8 @@ for (const database of testDatabases()) {
                 continue
               }
               const column =
-                c.what === 'urgent'
-                  ? 'urgent'
+                c.what === 'urgent' || c.what === 'privacy'
+                  ? c.what
                   : c.what === 'deleted'
                     ? 'deleted_at'
                     : 'is_tombstone'
@@ -459,10 +477,9 @@ for (const database of testDatabases()) {
               select count(*) as n from response_links rl
               left join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
               where rl.organisation_id = ${org}
-                and (rl.mention_urgent, rl.mention_hidden) is distinct from
-                    (coalesce(m.urgent, false), coalesce(m.deleted_at is not null or m.is_tombstone, true))`.execute(
-              db,
-            )
+                and (rl.mention_urgent, rl.mention_hidden, rl.mention_privacy) is distinct from
+                    (coalesce(m.urgent, false), coalesce(m.deleted_at is not null or m.is_tombstone, true),
+                     coalesce(m.privacy, false))`.execute(db)
             expect(Number(drift.rows[0]!.n)).toBe(0)
           },
         ),

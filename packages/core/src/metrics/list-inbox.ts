@@ -209,7 +209,7 @@ function filterConditions(
     c.push(sql<SqlBool>`${status} in (${sql.join(query.status.map((s) => sql`${s}`))})`)
   }
   if (query.urgent !== undefined) c.push(sql<SqlBool>`rl.mention_urgent = ${query.urgent}`)
-  if (query.privacy !== undefined) c.push(sql<SqlBool>`m.privacy = ${query.privacy}`)
+  if (query.privacy !== undefined) c.push(sql<SqlBool>`rl.mention_privacy = ${query.privacy}`)
   if (query.assignee === 'unassigned') c.push(sql<SqlBool>`ia.user_id is null`)
   else if (query.assignee !== undefined) c.push(sql<SqlBool>`ia.user_id = ${query.assignee.userId}`)
   const q = query.q?.trim()
@@ -253,16 +253,12 @@ function openStatusSql(asOf: Date): RawBuilder<InboxStatus> {
 
 /**
  * The grouped count. It reads `response_links` alone unless a filter needs the mention (channel,
- * category, privacy, text) or the assignment: the open, visible and urgent tests are on the
+ * category, text) or the assignment: the open, visible, urgent and privacy tests are on the
  * link. Without a mention join nothing is lost: a visible link has its mention, and a mention
  * has its channel and practice (foreign keys; a practice's deletion removes its mentions).
  */
 function countQuery(db: Kysely<Database>, query: InboxFilters, asOf: Date) {
-  const needsMention =
-    !!query.channelIds?.length ||
-    !!query.categories?.length ||
-    query.privacy !== undefined ||
-    !!query.q?.trim()
+  const needsMention = !!query.channelIds?.length || !!query.categories?.length || !!query.q?.trim()
   let q = db.selectFrom('response_links as rl')
   if (needsMention)
     q = q.innerJoin('mentions as m', (j) =>

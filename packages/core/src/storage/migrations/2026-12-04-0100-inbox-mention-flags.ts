@@ -8,6 +8,8 @@
  * `response_links`:
  *
  * - `mention_urgent` = the mention's `urgent` (false when the mention is missing);
+ * - `mention_privacy` = the mention's `privacy` (false when missing), for the inbox's privacy
+ *   filter, whose count otherwise joins every open link to its mention again;
  * - `mention_hidden` = `deleted_at is not null or is_tombstone`, true when there is no mention
  *   (links have no foreign key to mentions; the inbox's inner join dropped such links).
  *
@@ -42,26 +44,29 @@ const OPEN = 'outcome is null and exempt_reason is null and needs_reply'
 /** The flags of mention `m` (null columns when it is missing). */
 const URGENT = 'coalesce(m.urgent, false)'
 const HIDDEN = 'coalesce(m.deleted_at is not null or m.is_tombstone, true)'
+const PRIVACY = 'coalesce(m.privacy, false)'
 
 export async function up(db: AnyDb): Promise<void> {
   // Defaults are the flags of a visible, non-urgent mention: adding the columns rewrites nothing,
   // and the backfill below writes only the links that differ from them.
   await sql`alter table response_links
     add column mention_urgent boolean not null default false,
-    add column mention_hidden boolean not null default false`.execute(db)
+    add column mention_hidden boolean not null default false,
+    add column mention_privacy boolean not null default false`.execute(db)
 
   // Before insert (or a change of the link's keys): the flags of its inbound mention as of now.
   await sql
     .raw(`
 create function earshot_inbox_flags_link() returns trigger language plpgsql as $fn$
 begin
-  select m.urgent, m.deleted_at is not null or m.is_tombstone
-    into new.mention_urgent, new.mention_hidden
+  select m.urgent, m.deleted_at is not null or m.is_tombstone, m.privacy
+    into new.mention_urgent, new.mention_hidden, new.mention_privacy
     from mentions m where m.organisation_id = new.organisation_id and m.id = new.inbound_id
     for share;
   if not found then
     new.mention_urgent := false;
     new.mention_hidden := true;
+    new.mention_privacy := false;
   end if;
   return new;
 end $fn$`)
@@ -75,14 +80,16 @@ end $fn$`)
 create function earshot_inbox_flags_sync(k_org text[], k_id text[]) returns void language plpgsql as $fn$
 begin
   if coalesce(array_length(k_org, 1), 0) = 0 then return; end if;
-  update response_links rl set mention_urgent = s.urgent, mention_hidden = s.hidden
-    from (select k.o, k.i, ${URGENT} as urgent, ${HIDDEN} as hidden
+  update response_links rl
+    set mention_urgent = s.urgent, mention_hidden = s.hidden, mention_privacy = s.privacy
+    from (select k.o, k.i, ${URGENT} as urgent, ${HIDDEN} as hidden, ${PRIVACY} as privacy
           from (select distinct u.o, u.i from unnest(k_org, k_id) as u(o, i)) k
           -- One primary-key probe per id (offset 0: no hash of the whole table).
-          left join lateral (select m.urgent, m.deleted_at, m.is_tombstone from mentions m
+          left join lateral (select m.urgent, m.deleted_at, m.is_tombstone, m.privacy from mentions m
             where m.organisation_id = k.o and m.id = k.i offset 0) m on true) s
     where rl.organisation_id = s.o and rl.inbound_id = s.i
-      and (rl.mention_urgent, rl.mention_hidden) is distinct from (s.urgent, s.hidden);
+      and (rl.mention_urgent, rl.mention_hidden, rl.mention_privacy)
+          is distinct from (s.urgent, s.hidden, s.privacy);
 end $fn$`)
     .execute(db)
 
@@ -94,8 +101,8 @@ end $fn$`)
       select n.organisation_id as o, n.id as i from new_rows n
         left join old_rows x using (organisation_id, id)
         where x.id is null
-           or (x.urgent, x.deleted_at is not null or x.is_tombstone)
-              is distinct from (n.urgent, n.deleted_at is not null or n.is_tombstone)
+           or (x.urgent, x.deleted_at is not null or x.is_tombstone, x.privacy)
+              is distinct from (n.urgent, n.deleted_at is not null or n.is_tombstone, n.privacy)
       union all
       select x.organisation_id, x.id from old_rows x
         left join new_rows n using (organisation_id, id) where n.id is null) k`,
@@ -127,14 +134,17 @@ end $fn$`)
   }
   await sql`alter table response_links enable always trigger response_links_inbox_flags`.execute(db)
 
-  // Backfill: only links whose mention is urgent, hidden or missing differ from the defaults.
+  // Backfill: only links whose mention is urgent, private, hidden or missing differ from the
+  // defaults.
   await sql
     .raw(`
-update response_links rl set mention_urgent = s.urgent, mention_hidden = s.hidden
-  from (select l.organisation_id, l.inbound_id, ${URGENT} as urgent, ${HIDDEN} as hidden
+update response_links rl
+  set mention_urgent = s.urgent, mention_hidden = s.hidden, mention_privacy = s.privacy
+  from (select l.organisation_id, l.inbound_id, ${URGENT} as urgent, ${HIDDEN} as hidden,
+          ${PRIVACY} as privacy
         from response_links l left join mentions m
           on m.organisation_id = l.organisation_id and m.id = l.inbound_id
-        where m.id is null or m.urgent or m.deleted_at is not null or m.is_tombstone) s
+        where m.id is null or m.urgent or m.privacy or m.deleted_at is not null or m.is_tombstone) s
   where rl.organisation_id = s.organisation_id and rl.inbound_id = s.inbound_id`)
     .execute(db)
 
@@ -142,12 +152,12 @@ update response_links rl set mention_urgent = s.urgent, mention_hidden = s.hidde
   await sql`drop index if exists response_links_inbox_org_idx`.execute(db)
   await sql
     .raw(`create index response_links_inbox_practice_idx on response_links
-    (organisation_id, practice_id, due_at, inbound_id) include (at_risk_at, mention_urgent)
+    (organisation_id, practice_id, due_at, inbound_id) include (at_risk_at, mention_urgent, mention_privacy)
     where ${OPEN} and not mention_hidden`)
     .execute(db)
   await sql
     .raw(`create index response_links_inbox_org_idx on response_links
-    (organisation_id, due_at, inbound_id) include (practice_id, at_risk_at, mention_urgent)
+    (organisation_id, due_at, inbound_id) include (practice_id, at_risk_at, mention_urgent, mention_privacy)
     where ${OPEN} and not mention_hidden`)
     .execute(db)
   await sql
@@ -174,9 +184,8 @@ export async function down(db: AnyDb): Promise<void> {
   await sql`drop index if exists response_links_inbox_urgent_org_idx`.execute(db)
   await sql`drop index if exists response_links_inbox_practice_idx`.execute(db)
   await sql`drop index if exists response_links_inbox_org_idx`.execute(db)
-  await sql`alter table response_links drop column mention_urgent, drop column mention_hidden`.execute(
-    db,
-  )
+  await sql`alter table response_links drop column mention_urgent, drop column mention_hidden,
+    drop column mention_privacy`.execute(db)
   // Migration 210's indexes.
   await sql
     .raw(`create index response_links_inbox_practice_idx on response_links
