@@ -30,7 +30,7 @@
  * get exact flags, as with a generated column.
  *
  * Indexes: the two open-link indexes of migration 210 are replaced by the same keys over open,
- * not hidden links, with `mention_urgent` included (the true totals become an index-only scan of
+ * not hidden links, with `mention_urgent` and `mention_privacy` included (the true totals become an index-only scan of
  * one of them), and two small ones hold open, visible, urgent links only (the urgent segment
  * reads exactly its rows).
  */
