@@ -20,9 +20,9 @@
  *   — so a concurrent, uncommitted change of that mention is waited for, not missed — and sets
  *   both columns;
  * - statement triggers after insert, update and delete on `mentions` (transition tables, as the
- *   rollup triggers of migrations 700 and 1300) re-read the current mention of every link whose
- *   mention appeared, disappeared or changed one of the two facts, and update only the links
- *   whose flags differ. An update that changes neither (nearly every ingest upsert) returns
+ *   rollup triggers of migrations 700 and 1300) copy the flags of every mention that appeared or
+ *   changed one of them onto its link, and hide the links of mentions that disappeared, updating
+ *   only the links whose flags differ. An update that changes neither (nearly every ingest upsert) returns
  *   after comparing the transition tables.
  *
  * The triggers are `enable always`: bulk loads that turn triggers off with
@@ -45,6 +45,9 @@ const OPEN = 'outcome is null and exempt_reason is null and needs_reply'
 const URGENT = 'coalesce(m.urgent, false)'
 const HIDDEN = 'coalesce(m.deleted_at is not null or m.is_tombstone, true)'
 const PRIVACY = 'coalesce(m.privacy, false)'
+/** A mention row's flags, in the order of the columns. */
+const FLAGS = (r: string) =>
+  `${r}.urgent, ${r}.deleted_at is not null or ${r}.is_tombstone, ${r}.privacy`
 
 export async function up(db: AnyDb): Promise<void> {
   // Defaults are the flags of a visible, non-urgent mention: adding the columns rewrites nothing,
@@ -74,47 +77,38 @@ end $fn$`)
   await sql`create trigger response_links_inbox_flags before insert or update of organisation_id, inbound_id
     on response_links for each row execute function earshot_inbox_flags_link()`.execute(db)
 
-  // Re-reads the current mention of the links of the given mentions; writes only what differs.
-  await sql
-    .raw(`
-create function earshot_inbox_flags_sync(k_org text[], k_id text[]) returns void language plpgsql as $fn$
-begin
-  if coalesce(array_length(k_org, 1), 0) = 0 then return; end if;
+  // The mention triggers, set-wise from the transition tables (the planner is told their size,
+  // so a 500-row ingest statement probes the links' primary key and an organisation's deletion
+  // hashes). Writes only links whose flags differ.
+  const setFrom = (rows: string) => `
   update response_links rl
-    set mention_urgent = s.urgent, mention_hidden = s.hidden, mention_privacy = s.privacy
-    from (select k.o, k.i, ${URGENT} as urgent, ${HIDDEN} as hidden, ${PRIVACY} as privacy
-          from (select distinct u.o, u.i from unnest(k_org, k_id) as u(o, i)) k
-          -- One primary-key probe per id (offset 0: no hash of the whole table).
-          left join lateral (select m.urgent, m.deleted_at, m.is_tombstone, m.privacy from mentions m
-            where m.organisation_id = k.o and m.id = k.i offset 0) m on true) s
-    where rl.organisation_id = s.o and rl.inbound_id = s.i
-      and (rl.mention_urgent, rl.mention_hidden, rl.mention_privacy)
-          is distinct from (s.urgent, s.hidden, s.privacy);
-end $fn$`)
-    .execute(db)
-
-  const keysOf = {
-    insert: 'select array_agg(n.organisation_id), array_agg(n.id) from new_rows n',
-    delete: 'select array_agg(x.organisation_id), array_agg(x.id) from old_rows x',
-    // Mentions whose flags changed, and ids that appeared or disappeared (a changed key).
-    update: `select array_agg(k.o), array_agg(k.i) from (
-      select n.organisation_id as o, n.id as i from new_rows n
-        left join old_rows x using (organisation_id, id)
-        where x.id is null
-           or (x.urgent, x.deleted_at is not null or x.is_tombstone, x.privacy)
-              is distinct from (n.urgent, n.deleted_at is not null or n.is_tombstone, n.privacy)
-      union all
-      select x.organisation_id, x.id from old_rows x
-        left join new_rows n using (organisation_id, id) where n.id is null) k`,
+    set mention_urgent = n.urgent, mention_hidden = n.deleted_at is not null or n.is_tombstone,
+        mention_privacy = n.privacy
+    from ${rows} n
+    where rl.organisation_id = n.organisation_id and rl.inbound_id = n.id
+      and (rl.mention_urgent, rl.mention_hidden, rl.mention_privacy) is distinct from (${FLAGS('n')});`
+  // Links of mentions that no longer exist: hidden.
+  const hideFrom = (rows: string) => `
+  update response_links rl set mention_urgent = false, mention_hidden = true, mention_privacy = false
+    from ${rows} x
+    where rl.organisation_id = x.organisation_id and rl.inbound_id = x.id
+      and (rl.mention_urgent, rl.mention_hidden, rl.mention_privacy) is distinct from (false, true, false);`
+  const bodies = {
+    insert: setFrom('new_rows'),
+    delete: hideFrom('old_rows'),
+    // Mentions whose flags changed or whose key appeared; keys that disappeared.
+    update:
+      setFrom(`(select n.* from new_rows n left join old_rows x using (organisation_id, id)
+      where x.id is null or (${FLAGS('x')}) is distinct from (${FLAGS('n')}))`) +
+      hideFrom(`(select x.* from old_rows x left join new_rows n using (organisation_id, id)
+      where n.id is null)`),
   }
   for (const op of ['insert', 'update', 'delete'] as const) {
     await sql
       .raw(`
 create function earshot_inbox_flags_mentions_${op}() returns trigger language plpgsql as $fn$
-declare o text[]; i text[];
 begin
-  ${keysOf[op]} into o, i;
-  perform earshot_inbox_flags_sync(o, i);
+  ${bodies[op]}
   return null;
 end $fn$`)
       .execute(db)
@@ -179,7 +173,6 @@ export async function down(db: AnyDb): Promise<void> {
   }
   await sql`drop trigger if exists response_links_inbox_flags on response_links`.execute(db)
   await sql`drop function if exists earshot_inbox_flags_link()`.execute(db)
-  await sql`drop function if exists earshot_inbox_flags_sync(text[], text[])`.execute(db)
   await sql`drop index if exists response_links_inbox_urgent_practice_idx`.execute(db)
   await sql`drop index if exists response_links_inbox_urgent_org_idx`.execute(db)
   await sql`drop index if exists response_links_inbox_practice_idx`.execute(db)
