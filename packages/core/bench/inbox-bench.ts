@@ -9,12 +9,25 @@
  * Run: cd packages/core && node --conditions=@earshot/source --import tsx bench/inbox-bench.ts
  * Uses EARSHOT_BENCH_DATABASE_URL or EARSHOT_TEST_DATABASE_URL when set, else in-memory PGlite.
  * Prints `METRIC inbox.first_page_ms <median>` (with totals), `METRIC inbox.page_ms <median>`
- * (without), `METRIC inbox.deep_page_ms <median>` and `METRIC inbox.count_ms <median>`.
+ * (without), `METRIC inbox.deep_page_ms <median>` and `METRIC inbox.count_ms <median>`; as
+ * same-run references `inbox.join_count_ms` (the count joining every open link to its mention,
+ * as the inbox did before it carried the mention's flags on the link) and `inbox.totals_agree`
+ * (1 when both counts are equal); and the cost of keeping the flags at write time:
+ * `inbox.link_insert_ms` for 10,000 link inserts with the flags trigger and
+ * `inbox.link_insert_reference_ms` for the same without it (rolled back); and first pages with a
+ * filter (`inbox.filtered_urgent_ms`, `…_privacy_ms`, `…_no_match_ms`).
  */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
-import { countInbox, countInboxSql, inboxPageSql, listInbox } from '../src/metrics/list-inbox.js'
+import {
+  countInbox,
+  countInboxSql,
+  type InboxTotals,
+  inboxPageSql,
+  listInbox,
+} from '../src/metrics/list-inbox.js'
+import { slaStatusSql } from '../src/metrics/sla-status.js'
 import { openDatabase } from '../src/storage/open-database.js'
 import { bulkOpenInbox } from '../test/bulk-inbox.js'
 
@@ -22,6 +35,8 @@ const OPEN = Number(process.env.EARSHOT_BENCH_INBOX ?? 10_210)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 7)
 const HISTORY = Number(process.env.EARSHOT_BENCH_HISTORY ?? 100_000)
 const NOW = new Date('2026-11-10T00:00:00Z')
+/** Thrown to roll a measuring transaction back. */
+class RolledBack extends Error {}
 
 const url = process.env.EARSHOT_BENCH_DATABASE_URL ?? process.env.EARSHOT_TEST_DATABASE_URL
 const { db, kind, close } = await openDatabase(url ? { url } : {})
@@ -91,6 +106,35 @@ try {
     `METRIC inbox.count_ms ${(await median(() => countInbox(db, query, NOW))).toFixed(1)}`,
   )
 
+  // Filtered first pages (with totals): on the link (urgent), on the mention (privacy, every 7th),
+  // and one that matches nothing (an assignee with no items: every open link is read).
+  for (const [name, f] of [
+    ['urgent', { urgent: true }],
+    ['privacy', { privacy: true }],
+    ['no_match', { assignee: { userId: 'nobody' } }],
+  ] as const)
+    console.log(
+      `METRIC inbox.filtered_${name}_ms ${(await median(() => listInbox(db, { ...query, ...f }))).toFixed(1)}`,
+    )
+
+  // Same-run reference: the count as it was computed before the flags were on the link.
+  const joined = () => joinCount(org, practice)
+  console.log(`METRIC inbox.join_count_ms ${(await median(joined)).toFixed(1)}`)
+  const [ours, theirs] = [await countInbox(db, query, NOW), await joined()]
+  console.log(
+    `METRIC inbox.totals_agree ${JSON.stringify(ours) === JSON.stringify(theirs) ? 1 : 0}`,
+  )
+  // Interleaved, median of three each (the machine's load moves between runs).
+  const withFlags: number[] = []
+  const without: number[] = []
+  for (let i = 0; i < 3; i++) {
+    withFlags.push(await linkInsertMs(org, true))
+    without.push(await linkInsertMs(org, false))
+  }
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[1]!
+  console.log(`METRIC inbox.link_insert_ms ${mid(withFlags).toFixed(1)}`)
+  console.log(`METRIC inbox.link_insert_reference_ms ${mid(without).toFixed(1)}`)
+
   // The plans, for docs/performance.md: each segment of the first page, then the count.
   for (const [n, compiled] of inboxPageSql(db, query).entries()) {
     console.log(`# segment ${n}`)
@@ -99,10 +143,18 @@ try {
   console.log('# count')
   const counted = countInboxSql(db, query, NOW)
   await explain(counted.sql, counted.parameters)
+  // Once (auto)vacuum has set the visibility map, the count needs no heap page either.
+  await sql`vacuum response_links`.execute(db)
+  console.log('# count after vacuum response_links')
+  await explain(counted.sql, counted.parameters)
+  console.log(
+    `METRIC inbox.count_vacuumed_ms ${(await median(() => countInbox(db, query, NOW))).toFixed(1)}`,
+  )
 } finally {
   // Bulk rows out with triggers off too (the link trigger is quadratic); rollups by hand.
   await db.transaction().execute(async (tx) => {
     await sql`set local session_replication_role = replica`.execute(tx)
+    await sql`set local statement_timeout = 0`.execute(tx)
     for (const table of [
       'inbox_assignments',
       'response_links',
@@ -128,8 +180,9 @@ async function explain(text: string, parameters: readonly unknown[]): Promise<vo
 async function answeredHistory(org: string, practice: string, channel: string, count: number) {
   if (count <= 0) return
   await db.transaction().execute(async (tx) => {
-    // Triggers off for the bulk insert, as in bulkOpenInbox.
+    // Triggers off for the bulk insert, as in bulkOpenInbox; no 30 s limit (1M rows).
     await sql`set local session_replication_role = replica`.execute(tx)
+    await sql`set local statement_timeout = 0`.execute(tx)
     await sql`
       insert into mentions (organisation_id, practice_id, channel_id, id, platform, external_id,
         kind, direction, thread_key, text, created_at, content_hash, urgent, privacy, category,
@@ -151,6 +204,59 @@ async function answeredHistory(org: string, practice: string, channel: string, c
         3600000, '{}'::jsonb, ${NOW.toISOString()}::timestamptz
       from generate_series(1, ${count}) as i`.execute(tx)
   })
+}
+
+/** The inbox's totals joining every open link to its mention (the computation before 0100). */
+async function joinCount(org: string, practice: string): Promise<InboxTotals> {
+  const { rows } = await sql<{ status: 'pending' | 'at_risk' | 'breached'; n: string; u: string }>`
+    select ${slaStatusSql(NOW, 'rl')} as status, count(*) as n, count(*) filter (where m.urgent) as u
+    from response_links rl
+    join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
+    join channels c on c.organisation_id = m.organisation_id and c.id = m.channel_id
+    join practices p on p.organisation_id = m.organisation_id and p.id = m.practice_id
+    where rl.organisation_id = ${org} and rl.practice_id = ${practice}
+      and rl.outcome is null and rl.exempt_reason is null and rl.needs_reply
+      and m.deleted_at is null and not m.is_tombstone
+    group by 1`.execute(db)
+  const totals: InboxTotals = {
+    total: 0,
+    byStatus: { pending: 0, at_risk: 0, breached: 0 },
+    urgent: 0,
+  }
+  for (const r of rows) {
+    totals.byStatus[r.status] = Number(r.n)
+    totals.total += Number(r.n)
+    totals.urgent += Number(r.u)
+  }
+  return totals
+}
+
+/**
+ * Milliseconds to re-insert 10,000 of the answered links (deleted first) in one statement, with
+ * or without the row trigger that reads the mention's flags onto each new link; rolled back.
+ */
+async function linkInsertMs(org: string, withTrigger: boolean): Promise<number> {
+  let ms = 0
+  await db
+    .transaction()
+    .execute(async (tx) => {
+      await sql`set local session_replication_role = replica`.execute(tx)
+      if (!withTrigger)
+        await sql`alter table response_links disable trigger response_links_inbox_flags`.execute(tx)
+      await sql`create temp table bench_links on commit drop as
+        select * from response_links where organisation_id = ${org} and outcome = 'met'
+        order by inbound_id limit 10000`.execute(tx)
+      await sql`delete from response_links rl using bench_links b
+        where rl.organisation_id = b.organisation_id and rl.inbound_id = b.inbound_id`.execute(tx)
+      const start = performance.now()
+      await sql`insert into response_links select * from bench_links`.execute(tx)
+      ms = performance.now() - start
+      throw new RolledBack()
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof RolledBack)) throw e
+    })
+  return ms
 }
 
 function literal(v: unknown): string {

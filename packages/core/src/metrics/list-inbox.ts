@@ -160,13 +160,15 @@ function orderSegments(order: InboxOrder, asOf: Date): Segment[] {
     case 'saveable':
       return [
         // Urgent pinned on top by due time (no due time last), whatever their status.
-        dated(sql<SqlBool>`m.urgent and rl.due_at is not null`),
-        undated(sql<SqlBool>`m.urgent and rl.due_at is null`),
+        // (The mention's flag as carried on its link: the urgent segment is a range of its own
+        // small index instead of a mention probe per open link.)
+        dated(sql<SqlBool>`rl.mention_urgent and rl.due_at is not null`),
+        undated(sql<SqlBool>`rl.mention_urgent and rl.due_at is null`),
         // Still saveable (pending, at risk): by due time, no due time last.
-        dated(sql<SqlBool>`not m.urgent and rl.due_at > ${at}`),
-        undated(sql<SqlBool>`not m.urgent and rl.due_at is null`),
+        dated(sql<SqlBool>`not rl.mention_urgent and rl.due_at > ${at}`),
+        undated(sql<SqlBool>`not rl.mention_urgent and rl.due_at is null`),
         // Breached: most recently breached first.
-        dated(sql<SqlBool>`not m.urgent and rl.due_at <= ${at}`, true),
+        dated(sql<SqlBool>`not rl.mention_urgent and rl.due_at <= ${at}`, true),
       ]
     case 'due':
       return [dated(sql<SqlBool>`rl.due_at is not null`), undated(sql<SqlBool>`rl.due_at is null`)]
@@ -192,8 +194,9 @@ function filterConditions(
     sql<SqlBool>`rl.outcome is null`,
     sql<SqlBool>`rl.exempt_reason is null`,
     sql<SqlBool>`rl.needs_reply`,
-    sql<SqlBool>`m.deleted_at is null`,
-    sql<SqlBool>`not m.is_tombstone`,
+    // Not deleted by its author, not a tombstone, and the mention exists: the mention's state as
+    // carried on its link, kept exact by triggers (migration 2026-12-04-0100).
+    sql<SqlBool>`not rl.mention_hidden`,
   ]
   if (query.practiceIds !== undefined) c.push(inList('rl.practice_id', query.practiceIds))
   if (query.channelIds?.length) c.push(inList('m.channel_id', query.channelIds))
@@ -205,8 +208,8 @@ function filterConditions(
     }
     c.push(sql<SqlBool>`${status} in (${sql.join(query.status.map((s) => sql`${s}`))})`)
   }
-  if (query.urgent !== undefined) c.push(sql<SqlBool>`m.urgent = ${query.urgent}`)
-  if (query.privacy !== undefined) c.push(sql<SqlBool>`m.privacy = ${query.privacy}`)
+  if (query.urgent !== undefined) c.push(sql<SqlBool>`rl.mention_urgent = ${query.urgent}`)
+  if (query.privacy !== undefined) c.push(sql<SqlBool>`rl.mention_privacy = ${query.privacy}`)
   if (query.assignee === 'unassigned') c.push(sql<SqlBool>`ia.user_id is null`)
   else if (query.assignee !== undefined) c.push(sql<SqlBool>`ia.user_id = ${query.assignee.userId}`)
   const q = query.q?.trim()
@@ -238,13 +241,41 @@ function baseQuery(db: Kysely<Database>) {
     )
 }
 
+/**
+ * The status of an open link at `asOf`: {@link slaStatusSql} for a row known to be open (not
+ * exempt, needing a reply, no outcome), written on `due_at` and `at_risk_at` alone so the count
+ * can be an index-only scan of the open-links index (which includes both).
+ */
+function openStatusSql(asOf: Date): RawBuilder<InboxStatus> {
+  const at = timestampParam(asOf)
+  return sql<InboxStatus>`(case when ${at} >= rl.due_at then 'breached' when ${at} >= rl.at_risk_at then 'at_risk' else 'pending' end)`
+}
+
+/**
+ * The grouped count. It reads `response_links` alone unless a filter needs the mention (channel,
+ * category, text) or the assignment: the open, visible, urgent and privacy tests are on the
+ * link. Without a mention join nothing is lost: a visible link has its mention, and a mention
+ * has its channel and practice (foreign keys; a practice's deletion removes its mentions).
+ */
 function countQuery(db: Kysely<Database>, query: InboxFilters, asOf: Date) {
-  return baseQuery(db)
+  const needsMention = !!query.channelIds?.length || !!query.categories?.length || !!query.q?.trim()
+  let q = db.selectFrom('response_links as rl')
+  if (needsMention)
+    q = q.innerJoin('mentions as m', (j) =>
+      j.onRef('m.organisation_id', '=', 'rl.organisation_id').onRef('m.id', '=', 'rl.inbound_id'),
+    )
+  if (query.assignee !== undefined)
+    q = q.leftJoin('inbox_assignments as ia', (j) =>
+      j
+        .onRef('ia.organisation_id', '=', 'rl.organisation_id')
+        .onRef('ia.mention_id', '=', 'rl.inbound_id'),
+    )
+  return q
     .where((eb) => eb.and(filterConditions(query, asOf, false)))
     .select([
-      slaStatusSql(asOf, 'rl').as('status'),
+      openStatusSql(asOf).as('status'),
       sql<string>`count(*)`.as('n'),
-      sql<string>`count(*) filter (where m.urgent)`.as('urgent'),
+      sql<string>`count(*) filter (where rl.mention_urgent)`.as('urgent'),
     ])
     .groupBy(sql`1`)
 }

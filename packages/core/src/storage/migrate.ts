@@ -32,6 +32,7 @@ import * as rollupWritePath from './migrations/2026-12-03-1300-rollup-write-path
 import * as rollupReadIndexes from './migrations/2026-12-03-1350-rollup-read-indexes.js'
 import * as rollupPostIndex from './migrations/2026-12-03-1351-rollup-last-post-index.js'
 import * as mentionExportOrder from './migrations/2026-12-03-1450-mention-export-order.js'
+import * as inboxMentionFlags from './migrations/2026-12-04-0100-inbox-mention-flags.js'
 import * as channelsPracticeIndex from './migrations/2026-12-04-0200-channels-practice-index.js'
 import * as rollupDeltas from './migrations/2026-12-04-0300-rollup-deltas.js'
 
@@ -66,6 +67,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-03-1350-rollup-read-indexes': rollupReadIndexes,
   '2026-12-03-1351-rollup-last-post-index': rollupPostIndex,
   '2026-12-03-1450-mention-export-order': mentionExportOrder,
+  '2026-12-04-0100-inbox-mention-flags': inboxMentionFlags,
   '2026-12-04-0200-channels-practice-index': channelsPracticeIndex,
   '2026-12-04-0300-rollup-deltas': rollupDeltas,
 }
