@@ -70,11 +70,6 @@ export interface JobDefinition<T = unknown> {
   schedule?: { cron: string; data?: object }
   /** Jobs this queue's worker fetches at once in one process (default 1). */
   concurrency?: number
-  /**
-   * Jobs each worker fetches per poll, handled one after another, each settled on its own
-   * (default 1). Above 1 a worker fetches again at once while fetches come back full.
-   */
-  batchSize?: number
   /** Runs once when a process starts its workers: enqueue work that start-up conditions call for. */
   onStart?(context: JobContext): Promise<void>
   handle(job: Job<T>, context: JobContext): Promise<void>

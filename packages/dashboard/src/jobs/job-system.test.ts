@@ -32,18 +32,6 @@ const failingJob = defineJob<{ n: number }>({
   },
 })
 
-// A batched queue: each worker fetches up to five jobs and handles them one by one.
-const batchedRuns: { n: number; retry: number }[] = []
-const batchedJob = defineJob<{ n: number }>({
-  queue: 'test-batched',
-  options: { retryLimit: 1, retryDelay: 0, retryBackoff: false },
-  batchSize: 5,
-  async handle(job) {
-    batchedRuns.push({ n: job.data.n, retry: job.retryCount })
-    if (job.data.n === 3) throw new Error('bad delivery 3')
-  },
-})
-
 let database: EarshotDatabase
 let jobs: JobSystem
 const feed = await startFakeServer((req) =>
@@ -56,7 +44,7 @@ beforeAll(async () => {
   database = await openDatabase()
   jobs = await startJobSystem({
     database,
-    jobs: [...JOB_HANDLERS, failingJob, batchedJob] as never,
+    jobs: [...JOB_HANDLERS, failingJob] as never,
     schedule: false,
     pollingIntervalSeconds: 0.5,
   })
@@ -137,29 +125,6 @@ describe('the job system on the embedded database', () => {
     })
     expect(attempts).toEqual([0, 1])
     expect(JSON.stringify(job.output)).toContain('nope 7')
-  })
-
-  it('settles each job of a fetched batch on its own: one failure fails and retries only that job', async () => {
-    const ids = await Promise.all(
-      [1, 2, 3, 4, 5, 6, 7].map((n) => jobs.send(batchedJob.queue, { n })),
-    )
-    const settled = await waitUntil(async () => {
-      const found = await jobs.boss.findJobs(batchedJob.queue)
-      const mine = found.filter((j) => ids.includes(j.id))
-      return mine.length === 7 && mine.every((j) => j.state === 'completed' || j.state === 'failed')
-        ? mine
-        : undefined
-    })
-    const stateOf = (n: number) => settled.find((j) => (j.data as { n: number }).n === n)?.state
-    for (const n of [1, 2, 4, 5, 6, 7]) expect(stateOf(n)).toBe('completed')
-    expect(stateOf(3)).toBe('failed')
-    expect(
-      JSON.stringify(settled.find((j) => (j.data as { n: number }).n === 3)?.output),
-    ).toContain('bad delivery 3')
-    // Every good job ran once; the bad one ran and was retried once (retryLimit 1).
-    const runsOf = (n: number) => batchedRuns.filter((r) => r.n === n).map((r) => r.retry)
-    for (const n of [1, 2, 4, 5, 6, 7]) expect(runsOf(n)).toEqual([0])
-    expect(runsOf(3)).toEqual([0, 1])
   })
 
   it('re-enriches mentions of an older enricher version when a process starts', async () => {

@@ -5,7 +5,7 @@
  * PostgreSQL server, because pg-boss claims jobs with `SKIP LOCKED`.
  */
 import type { EarshotDatabase } from '@earshot/core'
-import { type Clock, type JobResult, PgBoss } from 'pg-boss'
+import { type Clock, PgBoss } from 'pg-boss'
 import type { MailSender } from '../mail/mail-sender.js'
 import { embeddedJobDatabase } from './embedded-job-database.js'
 import type { JobContext, JobDefinition, SendJobOptions } from './job-definition.js'
@@ -107,42 +107,18 @@ export async function startJobSystem(options: StartJobSystemOptions): Promise<Jo
   }
   if (work) {
     for (const job of jobs) {
-      const polling = {
-        localConcurrency: job.concurrency ?? 1,
-        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-      }
-      const batchSize = job.batchSize ?? 1
-      if (batchSize > 1) {
-        // A worker waits a polling interval after every fetch, so one job per fetch caps a queue
-        // at `concurrency / interval` jobs a second (webhook ingestion: one delivery a second
-        // with 20 a second arriving, seen in bench:http). Fetching a batch, and fetching again at
-        // once while batches come back full, drains a backlog; each job still succeeds or fails
-        // (and is retried) on its own.
-        await boss.work<unknown>(
-          job.queue,
-          { ...polling, batchSize, burstWhenBatchFull: true, perJobResults: true },
-          async (items) => {
-            const results: JobResult[] = []
-            for (const item of items) {
-              try {
-                await job.handle(
-                  { id: item.id, data: item.data, retryCount: item.retryCount },
-                  context,
-                )
-                results.push({ id: item.id, status: 'completed' })
-              } catch (error) {
-                results.push({ id: item.id, status: 'failed', output: failureOutput(error) })
-              }
-            }
-            return results
-          },
-        )
-      } else {
-        await boss.work<unknown>(job.queue, { ...polling, batchSize: 1 }, async ([item]) => {
+      await boss.work<unknown>(
+        job.queue,
+        {
+          batchSize: 1,
+          localConcurrency: job.concurrency ?? 1,
+          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+        },
+        async ([item]) => {
           if (!item) return
           await job.handle({ id: item.id, data: item.data, retryCount: item.retryCount }, context)
-        })
-      }
+        },
+      )
       if (job.schedule && common.schedule) {
         await boss.schedule(job.queue, job.schedule.cron, job.schedule.data ?? {}, { tz: 'UTC' })
       }
@@ -157,16 +133,4 @@ export async function startJobSystem(options: StartJobSystemOptions): Promise<Jo
       await boss.stop({ graceful: true, timeout: timeoutMs })
     },
   }
-}
-
-/** What pg-boss stores for a thrown error (its `output`, read back by the jobs page). */
-function failureOutput(error: unknown): { message: string; name?: string; stack?: string } {
-  if (error instanceof Error) {
-    return {
-      message: error.message,
-      name: error.name,
-      ...(error.stack ? { stack: error.stack } : {}),
-    }
-  }
-  return { message: String(error) }
 }

@@ -107,8 +107,6 @@ export const webhookIngestJob = defineJob<unknown>({
     retryDelayMax: 600,
   },
   concurrency: 2,
-  // Deliveries arrive in bursts; one per poll capped ingestion at about one a second.
-  batchSize: 20,
   async handle(job, context) {
     const { deliveryId } = ingestData.parse(job.data)
     const db = deliveries(context.db)
