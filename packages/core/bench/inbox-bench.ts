@@ -29,6 +29,7 @@ import {
 } from '../src/metrics/list-inbox.js'
 import { slaStatusSql } from '../src/metrics/sla-status.js'
 import { openDatabase } from '../src/storage/open-database.js'
+import { withoutStatementLimit } from '../src/storage/without-statement-limit.js'
 import { bulkOpenInbox } from '../test/bulk-inbox.js'
 
 const OPEN = Number(process.env.EARSHOT_BENCH_INBOX ?? 10_210)
@@ -152,9 +153,8 @@ try {
   )
 } finally {
   // Bulk rows out with triggers off too (the link trigger is quadratic); rollups by hand.
-  await db.transaction().execute(async (tx) => {
+  await withoutStatementLimit(db, async (tx) => {
     await sql`set local session_replication_role = replica`.execute(tx)
-    await sql`set local statement_timeout = 0`.execute(tx)
     for (const table of [
       'inbox_assignments',
       'response_links',
@@ -179,10 +179,9 @@ async function explain(text: string, parameters: readonly unknown[]): Promise<vo
 /** Answered inbound mentions (a reply linked, SLA met) spread over the last year. */
 async function answeredHistory(org: string, practice: string, channel: string, count: number) {
   if (count <= 0) return
-  await db.transaction().execute(async (tx) => {
+  await withoutStatementLimit(db, async (tx) => {
     // Triggers off for the bulk insert, as in bulkOpenInbox; no 30 s limit (1M rows).
     await sql`set local session_replication_role = replica`.execute(tx)
-    await sql`set local statement_timeout = 0`.execute(tx)
     await sql`
       insert into mentions (organisation_id, practice_id, channel_id, id, platform, external_id,
         kind, direction, thread_key, text, created_at, content_hash, urgent, privacy, category,

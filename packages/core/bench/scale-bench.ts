@@ -24,6 +24,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { listInbox } from '../src/metrics/list-inbox.js'
 import { rebuildRollups } from '../src/metrics/rebuild-rollups.js'
 import { openDatabase } from '../src/storage/open-database.js'
+import { withoutStatementLimit } from '../src/storage/without-statement-limit.js'
 import { agencyBench } from './scale/agency.js'
 import { metric, mid, p95, times } from './scale/bench-timing.js'
 import { benchExport } from './scale/export.js'
@@ -290,13 +291,12 @@ try {
   if (!process.env.EARSHOT_BENCH_KEEP) {
     // Deleting a million rows (and their rollups, through the triggers) outlasts the pool's
     // 30 s statement limit: the clean-up runs without it.
-    await db.transaction().execute(async (trx) => {
-      await sql`set local statement_timeout = 0`.execute(trx)
-      await trx
+    await withoutStatementLimit(db, (trx) =>
+      trx
         .deleteFrom('organisations')
         .where('id', 'in', [agency, ...smallOrgs])
-        .execute()
-    })
+        .execute(),
+    )
   }
   await client.end()
   await close()

@@ -15,6 +15,7 @@
  */
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../storage/database.js'
+import { withoutStatementLimit } from '../storage/without-statement-limit.js'
 
 export interface RebuildRollupsOptions {
   /** Only this organisation; every organisation when omitted. */
@@ -40,23 +41,21 @@ export async function rebuildRollups(
   // Row counts through the (organisation, practice, created_at) index; a left join keeps
   // practices without mentions (their stale rollup days must still go). A full count, so it
   // too runs without the statement limit.
-  const practices = await db.transaction().execute(async (trx) => {
-    await sql`set local statement_timeout = 0`.execute(trx)
-    return sql<{ organisation_id: string; id: string; n: string }>`
+  const practices = await withoutStatementLimit(db, (trx) =>
+    sql<{ organisation_id: string; id: string; n: string }>`
 select pr.organisation_id, pr.id, coalesce(c.n, 0) as n from practices pr
 left join (select organisation_id, practice_id, count(*) as n from mentions
   ${org === undefined ? sql`` : sql`where organisation_id = ${org}`}
   group by organisation_id, practice_id) c
   on c.organisation_id = pr.organisation_id and c.practice_id = pr.id
 ${org === undefined ? sql`` : sql`where pr.organisation_id = ${org}`}
-order by pr.organisation_id, pr.id`.execute(trx)
-  })
+order by pr.organisation_id, pr.id`.execute(trx),
+  )
   let keys = 0
   for (const chunk of packChunks(practices.rows, options)) {
     const orgs = chunk.map((p) => p.organisation_id)
     const ids = chunk.map((p) => p.id)
-    keys += await db.transaction().execute(async (trx) => {
-      await sql`set local statement_timeout = 0`.execute(trx)
+    keys += await withoutStatementLimit(db, async (trx) => {
       const result = await sql<{ n: number }>`
 with scope as (
   select s.o, s.p, pr.time_zone
