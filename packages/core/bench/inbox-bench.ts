@@ -16,6 +16,17 @@
  * `inbox.link_insert_ms` for 10,000 link inserts with the flags trigger and
  * `inbox.link_insert_reference_ms` for the same without it (rolled back); and first pages with a
  * filter (`inbox.filtered_urgent_ms`, `…_privacy_ms`, `…_no_match_ms`).
+ *
+ * Filters carried on the link (migration 2026-12-05-0400): a second channel with 200 open items,
+ * 100 items recategorised `review`, every 20th item assigned to one user; for each of the
+ * channel, category, assignee and text filters (matching few, many or none) it prints
+ * `METRIC inbox.filter_<name>_first_ms` (first page of 50 with true totals) and
+ * `…_later_ms` (the fourth page, reached through cursors, with totals — as the dashboard asks),
+ * `…_join_count_ms` (the same totals joining every open link to its mention and assignment, the
+ * computation before the columns were carried), `inbox.filters_agree` (1 when every filtered
+ * count equals that join's and every page sequence walked to its end has `total` items), and the
+ * plans of the first page's largest segment and of the count for each filter
+ * (EARSHOT_BENCH_EXPLAIN=0 to skip them).
  */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
@@ -23,6 +34,7 @@ import { sql } from 'kysely'
 import {
   countInbox,
   countInboxSql,
+  type InboxFilters,
   type InboxTotals,
   inboxPageSql,
   listInbox,
@@ -35,6 +47,8 @@ import { bulkOpenInbox } from '../test/bulk-inbox.js'
 const OPEN = Number(process.env.EARSHOT_BENCH_INBOX ?? 10_210)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 7)
 const HISTORY = Number(process.env.EARSHOT_BENCH_HISTORY ?? 100_000)
+/** Open items in a second channel, for a channel filter that matches few. */
+const SMALL_CHANNEL = 200
 const NOW = new Date('2026-11-10T00:00:00Z')
 /** Thrown to roll a measuring transaction back. */
 class RolledBack extends Error {}
@@ -82,8 +96,31 @@ try {
       config: '{}',
     })
     .execute()
+  const channel2 = `c-${randomUUID()}`
+  await db
+    .insertInto('channels')
+    .values({
+      organisation_id: org,
+      practice_id: practice,
+      id: channel2,
+      platform: 'google',
+      external_account_id: `acct-${channel2}`,
+      name: 'Bench on Google',
+      own_identities: '[]',
+      config: '{}',
+    })
+    .execute()
   const seedStart = performance.now()
   await bulkOpenInbox(db, NOW, org, practice, channel, 'b', OPEN)
+  await bulkOpenInbox(db, NOW, org, practice, channel2, 'c', SMALL_CHANNEL)
+  // Through the triggers that keep the carried columns (as the dashboard and a reclassification write).
+  await sql`update mentions set category = 'review' where organisation_id = ${org}
+    and id in (select 'b' || lpad((i * 97)::text, 6, '0') from generate_series(1, 100) i)`.execute(
+    db,
+  )
+  await sql`insert into inbox_assignments (organisation_id, mention_id, practice_id, user_id, assigned_at)
+    select ${org}, 'b' || lpad(i::text, 6, '0'), ${practice}, 'u-bench', ${NOW.toISOString()}::timestamptz
+    from generate_series(20, ${OPEN}, 20) i`.execute(db)
   await answeredHistory(org, practice, channel, HISTORY)
   await sql`analyze`.execute(db)
   console.log(
@@ -92,7 +129,8 @@ try {
 
   const query = { organisationId: org, practiceIds: [practice], now: NOW, limit: 50 }
   const first = await listInbox(db, query)
-  if (first.totals?.total !== OPEN) throw new Error(`total ${first.totals?.total} ≠ ${OPEN}`)
+  if (first.totals?.total !== OPEN + SMALL_CHANNEL)
+    throw new Error(`total ${first.totals?.total} ≠ ${OPEN + SMALL_CHANNEL}`)
   let cursor = first.nextCursor!
   for (let i = 1; i < 9; i++) cursor = (await listInbox(db, { ...query, cursor })).nextCursor!
 
@@ -117,6 +155,63 @@ try {
     console.log(
       `METRIC inbox.filtered_${name}_ms ${(await median(() => listInbox(db, { ...query, ...f }))).toFixed(1)}`,
     )
+
+  // Filters carried on the link: first page and a later page (both with totals), the
+  // straightforward join count as the same-run reference, and agreement of the figures.
+  const filterCases: [string, Partial<InboxFilters>][] = [
+    ['channel_small', { channelIds: [channel2] }],
+    ['channel_large', { channelIds: [channel] }],
+    ['channel_both', { channelIds: [channel, channel2] }],
+    ['category_rare', { categories: ['review'] }],
+    ['category_half', { categories: ['complaint'] }],
+    ['assignee_mine', { assignee: { userId: 'u-bench' } }],
+    ['assignee_none', { assignee: { userId: 'nobody' } }],
+    ['unassigned', { assignee: 'unassigned' }],
+    ['combined', { channelIds: [channel], categories: ['review'], assignee: 'unassigned' }],
+    ['text_rare', { q: 'question 123' }],
+    ['text_none', { q: 'zzz' }],
+    ['text_common', { q: 'question' }],
+  ]
+  let agree = 1
+  for (const [name, f] of filterCases) {
+    const fq = { ...query, ...f }
+    const head = await listInbox(db, fq)
+    let later: string | null = head.nextCursor
+    for (let i = 1; i < 3 && later; i++)
+      later = (await listInbox(db, { ...fq, cursor: later, withTotals: false })).nextCursor
+    console.log(
+      `METRIC inbox.filter_${name}_first_ms ${(await median(() => listInbox(db, fq))).toFixed(1)}`,
+    )
+    if (later)
+      console.log(
+        `METRIC inbox.filter_${name}_later_ms ${(await median(() => listInbox(db, { ...fq, cursor: later! }))).toFixed(1)}`,
+      )
+    console.log(
+      `METRIC inbox.filter_${name}_join_count_ms ${(await median(() => joinCount(org, practice, f))).toFixed(1)}`,
+    )
+    const [ours, theirs] = [await countInbox(db, fq, NOW), await joinCount(org, practice, f)]
+    let walked = head.items.length
+    for (let c = head.nextCursor; c; ) {
+      const page = await listInbox(db, { ...fq, cursor: c, withTotals: false, limit: 500 })
+      walked += page.items.length
+      c = page.nextCursor
+    }
+    if (JSON.stringify(ours) !== JSON.stringify(theirs) || walked !== ours.total) {
+      agree = 0
+      console.log(
+        `# ${name}: ${JSON.stringify(ours)} ≠ ${JSON.stringify(theirs)} or walked ${walked}`,
+      )
+    } else console.log(`# ${name}: total ${ours.total}`)
+    if (process.env.EARSHOT_BENCH_EXPLAIN !== '0') {
+      const segments = inboxPageSql(db, fq)
+      console.log(`# ${name}: segment 2 of the first page`)
+      await explain(segments[2]!.sql, segments[2]!.parameters)
+      const counted = countInboxSql(db, fq, NOW)
+      console.log(`# ${name}: count`)
+      await explain(counted.sql, counted.parameters)
+    }
+  }
+  console.log(`METRIC inbox.filters_agree ${agree}`)
 
   // Same-run reference: the count as it was computed before the flags were on the link.
   const joined = () => joinCount(org, practice)
@@ -205,17 +300,34 @@ async function answeredHistory(org: string, practice: string, channel: string, c
   })
 }
 
-/** The inbox's totals joining every open link to its mention (the computation before 0100). */
-async function joinCount(org: string, practice: string): Promise<InboxTotals> {
+/**
+ * The inbox's totals joining every open link to its mention (the computation before 0100), and
+ * to its assignment, with the filters on the mention's and the assignment's own columns.
+ */
+async function joinCount(
+  org: string,
+  practice: string,
+  f: Partial<InboxFilters> = {},
+): Promise<InboxTotals> {
+  const extra = [sql`true`]
+  if (f.channelIds?.length) extra.push(sql`m.channel_id in (${sql.join(f.channelIds)})`)
+  if (f.categories?.length) extra.push(sql`m.category in (${sql.join(f.categories)})`)
+  if (f.assignee === 'unassigned') extra.push(sql`ia.user_id is null`)
+  else if (f.assignee) extra.push(sql`ia.user_id = ${f.assignee.userId}`)
+  if (f.q) {
+    const p = `%${f.q}%`
+    extra.push(sql`(m.text ilike ${p} or m.author_name ilike ${p} or m.author_handle ilike ${p})`)
+  }
   const { rows } = await sql<{ status: 'pending' | 'at_risk' | 'breached'; n: string; u: string }>`
     select ${slaStatusSql(NOW, 'rl')} as status, count(*) as n, count(*) filter (where m.urgent) as u
     from response_links rl
     join mentions m on m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
     join channels c on c.organisation_id = m.organisation_id and c.id = m.channel_id
     join practices p on p.organisation_id = m.organisation_id and p.id = m.practice_id
+    left join inbox_assignments ia on ia.organisation_id = rl.organisation_id and ia.mention_id = rl.inbound_id
     where rl.organisation_id = ${org} and rl.practice_id = ${practice}
       and rl.outcome is null and rl.exempt_reason is null and rl.needs_reply
-      and m.deleted_at is null and not m.is_tombstone
+      and m.deleted_at is null and not m.is_tombstone and ${sql.join(extra, sql` and `)}
     group by 1`.execute(db)
   const totals: InboxTotals = {
     total: 0,

@@ -199,8 +199,10 @@ function filterConditions(
     sql<SqlBool>`not rl.mention_hidden`,
   ]
   if (query.practiceIds !== undefined) c.push(inList('rl.practice_id', query.practiceIds))
-  if (query.channelIds?.length) c.push(inList('m.channel_id', query.channelIds))
-  if (query.categories?.length) c.push(inList('m.category', query.categories))
+  // The mention's channel and category and the assignee as carried on the link (migration
+  // 2026-12-05-0400): each filter is a range of its own open-links index, in due order.
+  if (query.channelIds?.length) c.push(inList('rl.mention_channel_id', query.channelIds))
+  if (query.categories?.length) c.push(inList('rl.mention_category', query.categories))
   if (withStatus && query.status?.length) {
     for (const s of query.status) {
       if (!(OPEN_STATUSES as readonly string[]).includes(s))
@@ -210,8 +212,9 @@ function filterConditions(
   }
   if (query.urgent !== undefined) c.push(sql<SqlBool>`rl.mention_urgent = ${query.urgent}`)
   if (query.privacy !== undefined) c.push(sql<SqlBool>`rl.mention_privacy = ${query.privacy}`)
-  if (query.assignee === 'unassigned') c.push(sql<SqlBool>`ia.user_id is null`)
-  else if (query.assignee !== undefined) c.push(sql<SqlBool>`ia.user_id = ${query.assignee.userId}`)
+  if (query.assignee === 'unassigned') c.push(sql<SqlBool>`rl.assignee_id is null`)
+  else if (query.assignee !== undefined)
+    c.push(sql<SqlBool>`rl.assignee_id = ${query.assignee.userId}`)
   const q = query.q?.trim()
   if (q) {
     const pattern = `%${escapeLike(q)}%`
@@ -234,11 +237,6 @@ function baseQuery(db: Kysely<Database>) {
     .innerJoin('practices as p', (j) =>
       j.onRef('p.organisation_id', '=', 'm.organisation_id').onRef('p.id', '=', 'm.practice_id'),
     )
-    .leftJoin('inbox_assignments as ia', (j) =>
-      j
-        .onRef('ia.organisation_id', '=', 'rl.organisation_id')
-        .onRef('ia.mention_id', '=', 'rl.inbound_id'),
-    )
 }
 
 /**
@@ -252,23 +250,16 @@ function openStatusSql(asOf: Date): RawBuilder<InboxStatus> {
 }
 
 /**
- * The grouped count. It reads `response_links` alone unless a filter needs the mention (channel,
- * category, text) or the assignment: the open, visible, urgent and privacy tests are on the
- * link. Without a mention join nothing is lost: a visible link has its mention, and a mention
- * has its channel and practice (foreign keys; a practice's deletion removes its mentions).
+ * The grouped count. It reads `response_links` alone unless the text filter needs the mention:
+ * the open, visible, urgent, privacy, channel, category and assignee tests are on the link.
+ * Without a mention join nothing is lost: a visible link has its mention, and a mention has its
+ * channel and practice (foreign keys; a practice's deletion removes its mentions).
  */
 function countQuery(db: Kysely<Database>, query: InboxFilters, asOf: Date) {
-  const needsMention = !!query.channelIds?.length || !!query.categories?.length || !!query.q?.trim()
   let q = db.selectFrom('response_links as rl')
-  if (needsMention)
+  if (query.q?.trim())
     q = q.innerJoin('mentions as m', (j) =>
       j.onRef('m.organisation_id', '=', 'rl.organisation_id').onRef('m.id', '=', 'rl.inbound_id'),
-    )
-  if (query.assignee !== undefined)
-    q = q.leftJoin('inbox_assignments as ia', (j) =>
-      j
-        .onRef('ia.organisation_id', '=', 'rl.organisation_id')
-        .onRef('ia.mention_id', '=', 'rl.inbound_id'),
     )
   return q
     .where((eb) => eb.and(filterConditions(query, asOf, false)))
@@ -440,7 +431,7 @@ function segmentQuery(
       ...mentionSummarySelection(plan.asOf),
       'm.id as mentionId',
       'rl.at_risk_at as atRiskAt',
-      'ia.user_id as assigneeId',
+      sql<string | null>`rl.assignee_id`.as('assigneeId'),
       sql<number | null>`extract(epoch from rl.due_at - ${timestampParam(plan.asOf)})::float8`.as(
         'secondsUntilDue',
       ),
