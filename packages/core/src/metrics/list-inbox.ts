@@ -179,11 +179,20 @@ function orderSegments(order: InboxOrder, asOf: Date): Segment[] {
   }
 }
 
-/** The filter conditions, without or with the status filter. */
+/** The text filter on the mention `m`, or undefined without one. */
+function textCondition(query: InboxFilters): RawBuilder<SqlBool> | undefined {
+  const q = query.q?.trim()
+  if (!q) return undefined
+  const pattern = `%${escapeLike(q)}%`
+  return sql<SqlBool>`(m.text ilike ${pattern} escape '\\' or m.author_name ilike ${pattern} escape '\\' or m.author_handle ilike ${pattern} escape '\\')`
+}
+
+/** The filter conditions, without or with the status filter (and the text filter unless told). */
 function filterConditions(
   query: InboxFilters,
   asOf: Date,
   withStatus: boolean,
+  withText = true,
 ): Expression<SqlBool>[] {
   const status = slaStatusSql(asOf, 'rl')
   const c: RawBuilder<SqlBool>[] = [
@@ -215,13 +224,8 @@ function filterConditions(
   if (query.assignee === 'unassigned') c.push(sql<SqlBool>`rl.assignee_id is null`)
   else if (query.assignee !== undefined)
     c.push(sql<SqlBool>`rl.assignee_id = ${query.assignee.userId}`)
-  const q = query.q?.trim()
-  if (q) {
-    const pattern = `%${escapeLike(q)}%`
-    c.push(
-      sql<SqlBool>`(m.text ilike ${pattern} escape '\\' or m.author_name ilike ${pattern} escape '\\' or m.author_handle ilike ${pattern} escape '\\')`,
-    )
-  }
+  const text = withText ? textCondition(query) : undefined
+  if (text) c.push(text)
   return c
 }
 
@@ -309,6 +313,7 @@ export async function countInbox(
  */
 export async function listInbox(db: Kysely<Database>, query: InboxQuery): Promise<InboxPage> {
   const plan = planInboxPage(query)
+  if (query.q?.trim()) return listInboxByText(db, query, plan)
   const totals = query.withTotals === false ? undefined : countInbox(db, query, plan.asOf)
   // The count runs beside the page queries. If a page query fails first, this function rejects
   // before awaiting the count, and the count's own failure would be an unhandled rejection —
@@ -443,4 +448,175 @@ function segmentQuery(
   if (segment.time) q = q.orderBy(sql.ref(segment.time), direction)
   q = q.orderBy(sql.ref(segment.id), direction)
   return { q: q.limit(limit) }
+}
+
+/**
+ * A page with the text filter. No index serves a substring of the text (search-mentions.ts uses
+ * the same `ilike`), so the matches are found by one probe of `mentions` per open link of the
+ * scope (the other filters first narrow the links on their own columns) — once per request: one
+ * statement materialises the matching links' keys, counts them and picks the page's keys in the
+ * order's segments, and a second reads the page's ≤ `limit` mentions. Bounded by the open items
+ * of the scope, not by the mentions' history; the same cursors as the other pages.
+ */
+async function listInboxByText(
+  db: Kysely<Database>,
+  query: InboxQuery,
+  plan: PagePlan,
+): Promise<InboxPage> {
+  const status = openStatusSql(plan.asOf)
+  const segs = plan.segments
+  const segExpr = sql<number>`(case ${sql.join(
+    segs.map((g, i) => sql`when ${g.where} then ${sql.lit(i)}`),
+    sql` `,
+  )} end)`
+  // One order over all segments: the segment, then its time key and id in its own direction.
+  const keyed = (i: number, g: Segment, desc: boolean, ref: string) =>
+    g.desc === desc && (ref !== 'time' || g.time)
+      ? sql`when ${sql.lit(i)} then ${sql.ref(ref === 'time' ? g.time! : g.id)}`
+      : undefined
+  const orderKey = (desc: boolean, ref: 'time' | 'id') => {
+    const arms = segs.flatMap((g, i) => keyed(i, g, desc, ref) ?? [])
+    return arms.length
+      ? sql`(case s.seg ${sql.join(arms, sql` `)} end) ${sql.raw(desc ? 'desc' : 'asc')}`
+      : undefined
+  }
+  const order = [
+    sql`s.seg`,
+    ...[
+      orderKey(false, 'time'),
+      orderKey(true, 'time'),
+      orderKey(false, 'id'),
+      orderKey(true, 'id'),
+    ].filter((o) => o !== undefined),
+  ]
+  const keyText = (ref: 'k0' | 'k1') =>
+    sql`(case s.seg ${sql.join(
+      segs.map((g, i) =>
+        ref === 'k0'
+          ? sql`when ${sql.lit(i)} then ${g.time ? exactTimestampText(g.time) : sql.ref(g.id)}`
+          : sql`when ${sql.lit(i)} then ${g.time ? sql.ref(g.id) : sql`null`}`,
+      ),
+      sql` `,
+    )} end)`
+  let after = sql<SqlBool>`true`
+  if (plan.after) {
+    const g = segs[plan.seg]!
+    const cmp = sql.raw(g.desc ? '<' : '>')
+    const inside = g.time
+      ? sql<SqlBool>`(${sql.ref(g.time)}, ${sql.ref(g.id)}) ${cmp} (cast(${plan.after[0]} as timestamptz), ${plan.after[1]})`
+      : sql<SqlBool>`${sql.ref(g.id)} ${cmp} ${plan.after[0]}`
+    after = sql<SqlBool>`(s.seg > ${plan.seg} or (s.seg = ${plan.seg} and ${inside}))`
+  } else if (plan.seg > 0) after = sql<SqlBool>`s.seg >= ${plan.seg}`
+  const wanted = query.status?.length ? query.status : undefined
+  if (wanted)
+    for (const st of wanted)
+      if (!(OPEN_STATUSES as readonly string[]).includes(st))
+        throw new EarshotError('INVALID_INPUT', `not an inbox status: ${String(st)}`)
+  const statusCond = wanted
+    ? sql<SqlBool>`${status} in (${sql.join(wanted.map((x) => sql`${x}`))})`
+    : sql<SqlBool>`true`
+  const linkConds = filterConditions(query, plan.asOf, false, false)
+  // `offset 0` keeps the lateral subquery a parameterised primary-key probe per open link (a
+  // plain join lets the planner scan every mention of the organisation for the pattern).
+  const { rows } = await sql<{
+    part: number
+    status: InboxStatus | null
+    n: string | null
+    urgent: string | null
+    id: string | null
+    seg: number | null
+    k0: string | null
+    k1: string | null
+    rn: string | null
+  }>`
+    with hits as materialized (
+      select rl.inbound_id, rl.due_at, rl.at_risk_at, rl.mention_urgent, t.created_at
+      from response_links rl
+      cross join lateral (select m.created_at from mentions m
+        where m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
+          and ${textCondition(query)!} offset 0) t
+      where ${sql.join(linkConds, sql` and `)}
+    ),
+    ordered as (
+      select s.inbound_id as id, s.seg, ${keyText('k0')} as k0, ${keyText('k1')} as k1,
+        row_number() over (order by ${sql.join(order)}) as rn
+      from (select s.* from (select rl.*, ${segExpr} as seg
+              from hits rl cross join lateral (select rl.created_at) m
+              where ${statusCond}) s
+            cross join lateral (select s.inbound_id, s.due_at) rl
+            cross join lateral (select s.created_at) m
+            where ${after}
+            order by ${sql.join(order)}
+            limit ${plan.limit + 1}) s
+      cross join lateral (select s.inbound_id, s.due_at) rl
+      cross join lateral (select s.created_at) m
+    )
+    select 0 as part, ${status} as status, count(*) as n,
+        count(*) filter (where rl.mention_urgent) as urgent,
+        null as id, null::int as seg, null as k0, null as k1, null::bigint as rn
+      from hits rl group by 2
+    union all
+    select 1, null, null, null, id, seg, k0, k1, rn from ordered`.execute(db)
+  const keys = rows.filter((r) => r.part === 1).sort((a, b) => Number(a.rn) - Number(b.rn))
+  const more = keys.length > plan.limit
+  const pageKeys = more ? keys.slice(0, plan.limit) : keys
+  const ids = pageKeys.map((k) => k.id!)
+  const summaries = ids.length
+    ? await baseQuery(db)
+        .where('rl.organisation_id', '=', query.organisationId)
+        .where(inList('rl.inbound_id', ids))
+        .select([
+          ...mentionSummarySelection(plan.asOf),
+          'm.id as mentionId',
+          'rl.at_risk_at as atRiskAt',
+          sql<string | null>`rl.assignee_id`.as('assigneeId'),
+          sql<
+            number | null
+          >`extract(epoch from rl.due_at - ${timestampParam(plan.asOf)})::float8`.as(
+            'secondsUntilDue',
+          ),
+        ])
+        .execute()
+    : []
+  const byId = new Map(summaries.map((r) => [r.mentionId, r as Record<string, unknown>]))
+  // (A mention removed between the two statements is left out of the page.)
+  const items = ids.flatMap((id) => {
+    const row = byId.get(id)
+    if (!row) return []
+    const { status: st, secondsUntilDue, ...r } = row
+    return [
+      {
+        ...r,
+        status: st as InboxStatus,
+        secondsUntilDue: secondsUntilDue === null ? null : Number(secondsUntilDue),
+      } as unknown as InboxItem,
+    ]
+  })
+  const last = pageKeys.at(-1)
+  const nextCursor =
+    more && last
+      ? encodeInboxCursor(
+          plan.order,
+          plan.asOf,
+          last.seg!,
+          [last.k0, last.k1].filter((k): k is string => typeof k === 'string'),
+        )
+      : null
+  let totals: InboxTotals | undefined
+  if (query.withTotals !== false) {
+    const byStatus: Record<InboxStatus, number> = { pending: 0, at_risk: 0, breached: 0 }
+    let total = 0
+    let urgent = 0
+    for (const r of rows) {
+      if (r.part !== 0) continue
+      const st = r.status as InboxStatus
+      byStatus[st] = Number(r.n)
+      if (!wanted || wanted.includes(st)) {
+        total += Number(r.n)
+        urgent += Number(r.urgent)
+      }
+    }
+    totals = { total, byStatus, urgent }
+  }
+  return { items, nextCursor, asOf: plan.asOf, order: plan.order, ...(totals ? { totals } : {}) }
 }
