@@ -37,6 +37,7 @@ import {
   type InboxFilters,
   type InboxTotals,
   inboxPageSql,
+  inboxTextPageSql,
   listInbox,
 } from '../src/metrics/list-inbox.js'
 import { slaStatusSql } from '../src/metrics/sla-status.js'
@@ -203,6 +204,12 @@ try {
       )
     } else console.log(`# ${name}: total ${ours.total}`)
     if (process.env.EARSHOT_BENCH_EXPLAIN !== '0') {
+      if (f.q) {
+        const text = inboxTextPageSql(db, fq)
+        console.log(`# ${name}: the text statement of the first page`)
+        await explain(text.sql, text.parameters)
+        continue
+      }
       const segments = inboxPageSql(db, fq)
       console.log(`# ${name}: segment 2 of the first page`)
       await explain(segments[2]!.sql, segments[2]!.parameters)

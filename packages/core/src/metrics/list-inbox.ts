@@ -463,100 +463,8 @@ async function listInboxByText(
   query: InboxQuery,
   plan: PagePlan,
 ): Promise<InboxPage> {
-  const status = openStatusSql(plan.asOf)
-  const segs = plan.segments
-  const segExpr = sql<number>`(case ${sql.join(
-    segs.map((g, i) => sql`when ${g.where} then ${sql.lit(i)}`),
-    sql` `,
-  )} end)`
-  // One order over all segments: the segment, then its time key and id in its own direction.
-  const keyed = (i: number, g: Segment, desc: boolean, ref: string) =>
-    g.desc === desc && (ref !== 'time' || g.time)
-      ? sql`when ${sql.lit(i)} then ${sql.ref(ref === 'time' ? g.time! : g.id)}`
-      : undefined
-  const orderKey = (desc: boolean, ref: 'time' | 'id') => {
-    const arms = segs.flatMap((g, i) => keyed(i, g, desc, ref) ?? [])
-    return arms.length
-      ? sql`(case s.seg ${sql.join(arms, sql` `)} end) ${sql.raw(desc ? 'desc' : 'asc')}`
-      : undefined
-  }
-  const order = [
-    sql`s.seg`,
-    ...[
-      orderKey(false, 'time'),
-      orderKey(true, 'time'),
-      orderKey(false, 'id'),
-      orderKey(true, 'id'),
-    ].filter((o) => o !== undefined),
-  ]
-  const keyText = (ref: 'k0' | 'k1') =>
-    sql`(case s.seg ${sql.join(
-      segs.map((g, i) =>
-        ref === 'k0'
-          ? sql`when ${sql.lit(i)} then ${g.time ? exactTimestampText(g.time) : sql.ref(g.id)}`
-          : sql`when ${sql.lit(i)} then ${g.time ? sql.ref(g.id) : sql`null`}`,
-      ),
-      sql` `,
-    )} end)`
-  let after = sql<SqlBool>`true`
-  if (plan.after) {
-    const g = segs[plan.seg]!
-    const cmp = sql.raw(g.desc ? '<' : '>')
-    const inside = g.time
-      ? sql<SqlBool>`(${sql.ref(g.time)}, ${sql.ref(g.id)}) ${cmp} (cast(${plan.after[0]} as timestamptz), ${plan.after[1]})`
-      : sql<SqlBool>`${sql.ref(g.id)} ${cmp} ${plan.after[0]}`
-    after = sql<SqlBool>`(s.seg > ${plan.seg} or (s.seg = ${plan.seg} and ${inside}))`
-  } else if (plan.seg > 0) after = sql<SqlBool>`s.seg >= ${plan.seg}`
   const wanted = query.status?.length ? query.status : undefined
-  if (wanted)
-    for (const st of wanted)
-      if (!(OPEN_STATUSES as readonly string[]).includes(st))
-        throw new EarshotError('INVALID_INPUT', `not an inbox status: ${String(st)}`)
-  const statusCond = wanted
-    ? sql<SqlBool>`${status} in (${sql.join(wanted.map((x) => sql`${x}`))})`
-    : sql<SqlBool>`true`
-  const linkConds = filterConditions(query, plan.asOf, false, false)
-  // `offset 0` keeps the lateral subquery a parameterised primary-key probe per open link (a
-  // plain join lets the planner scan every mention of the organisation for the pattern).
-  const { rows } = await sql<{
-    part: number
-    status: InboxStatus | null
-    n: string | null
-    urgent: string | null
-    id: string | null
-    seg: number | null
-    k0: string | null
-    k1: string | null
-    rn: string | null
-  }>`
-    with hits as materialized (
-      select rl.inbound_id, rl.due_at, rl.at_risk_at, rl.mention_urgent, t.created_at
-      from response_links rl
-      cross join lateral (select m.created_at from mentions m
-        where m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
-          and ${textCondition(query)!} offset 0) t
-      where ${sql.join(linkConds, sql` and `)}
-    ),
-    ordered as (
-      select s.inbound_id as id, s.seg, ${keyText('k0')} as k0, ${keyText('k1')} as k1,
-        row_number() over (order by ${sql.join(order)}) as rn
-      from (select s.* from (select rl.*, ${segExpr} as seg
-              from hits rl cross join lateral (select rl.created_at) m
-              where ${statusCond}) s
-            cross join lateral (select s.inbound_id, s.due_at) rl
-            cross join lateral (select s.created_at) m
-            where ${after}
-            order by ${sql.join(order)}
-            limit ${plan.limit + 1}) s
-      cross join lateral (select s.inbound_id, s.due_at) rl
-      cross join lateral (select s.created_at) m
-    )
-    select 0 as part, ${status} as status, count(*) as n,
-        count(*) filter (where rl.mention_urgent) as urgent,
-        null as id, null::int as seg, null as k0, null as k1, null::bigint as rn
-      from hits rl group by 2
-    union all
-    select 1, null, null, null, id, seg, k0, k1, rn from ordered`.execute(db)
+  const { rows } = await textPageQuery(query, plan).execute(db)
   const keys = rows.filter((r) => r.part === 1).sort((a, b) => Number(a.rn) - Number(b.rn))
   const more = keys.length > plan.limit
   const pageKeys = more ? keys.slice(0, plan.limit) : keys
@@ -619,4 +527,107 @@ async function listInboxByText(
     totals = { total, byStatus, urgent }
   }
   return { items, nextCursor, asOf: plan.asOf, order: plan.order, ...(totals ? { totals } : {}) }
+}
+
+/** The first statement of a text-filtered page: its matches' totals and the page's keys. */
+function textPageQuery(query: InboxQuery, plan: PagePlan) {
+  const status = openStatusSql(plan.asOf)
+  const segs = plan.segments
+  const segExpr = sql<number>`(case ${sql.join(
+    segs.map((g, i) => sql`when ${g.where} then ${sql.lit(i)}`),
+    sql` `,
+  )} end)`
+  // One order over all segments: the segment, then its time key and id in its own direction.
+  const keyed = (i: number, g: Segment, desc: boolean, ref: string) =>
+    g.desc === desc && (ref !== 'time' || g.time)
+      ? sql`when ${sql.lit(i)} then ${sql.ref(ref === 'time' ? g.time! : g.id)}`
+      : undefined
+  const orderKey = (desc: boolean, ref: 'time' | 'id') => {
+    const arms = segs.flatMap((g, i) => keyed(i, g, desc, ref) ?? [])
+    return arms.length
+      ? sql`(case s.seg ${sql.join(arms, sql` `)} end) ${sql.raw(desc ? 'desc' : 'asc')}`
+      : undefined
+  }
+  const order = [
+    sql`s.seg`,
+    ...[
+      orderKey(false, 'time'),
+      orderKey(true, 'time'),
+      orderKey(false, 'id'),
+      orderKey(true, 'id'),
+    ].filter((o) => o !== undefined),
+  ]
+  const keyText = (ref: 'k0' | 'k1') =>
+    sql`(case s.seg ${sql.join(
+      segs.map((g, i) =>
+        ref === 'k0'
+          ? sql`when ${sql.lit(i)} then ${g.time ? exactTimestampText(g.time) : sql.ref(g.id)}`
+          : sql`when ${sql.lit(i)} then ${g.time ? sql.ref(g.id) : sql`null`}`,
+      ),
+      sql` `,
+    )} end)`
+  let after = sql<SqlBool>`true`
+  if (plan.after) {
+    const g = segs[plan.seg]!
+    const cmp = sql.raw(g.desc ? '<' : '>')
+    const inside = g.time
+      ? sql<SqlBool>`(${sql.ref(g.time)}, ${sql.ref(g.id)}) ${cmp} (cast(${plan.after[0]} as timestamptz), ${plan.after[1]})`
+      : sql<SqlBool>`${sql.ref(g.id)} ${cmp} ${plan.after[0]}`
+    after = sql<SqlBool>`(s.seg > ${plan.seg} or (s.seg = ${plan.seg} and ${inside}))`
+  } else if (plan.seg > 0) after = sql<SqlBool>`s.seg >= ${plan.seg}`
+  const wanted = query.status?.length ? query.status : undefined
+  if (wanted)
+    for (const st of wanted)
+      if (!(OPEN_STATUSES as readonly string[]).includes(st))
+        throw new EarshotError('INVALID_INPUT', `not an inbox status: ${String(st)}`)
+  const statusCond = wanted
+    ? sql<SqlBool>`${status} in (${sql.join(wanted.map((x) => sql`${x}`))})`
+    : sql<SqlBool>`true`
+  const linkConds = filterConditions(query, plan.asOf, false, false)
+  // `offset 0` keeps the lateral subquery a parameterised primary-key probe per open link (a
+  // plain join lets the planner scan every mention of the organisation for the pattern).
+  return sql<{
+    part: number
+    status: InboxStatus | null
+    n: string | null
+    urgent: string | null
+    id: string | null
+    seg: number | null
+    k0: string | null
+    k1: string | null
+    rn: string | null
+  }>`
+    with hits as materialized (
+      select rl.inbound_id, rl.due_at, rl.at_risk_at, rl.mention_urgent, t.created_at
+      from response_links rl
+      cross join lateral (select m.created_at from mentions m
+        where m.organisation_id = rl.organisation_id and m.id = rl.inbound_id
+          and ${textCondition(query)!} offset 0) t
+      where ${sql.join(linkConds, sql` and `)}
+    ),
+    ordered as (
+      select s.inbound_id as id, s.seg, ${keyText('k0')} as k0, ${keyText('k1')} as k1,
+        row_number() over (order by ${sql.join(order)}) as rn
+      from (select s.* from (select rl.*, ${segExpr} as seg
+              from hits rl cross join lateral (select rl.created_at) m
+              where ${statusCond}) s
+            cross join lateral (select s.inbound_id, s.due_at) rl
+            cross join lateral (select s.created_at) m
+            where ${after}
+            order by ${sql.join(order)}
+            limit ${plan.limit + 1}) s
+      cross join lateral (select s.inbound_id, s.due_at) rl
+      cross join lateral (select s.created_at) m
+    )
+    select 0 as part, ${status} as status, count(*) as n,
+        count(*) filter (where rl.mention_urgent) as urgent,
+        null as id, null::int as seg, null as k0, null as k1, null::bigint as rn
+      from hits rl group by 2
+    union all
+    select 1, null, null, null, id, seg, k0, k1, rn from ordered`
+}
+
+/** The statement of a text-filtered page (for the bench's EXPLAIN). */
+export function inboxTextPageSql(db: Kysely<Database>, query: InboxQuery) {
+  return textPageQuery(query, planInboxPage(query)).compile(db)
 }
