@@ -154,12 +154,26 @@ end $fn$`)
       unassign(`(select x.* from old_rows x left join new_rows n using (organisation_id, mention_id)
       where n.mention_id is null)`),
   }
+  // The live inbox's change feed (migration 230) already records the assignment itself; the
+  // copy onto the link is marked (transaction-local) so it does not add a 'links' change.
+  await sql
+    .raw(`
+create or replace function earshot_inbox_changes_response_links_update() returns trigger language plpgsql as $fn$
+begin
+  if current_setting('earshot.inbox_assignee_sync', true) = 'on' then return null; end if;
+  insert into inbox_changes (organisation_id, practice_id, kind)
+    select distinct organisation_id, practice_id, 'links' from new_rows;
+  return null;
+end $fn$`)
+    .execute(db)
   for (const op of ['insert', 'update', 'delete'] as const) {
     await sql
       .raw(`
 create function earshot_inbox_assignee_${op}() returns trigger language plpgsql as $fn$
 begin
+  perform set_config('earshot.inbox_assignee_sync', 'on', true);
   ${assignmentBodies[op]}
+  perform set_config('earshot.inbox_assignee_sync', 'off', true);
   return null;
 end $fn$`)
       .execute(db)
@@ -199,6 +213,15 @@ export async function down(db: AnyDb): Promise<void> {
       .execute(db)
     await sql.raw(`drop function if exists earshot_inbox_assignee_${op}()`).execute(db)
   }
+  await sql
+    .raw(`
+create or replace function earshot_inbox_changes_response_links_update() returns trigger language plpgsql as $fn$
+begin
+  insert into inbox_changes (organisation_id, practice_id, kind)
+    select distinct organisation_id, practice_id, 'links' from new_rows;
+  return null;
+end $fn$`)
+    .execute(db)
   // 0100's functions as they were.
   await sql
     .raw(`
