@@ -22,7 +22,13 @@
  * EARSHOT_HTTP_INGEST_PER_S (web-chat deliveries per second, default 20),
  * EARSHOT_HTTP_BULK_PER_S (mentions per second through core's `ingest` from this process, as
  * collectors and imports in `earshot worker` processes write them; default 50),
- * EARSHOT_HTTP_SEED_ROWS (standalone data set, default 20,000 mentions).
+ * EARSHOT_HTTP_SEED_ROWS (standalone data set, default 20,000 mentions),
+ * EARSHOT_HTTP_EXTRA_PRACTICES (standalone: that many more practices without mentions in the
+ * organisation, default 0 — 1980 gives the agency's 2,000; every request reads the
+ * organisation's practices), EARSHOT_HTTP_ROUTES (comma list of `overview`, `metrics`, `inbox`:
+ * the mix, default all three), EARSHOT_HTTP_CPU_PROF (a directory: `earshot serve` runs with
+ * `--cpu-prof` and writes its profile there on exit), EARSHOT_HTTP_STATEMENTS (how many
+ * statements of pg_stat_statements to print, default 12).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -65,6 +71,11 @@ const TARGET_P99_MS = num('EARSHOT_HTTP_TARGET_P99_MS', 2000)
 const INGEST_PER_S = num('EARSHOT_HTTP_INGEST_PER_S', 20)
 const BULK_PER_S = num('EARSHOT_HTTP_BULK_PER_S', 50)
 const SEED_ROWS = num('EARSHOT_HTTP_SEED_ROWS', 20_000)
+const EXTRA_PRACTICES = num('EARSHOT_HTTP_EXTRA_PRACTICES', 0)
+const ROUTES = new Set(
+  (process.env.EARSHOT_HTTP_ROUTES ?? 'overview,metrics,inbox').split(',').map((r) => r.trim()),
+)
+const STATEMENTS = num('EARSHOT_HTTP_STATEMENTS', 12)
 const PASSWORD = 'http bench horse battery staple'
 const WEBCHAT_SECRET = `bench-${randomBytes(12).toString('hex')}`
 const DAY = 86_400_000
@@ -147,6 +158,11 @@ async function seedOwn(db: Kysely<Database>): Promise<{ org: string; practices: 
     }
   }
   if (batch.length) await ingest(db, batch, { organisationId: org.id })
+  if (EXTRA_PRACTICES > 0)
+    await sql`insert into practices (organisation_id, id, name, slug, time_zone, holiday_region)
+      select ${org.id}, ${`extra-${run}-`} || i, 'Extra practice ' || i, ${`extra-${run}-`} || i,
+        'UTC', null
+      from generate_series(1, ${EXTRA_PRACTICES}) i`.execute(db)
   // What autovacuum would have done by now on a server that has been up for a while.
   for (const t of ['mentions', 'response_links', 'mention_rollups', 'practices', 'channels'])
     await sql`analyze ${sql.table(t)}`.execute(db)
@@ -367,12 +383,25 @@ async function hammer(
       ...(rate > 0 ? { overallRate: rate } : {}),
       headers: { cookie, accept: 'text/html,application/json' },
       requests: [
-        route('overview page /practices/:id', () => `/practices/${pick()}`),
-        route('API /api/v1/practices/:id/metrics', () => `/api/v1/practices/${pick()}/metrics`),
-        route(
-          'API /api/v1/inbox?practice=',
-          () => `/api/v1/inbox?practice=${encodeURIComponent(inboxPractice)}&limit=50`,
-        ),
+        ...(ROUTES.has('overview')
+          ? [route('overview page /practices/:id', () => `/practices/${pick()}`)]
+          : []),
+        ...(ROUTES.has('metrics')
+          ? [
+              route(
+                'API /api/v1/practices/:id/metrics',
+                () => `/api/v1/practices/${pick()}/metrics`,
+              ),
+            ]
+          : []),
+        ...(ROUTES.has('inbox')
+          ? [
+              route(
+                'API /api/v1/inbox?practice=',
+                () => `/api/v1/inbox?practice=${encodeURIComponent(inboxPractice)}&limit=50`,
+              ),
+            ]
+          : []),
       ],
     },
     (error, result) => (error ? failed(error) : finished(result)),
@@ -492,11 +521,17 @@ async function main(): Promise<number> {
     // A free port can be taken by another process before serve binds it (a shared machine):
     // then another port, up to three times.
     for (let attempt = 1; ; attempt++) {
-      serve = new ServeProcess(await freePort(), {
-        DATABASE_URL: url!,
-        EARSHOT_SECRET_KEY: secretKey,
-        EARSHOT_PUBLIC_URL: 'http://127.0.0.1',
-      })
+      serve = new ServeProcess(
+        await freePort(),
+        {
+          DATABASE_URL: url!,
+          EARSHOT_SECRET_KEY: secretKey,
+          EARSHOT_PUBLIC_URL: 'http://127.0.0.1',
+        },
+        process.env.EARSHOT_HTTP_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.EARSHOT_HTTP_CPU_PROF}`]
+          : [],
+      )
       try {
         await serve.start()
         break
@@ -603,7 +638,7 @@ async function main(): Promise<number> {
         select calls, total_exec_time as total, mean_exec_time as mean,
           left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as q
         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
-        order by total_exec_time desc limit 12`.execute(db)
+        order by total_exec_time desc limit ${STATEMENTS}`.execute(db)
       note('database time by statement over both phases (pg_stat_statements):')
       for (const r of top.rows)
         note(

@@ -2,6 +2,7 @@
  * @module `createDashboard`: the whole web app (pages, JSON API, webhook receivers, health check)
  * as one runtime-agnostic Hono instance. Only the CLI's server entry binds it to a port.
  */
+
 import type { SendReplyDeps } from '@earshot/collectors'
 import { type Keyring, processKeyring, type ReadReplica } from '@earshot/core'
 import type { Context } from 'hono'
@@ -11,6 +12,7 @@ import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Kysely } from 'kysely'
+import { unreadAlertCount } from './alerts/alert-queries.js'
 import { createDatabaseLoginLimiter } from './auth/database-login-limiter.js'
 import type { LoginRateLimitOptions } from './auth/login-rate-limiter.js'
 import type { PublicRateLimit } from './badge/public-rate-limit.js'
@@ -43,7 +45,7 @@ import { type InboxEventsOptions, inboxEventRoutes } from './inbox/inbox-events.
 import type { MailSender } from './mail/mail-sender.js'
 import { replyRoutes } from './replies/reply-routes.js'
 import { accountRoutes } from './routes/account-routes.js'
-import { alertRoutes, loadUnreadAlerts } from './routes/alert-routes.js'
+import { alertRoutes, alertScopeOf } from './routes/alert-routes.js'
 import { apiRoutes } from './routes/api-routes.js'
 import { assetRoutes } from './routes/asset-routes.js'
 import { authRoutes } from './routes/auth-routes.js'
@@ -60,7 +62,7 @@ import { reportScheduleRoutes } from './routes/report-schedule-routes.js'
 import { securityRoutes } from './routes/security-routes.js'
 import { settingsRoutes } from './routes/settings-routes.js'
 import { setupRoutes } from './routes/setup-routes.js'
-import { loadReconnectBanner } from './setup/channel-health.js'
+import { channelsNeedingReconnect } from './setup/channel-health.js'
 import { errorPageResponse } from './views/error-page.js'
 import { layout } from './views/layout.js'
 
@@ -320,8 +322,21 @@ export function createDashboard(options: DashboardOptions): Hono<DashboardEnv> {
   app.route('/', accountRoutes({ clientIp }))
   app.use('*', requirePageAuth)
   app.route('/', securityRoutes({ limiter: loginLimiter, clientIp }))
-  app.use('*', loadUnreadAlerts)
-  app.use('*', loadReconnectBanner)
+  // The bell's unread count and the reconnect banner, for pages (GET requests of a signed-in
+  // session): two independent reads, run side by side (they were two middlewares in turn).
+  app.use('*', async function loadPageChrome(c, next) {
+    const auth = c.var.auth
+    if (auth?.via === 'session' && c.req.method === 'GET') {
+      const { db } = c.var.services
+      const [unread, reconnect] = await Promise.all([
+        unreadAlertCount(db, alertScopeOf(auth)),
+        channelsNeedingReconnect(db, auth),
+      ])
+      c.set('unreadAlerts', unread)
+      c.set('reconnect', reconnect)
+    }
+    await next()
+  })
   app.route('/', alertRoutes())
   app.route('/', badgeSettingsRoutes())
   app.route('/', jobsRoutes())

@@ -122,6 +122,8 @@ export class ServeProcess {
   constructor(
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** Extra node flags for the server (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+    private readonly nodeArgs: readonly string[] = [],
   ) {}
 
   get url(): string {
@@ -138,6 +140,7 @@ export class ServeProcess {
       const child = spawn(
         process.execPath,
         [
+          ...this.nodeArgs,
           '--conditions=@earshot/source',
           '--import',
           'tsx',

@@ -5,12 +5,13 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
+import { type Kysely, sql } from 'kysely'
 import { type ApiTokenScope, scopeForMethod } from '../auth/api-token-scopes.js'
 import { resolveApiToken } from '../auth/create-api-token.js'
 import { getUser } from '../auth/create-user.js'
 import { safeEqual } from '../auth/secret-token.js'
 import { loadSession } from '../auth/sessions.js'
-import { listPractices, type PracticeRow } from '../core.js'
+import type { Database, PracticeRow } from '../core.js'
 import { localPath } from '../routes/safe-redirect.js'
 import type { AuthState, DashboardEnv } from './dashboard-env.js'
 import { errorJson, HttpError } from './http-errors.js'
@@ -20,8 +21,57 @@ export function sessionCookieName(secure: boolean): string {
   return secure ? '__Host-earshot_session' : 'earshot_session'
 }
 
+/** How many organisations' practice lists one process keeps (least recently used dropped). */
+const PRACTICE_LISTS_KEPT = 256
+
+/**
+ * An organisation's practices by name, as `listPractices` returns them, kept per organisation and
+ * reused while the organisation's `practices_version` (bumped in the writing transaction by every
+ * statement that changes practices, migration 2026-12-05-0410) is the one read by this request:
+ * an agency's 2,000 rows were read and parsed on every request. The version is read from the
+ * database on every request, so any process's, the CLI's or plain SQL's change is seen at once.
+ * The rows are shared between requests: read-only.
+ */
+function practiceLists() {
+  const kept = new Map<string, { version: string; rows: readonly PracticeRow[] }>()
+  return async (
+    db: Kysely<Database>,
+    organisationId: string,
+    version: string | undefined,
+  ): Promise<PracticeRow[]> => {
+    const hit = version === undefined ? undefined : kept.get(organisationId)
+    if (hit && hit.version === version) {
+      kept.delete(organisationId)
+      kept.set(organisationId, hit)
+      return hit.rows as PracticeRow[]
+    }
+    // The list and its version in one statement (one snapshot): never a list kept under a
+    // version it does not belong to.
+    const rows = await db
+      .selectFrom('practices')
+      .selectAll()
+      .select(
+        sql<string>`(select o.practices_version::text from organisations o where o.id = ${organisationId})`.as(
+          'practicesVersion',
+        ),
+      )
+      .where('organisation_id', '=', organisationId)
+      .orderBy('name')
+      .execute()
+    const list = rows.map(({ practicesVersion: _v, ...p }) => p as PracticeRow)
+    const loaded = rows[0]?.practicesVersion
+    if (loaded !== undefined) {
+      kept.delete(organisationId)
+      kept.set(organisationId, { version: loaded, rows: list })
+      if (kept.size > PRACTICE_LISTS_KEPT) kept.delete(kept.keys().next().value!)
+    } else kept.delete(organisationId)
+    return list
+  }
+}
+
 /** Loads `c.var.auth` from a bearer token or the session cookie; never rejects by itself. */
 export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler<DashboardEnv> {
+  const practicesOf = practiceLists()
   return async function loadAuthMiddleware(c, next) {
     const { db, now } = c.var.services
     const header = c.req.header('authorization')
@@ -70,14 +120,12 @@ export function loadAuth(options: { secureCookies: boolean }): MiddlewareHandler
     if (identity) {
       const user = await getUser(db, identity.organisationId, identity.userId)
       if (user) {
-        const [organisation, all] = await Promise.all([
-          db
-            .selectFrom('organisations')
-            .select('name')
-            .where('id', '=', user.organisationId)
-            .executeTakeFirst(),
-          listPractices(db, user.organisationId),
-        ])
+        const organisation = await db
+          .selectFrom('organisations')
+          .select(['name', sql<string>`practices_version::text`.as('practicesVersion')])
+          .where('id', '=', user.organisationId)
+          .executeTakeFirst()
+        const all = await practicesOf(db, user.organisationId, organisation?.practicesVersion)
         const allowed = new Set(user.practiceIds)
         const practices = user.role === 'agency_admin' ? all : all.filter((p) => allowed.has(p.id))
         c.set('auth', {
