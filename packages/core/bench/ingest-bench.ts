@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { ingest } from '../src/pipeline/ingest.js'
@@ -87,6 +88,12 @@ await ingest(
     ...(m.parentExternalId ? { parentExternalId: `warm-${m.parentExternalId}` } : {}),
   })),
 )
+// What autovacuum does within a minute of the first rows: statistics, and with them new plans in
+// every session. Without it this bench measures the first minute of a fresh database, where a
+// session that planned the link trigger's mention probe while `mentions` was empty keeps probing
+// through whichever index looked cheapest then (mentions_enricher_idx: the whole organisation per
+// link, 0.3–0.6 ms a link and growing; docs/performance.md § Ingest).
+if (!process.env.BENCH_NO_ANALYZE) await sql`analyze`.execute(db)
 
 const t = performance.now()
 for (let i = 0; i < items.length; i += BATCH) await ingest(db, items.slice(i, i + BATCH))

@@ -2,6 +2,13 @@
  * @module A Kysely dialect for PGlite (Postgres compiled to WASM, in-process). PGlite is a single
  * connection, so the driver hands out one connection at a time and queues the rest: a
  * transaction holds the connection until it commits, exactly as a pooled `pg` client would.
+ *
+ * PGlite has no autovacuum, so nothing ever gives its planner statistics: a plan made while a
+ * table was empty (every index then costs the same) stays cached for the session, and the link
+ * trigger's mention probe, planned that way, read the organisation's whole `mentions_enricher_idx`
+ * range for every link — ingest grew quadratically with the table. The driver therefore does
+ * what autovacuum's analyze does on a server: once the rows written since the last `ANALYZE`
+ * pass a threshold, it runs one between transactions, which also invalidates the stale plans.
  */
 import {
   type CompiledQuery,
@@ -34,6 +41,18 @@ export interface PGliteDialectConfig {
   database: PGliteLike | (() => Promise<PGliteLike>)
   /** Close the instance when Kysely is destroyed (default true). */
   closeOnDestroy?: boolean
+  /**
+   * `ANALYZE` once this many rows were written since the last one, or a fifth of the rows the
+   * database held then if that is more (default 1,000; 0 turns it off). Autovacuum's rule on a
+   * server is 50 rows and a tenth; a larger floor keeps small test databases from analysing
+   * after every few statements, and plans only go wrong at thousands of rows.
+   */
+  analyzeAfterRows?: number
+}
+
+/** When the driver analyses: rows written since the last `ANALYZE` against the size then. */
+export function analyzeDue(written: number, rowsAtLastAnalyze: number, floor: number): boolean {
+  return floor > 0 && written >= Math.max(floor, rowsAtLastAnalyze / 5)
 }
 
 export class PGliteDialect implements Dialect {
@@ -71,6 +90,11 @@ class PGliteDriver implements Driver {
     const source = this.#config.database
     this.#db = typeof source === 'function' ? await source() : source
     this.#connection = new PGliteConnection(this.#db)
+    // A persistent database reopened with its rows: the threshold starts from their count.
+    const { rows } = await this.#db.query<{ n: number | string | null }>(
+      `select sum(greatest(reltuples, 0)) as n from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace`,
+    )
+    this.#connection.rowsAtLastAnalyze = Number(rows[0]?.n ?? 0)
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -93,6 +117,8 @@ class PGliteDriver implements Driver {
   }
 
   async releaseConnection(): Promise<void> {
+    // Between transactions: never inside one, and before the next caller gets the connection.
+    await this.#connection!.analyzeIfDue(this.#config.analyzeAfterRows ?? 1000)
     const next = this.#queue.shift()
     if (next) next(this.#connection!)
     else this.#busy = false
@@ -105,12 +131,24 @@ class PGliteDriver implements Driver {
 
 class PGliteConnection implements DatabaseConnection {
   readonly #db: PGliteLike
+  /** Rows inserted, updated or deleted by statements since the last `ANALYZE`. */
+  written = 0
+  rowsAtLastAnalyze = 0
   constructor(db: PGliteLike) {
     this.#db = db
+  }
+  async analyzeIfDue(floor: number): Promise<void> {
+    if (!analyzeDue(this.written, this.rowsAtLastAnalyze, floor)) return
+    this.rowsAtLastAnalyze += this.written
+    this.written = 0
+    // Statistics only steer plans: a failure (a closing database) must not fail the caller.
+    await this.#db.query('analyze').catch(() => {})
   }
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.#db.query<R>(compiledQuery.sql, [...compiledQuery.parameters])
     const affected = result.affectedRows
+    if (affected !== undefined && /^\s*(with|insert|update|delete)/i.test(compiledQuery.sql))
+      this.written += affected
     return {
       rows: result.rows,
       ...(affected !== undefined && !/^\s*select/i.test(compiledQuery.sql)
