@@ -40,3 +40,45 @@ export async function freshOrganisation(
   await db.insertInto('organisations').values({ id, name }).execute()
   return { id, name }
 }
+
+/**
+ * A fresh organisation with two practices (`<org>-pa`, `<org>-pb`, UTC) of two Facebook
+ * channels each (`<practice>-c1`, `-c2`), written straight to the tables: what the inbox's
+ * random-data tests build once per run.
+ */
+export async function freshTwoPracticeScope(
+  db: Kysely<Database>,
+): Promise<{ org: string; practices: string[]; channels: string[] }> {
+  const org = (await freshOrganisation(db)).id
+  const practices = ['pa', 'pb'].map((p) => `${org}-${p}`)
+  const channels = practices.flatMap((p) => [`${p}-c1`, `${p}-c2`])
+  await db
+    .insertInto('practices')
+    .values(
+      practices.map((p, i) => ({
+        organisation_id: org,
+        id: p,
+        name: `P${i}`,
+        slug: p,
+        time_zone: 'UTC',
+        holiday_region: null,
+      })),
+    )
+    .execute()
+  await db
+    .insertInto('channels')
+    .values(
+      channels.map((c) => ({
+        organisation_id: org,
+        practice_id: c.slice(0, -3),
+        id: c,
+        platform: 'facebook',
+        external_account_id: c,
+        name: c,
+        own_identities: '[]',
+        config: '{}',
+      })),
+    )
+    .execute()
+  return { org, practices, channels }
+}

@@ -10,7 +10,7 @@
 import fc from 'fast-check'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshOrganisation, testDatabases } from '../../test/databases.js'
+import { freshTwoPracticeScope, testDatabases } from '../../test/databases.js'
 import { NOW } from '../../test/metrics-world.js'
 import type { Database } from '../storage/database.js'
 import type { EarshotDatabase } from '../storage/open-database.js'
@@ -79,37 +79,7 @@ for (const database of testDatabases()) {
           fc.array(item, { minLength: 1, maxLength: 30 }),
           fc.array(change, { maxLength: 10 }),
           async (items, changes) => {
-            const org = (await freshOrganisation(db)).id
-            const practices = ['pa', 'pb'].map((p) => `${org}-${p}`)
-            const channels = practices.flatMap((p) => [`${p}-c1`, `${p}-c2`])
-            await db
-              .insertInto('practices')
-              .values(
-                practices.map((p, i) => ({
-                  organisation_id: org,
-                  id: p,
-                  name: `P${i}`,
-                  slug: p,
-                  time_zone: 'UTC',
-                  holiday_region: null,
-                })),
-              )
-              .execute()
-            await db
-              .insertInto('channels')
-              .values(
-                channels.map((c) => ({
-                  organisation_id: org,
-                  practice_id: c.slice(0, -3),
-                  id: c,
-                  platform: 'facebook',
-                  external_account_id: c,
-                  name: c,
-                  own_identities: '[]',
-                  config: '{}',
-                })),
-              )
-              .execute()
+            const { org, practices, channels } = await freshTwoPracticeScope(db)
             const id = (i: number) => `${org}-m${String(i).padStart(2, '0')}`
             const mentions = items.map((it, i) => ({
               organisation_id: org,

@@ -8,7 +8,7 @@
 import fc from 'fast-check'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshOrganisation, testDatabases } from '../../test/databases.js'
+import { freshTwoPracticeScope, testDatabases } from '../../test/databases.js'
 import { comment, keywordEnricher, sydneyPractice } from '../../test/ingest-fixtures.js'
 import { type MetricsWorld, NOW, seedMetricsWorld } from '../../test/metrics-world.js'
 import type { Enricher } from '../enrich/enricher.js'
@@ -302,42 +302,6 @@ for (const database of testDatabases()) {
     )
 
     it('counts exactly what joining every open link to its mention counts, on random data', async () => {
-      /** A fresh organisation (two practices, two channels each) per run. */
-      const freshScope = async () => {
-        const org = (await freshOrganisation(db)).id
-        const practices = ['pa', 'pb'].map((p) => `${org}-${p}`)
-        const channels = practices.flatMap((p) => [`${p}-c1`, `${p}-c2`])
-        await db
-          .insertInto('practices')
-          .values(
-            practices.map((p, i) => ({
-              organisation_id: org,
-              id: p,
-              name: `P${i}`,
-              slug: p,
-              time_zone: 'UTC',
-              holiday_region: null,
-            })),
-          )
-          .execute()
-        await db
-          .insertInto('channels')
-          .values(
-            channels.map((c) => ({
-              organisation_id: org,
-              practice_id: c.slice(0, -3),
-              id: c,
-              platform: 'facebook',
-              external_account_id: c,
-              name: c,
-              own_identities: '[]',
-              config: '{}',
-            })),
-          )
-          .execute()
-        return { org, practices, channels }
-      }
-
       const item = fc.record({
         channel: fc.integer({ min: 0, max: 3 }),
         urgent: fc.boolean(),
@@ -361,7 +325,7 @@ for (const database of testDatabases()) {
           fc.array(item, { minLength: 1, maxLength: 25 }),
           fc.array(change, { maxLength: 10 }),
           async (items, changes) => {
-            const { org, practices, channels } = await freshScope()
+            const { org, practices, channels } = await freshTwoPracticeScope(db)
             const id = (i: number) => `${org}-m${i}`
             const mentions = items.map((it, i) => ({
               organisation_id: org,
