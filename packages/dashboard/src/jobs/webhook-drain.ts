@@ -351,32 +351,40 @@ export function nudgeDrain(send: JobContext['send']): Promise<string | null> {
 }
 
 /**
+ * The drain job with these options (the bench's batch size; tests). `webhookDrainJob` is it with
+ * the defaults.
+ */
+export function createWebhookDrainJob(options: DrainOptions = {}) {
+  return defineJob<unknown>({
+    queue: JOB_QUEUES.webhookDrain,
+    // `short`: at most one waiting job per key (the receiver's nudges share the empty key), any
+    // number running: every worker that picks up a nudge drains alongside the others.
+    options: { policy: 'short', retryLimit: 1, retryDelay: 5 },
+    schedule: { cron: '* * * * *' },
+    concurrency: 2,
+    async handle(_job, context) {
+      const result = await drainWebhookDeliveries(context, options)
+      if (result.more) await nudgeDrain(context.send)
+      const next = await nextDeliveryDue(context.db, context.now())
+      if (next) {
+        // One delayed nudge per 10-second slot: retries due close together share one wake-up.
+        const slot = new Date(Math.ceil(next.getTime() / 10_000) * 10_000)
+        await context.send(
+          JOB_QUEUES.webhookDrain,
+          {},
+          { singletonKey: `at:${slot.toISOString()}`, startAfter: slot },
+        )
+      }
+    },
+  })
+}
+
+/**
  * Drains due deliveries. Enqueued by the receiver (a nudge per stored delivery, at most one
  * waiting), every minute, and by itself: again at once when it stopped with more due, and at
  * the next retry time when deliveries wait for one.
  */
-export const webhookDrainJob = defineJob<unknown>({
-  queue: JOB_QUEUES.webhookDrain,
-  // `short`: at most one waiting job per key (the receiver's nudges share the empty key), any
-  // number running: every worker that picks up a nudge drains alongside the others.
-  options: { policy: 'short', retryLimit: 1, retryDelay: 5 },
-  schedule: { cron: '* * * * *' },
-  concurrency: 2,
-  async handle(_job, context) {
-    const result = await drainWebhookDeliveries(context)
-    if (result.more) await nudgeDrain(context.send)
-    const next = await nextDeliveryDue(context.db, context.now())
-    if (next) {
-      // One delayed nudge per 10-second slot: retries due close together share one wake-up.
-      const slot = new Date(Math.ceil(next.getTime() / 10_000) * 10_000)
-      await context.send(
-        JOB_QUEUES.webhookDrain,
-        {},
-        { singletonKey: `at:${slot.toISOString()}`, startAfter: slot },
-      )
-    }
-  },
-})
+export const webhookDrainJob = createWebhookDrainJob()
 
 /**
  * Jobs of the old one-job-per-delivery queue (`webhook-ingest`), sent by processes of an earlier
