@@ -80,8 +80,11 @@ const load = () =>
 const metric = (name: string, value: number, note = '') =>
   console.log(`METRIC ${name} ${Number(value.toFixed(2))}${note ? `  # ${note}` : ''}`)
 
-/** One comment on Page `pageId`, as Meta delivers it. */
-const feedBody = (pageId: string, commentId: string) =>
+/**
+ * One comment on Page `pageId`, as Meta delivers it, on post `postId` (a few comments a post:
+ * one post for every comment would make threads, and the thread pass, grow without bound).
+ */
+const feedBody = (pageId: string, commentId: string, postId: string, createdTime: number) =>
   JSON.stringify({
     object: 'page',
     entry: [
@@ -95,17 +98,26 @@ const feedBody = (pageId: string, commentId: string) =>
               item: 'comment',
               verb: 'add',
               comment_id: `${pageId}_${commentId}`,
-              post_id: `${pageId}_post`,
-              parent_id: `${pageId}_post`,
+              post_id: `${pageId}_${postId}`,
+              parent_id: `${pageId}_${postId}`,
               from: { id: `u-${commentId}`, name: 'Ana K' },
               message: `Do you have an appointment on Saturday? (${commentId})`,
-              created_time: 1735799990,
+              created_time: createdTime,
             },
           },
         ],
       },
     ],
   })
+
+/**
+ * A comment every 3 minutes across the organisation (one a Page per hour with 20 Pages): each
+ * practice's day holds what a busy practice gets, not the whole run.
+ */
+const timeOf = (i: number) => 1764547200 + i * 180
+
+/** Three comments a post on each Page. */
+const postOf = (tag: string, i: number, pages: number) => `${tag}-post-${Math.floor(i / pages / 3)}`
 
 // --- the old path, as it was (e9f64cc packages/dashboard/src/jobs/webhook-deliveries.ts) -----
 const LEGACY_QUEUE = 'bench-webhook-ingest-legacy'
@@ -231,7 +243,7 @@ async function store(db: Kysely<Database>, pages: Page[], n: number, tag: string
         channels: JSON.stringify([
           { organisationId: page.organisationId, channelId: page.channelId },
         ]),
-        body: feedBody(page.pageId, `${tag}-${i}`),
+        body: feedBody(page.pageId, `${tag}-${i}`, postOf(tag, i, pages.length), timeOf(i)),
         status: 'received',
         attempts: 0,
         received_at: now,
@@ -250,6 +262,9 @@ async function finishedCount(db: Kysely<Database>, ids: string[]) {
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<string, number>
 }
 
+/** What autovacuum does within a minute on a live server; tables grew from empty here. */
+const analyze = (db: Kysely<Database>) => sql`analyze`.execute(db)
+
 async function drainPhase(
   database: EarshotDatabase,
   pages: Page[],
@@ -257,6 +272,7 @@ async function drainPhase(
   tag: string,
 ): Promise<number> {
   const ids = await store(database.db, pages, DELIVERIES, tag)
+  await analyze(database.db)
   const extra: EarshotDatabase[] = []
   const systems: JobSystem[] = []
   try {
@@ -323,6 +339,7 @@ async function main() {
     // 1. The old path: one job per delivery, for a bounded time.
     if (OLD_SECONDS > 0) {
       const ids = await store(db, pages, DELIVERIES, 'old')
+      await analyze(db)
       const jobs = await startJobSystem({
         database,
         jobs: [legacyIngestJob] as never,
@@ -367,12 +384,13 @@ async function main() {
       const page = pages[i % pages.length]!
       const channel = await getChannel(db, page.channelId)
       const parsed = fb.webhook!.parse(
-        feedBody(page.pageId, `direct-${i}`),
+        feedBody(page.pageId, `direct-${i}`, postOf('direct', i, pages.length), timeOf(i)),
         toCollectorChannel(channel!),
         channel!.config,
       )
       items.push(...(Array.isArray(parsed) ? parsed : parsed.items))
     }
+    await analyze(db)
     const loadBefore = load()
     const started = performance.now()
     const deadline = started + MAX_SECONDS * 1000
