@@ -25,7 +25,8 @@
  * EARSHOT_WEBHOOK_PRACTICES (default 20), EARSHOT_WEBHOOK_OLD_SECONDS (default 20),
  * EARSHOT_WEBHOOK_MAX_SECONDS (deadline of each drain, default 90), EARSHOT_WEBHOOK_BATCH
  * (claim size, default the drain's 50), EARSHOT_WEBHOOK_WORKERS (default 2; 1 skips the
- * many-workers run).
+ * many-workers run), EARSHOT_WEBHOOK_CONCURRENCY (drains at once per worker process, default the
+ * job's 2).
  */
 import { randomUUID } from 'node:crypto'
 import { loadavg } from 'node:os'
@@ -71,6 +72,11 @@ const OLD_SECONDS = num('EARSHOT_WEBHOOK_OLD_SECONDS', 20)
 const MAX_SECONDS = num('EARSHOT_WEBHOOK_MAX_SECONDS', 90)
 const BATCH = Math.max(1, num('EARSHOT_WEBHOOK_BATCH', WEBHOOK_DRAIN_DEFAULTS.batchSize))
 const WORKERS = Math.max(1, num('EARSHOT_WEBHOOK_WORKERS', 2))
+/** Drains at once per worker process (the job's `concurrency`, 2 as deployed). */
+const CONCURRENCY = Math.max(
+  1,
+  num('EARSHOT_WEBHOOK_CONCURRENCY', webhookDrainJob.concurrency ?? 1),
+)
 const CONFIG = { accessToken: 'x', appSecret: 'bench-secret', verifyToken: 'v' }
 
 const load = () =>
@@ -283,7 +289,12 @@ async function drainPhase(
       systems.push(
         await startJobSystem({
           database: own,
-          jobs: [createWebhookDrainJob({ batchSize: BATCH })] as never,
+          jobs: [
+            {
+              ...createWebhookDrainJob({ batchSize: BATCH, worker: `bench-worker-${w}` }),
+              concurrency: CONCURRENCY,
+            },
+          ] as never,
           schedule: false,
           instanceName: `bench-drain-${w}`,
         }),
@@ -292,7 +303,9 @@ async function drainPhase(
     const loadBefore = load()
     const started = performance.now()
     // One nudge per worker, as the receiver's nudges would wake them under a stream.
-    for (const system of systems) await system.send(webhookDrainJob.queue, {})
+    // One nudge, as the receiver sends after storing a delivery; the drain's own nudges after
+    // every full claim wake the other drains (two per worker process).
+    await systems[0]!.send(webhookDrainJob.queue, {})
     const deadline = started + MAX_SECONDS * 1000
     let counts: Record<string, number> = {}
     // The first finished batch: from there on the drain runs flat out (before it, the worker
@@ -313,8 +326,12 @@ async function drainPhase(
     const ingested = counts.ingested ?? 0
     const done = ingested + (counts.quarantined ?? 0)
     const steady = first && end > first.at ? (done - first.done) / ((end - first.at) / 1000) : 0
+    const { rows: by } = await sql<{ claimed_by: string; n: number }>`
+      select claimed_by, count(*)::int as n from webhook_deliveries
+      where id = any(${ids}::text[]) group by claimed_by order by claimed_by`.execute(database.db)
+    console.log(`  finished by: ${by.map((r) => `${r.claimed_by} ×${r.n}`).join(', ')}`)
     console.log(
-      `drain, ${workers} worker process(es), batch ${BATCH}: ${ingested} of ${ids.length} ingested` +
+      `drain, ${workers} worker process(es) × ${CONCURRENCY} drains, batch ${BATCH}: ${ingested} of ${ids.length} ingested` +
         ` (${counts.quarantined ?? 0} quarantined) in ${seconds.toFixed(1)} s from the nudge` +
         ` (${(ingested / seconds).toFixed(1)}/s), ${steady.toFixed(1)}/s after the first batch;` +
         ` load ${loadBefore} → ${load()}`,

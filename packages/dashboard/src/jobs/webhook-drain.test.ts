@@ -4,8 +4,10 @@ import { createTestTenant } from '@earshot/collectors/testing'
 import { type ChannelRow, type Collector, type EarshotDatabase, openDatabase } from '@earshot/core'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { JOB_QUEUES } from './job-queues.js'
 import {
   claimWebhookDeliveries,
+  createWebhookDrainJob,
   drainWebhookDeliveries,
   finishWebhookDeliveries,
   WEBHOOK_DRAIN_DEFAULTS,
@@ -276,6 +278,47 @@ for (const target of targets) {
       const [row] = await rows([id!])
       expect(row!.status).toBe('quarantined')
       expect(row!.last_error).toMatch(new RegExp(`claimed ${max} times without finishing`))
+    })
+
+    it('wakes another drainer after every full claim, and the next retry when one waits', async () => {
+      clock = T0
+      const { channel } = await page()
+      const { platform, collectors } = testPlatform()
+      await store(
+        platform,
+        channel,
+        Array.from({ length: 12 }, (_, i) => feedBody(`n${i}`)),
+      )
+      const failing = testPlatform({ webhooks: false })
+      await store(failing.platform, channel, [feedBody('n-fail')])
+      const sent: { queue: string; key?: string; startAfter?: Date }[] = []
+      const send = async (
+        queue: string,
+        _data: object,
+        o?: { singletonKey?: string; startAfter?: Date },
+      ) => {
+        sent.push({
+          queue,
+          ...(o?.singletonKey ? { key: o.singletonKey } : {}),
+          ...(o?.startAfter ? { startAfter: o.startAfter } : {}),
+        })
+        return 'job'
+      }
+      // 12 due at 5 a claim: two full claims (each wakes another drainer), then a short one.
+      await createWebhookDrainJob({ platform, collectors, batchSize: 5 }).handle(
+        { id: 'j', data: {}, retryCount: 0 },
+        { ...context(), send },
+      )
+      expect(sent.filter((s) => s.queue === JOB_QUEUES.webhookDrain && !s.key)).toHaveLength(2)
+      // The failing delivery of the other platform now waits 5 s for its retry: a delayed nudge.
+      sent.length = 0
+      await createWebhookDrainJob({
+        platform: failing.platform,
+        collectors: failing.collectors,
+      }).handle({ id: 'j', data: {}, retryCount: 0 }, { ...context(), send })
+      const delayed = sent.find((s) => s.key?.startsWith('at:'))
+      expect(delayed?.startAfter?.getTime()).toBeGreaterThanOrEqual(at(5).getTime())
+      expect(delayed?.startAfter?.getTime()).toBeLessThanOrEqual(at(15).getTime())
     })
 
     it('quarantines an unreadable delivery with its reason and ingests the rest of its batch', async () => {

@@ -62,6 +62,11 @@ export interface DrainOptions {
   /** Only deliveries of this platform (a worker dedicated to one; tests). */
   platform?: string
   collectors?: CollectorLookup
+  /**
+   * Called after every claim that came back full (more is probably due): the job nudges another
+   * drainer, so a backlog fans out over every free worker instead of one drain at a time.
+   */
+  whenMore?: () => Promise<unknown>
 }
 
 /** A claimed row, as the claim returns it. */
@@ -327,6 +332,8 @@ export async function drainWebhookDeliveries(
     total.finished += batch.finished
     total.more = batch.claimed >= batchSize
     if (!total.more) break
+    // Never failing the drain: a lost nudge costs parallelism, not data.
+    if (options.whenMore) await options.whenMore().catch(() => null)
     if (options.maxBatches !== undefined && total.batches >= options.maxBatches) break
     if (context.now().getTime() - started >= budget) break
   }
@@ -363,7 +370,10 @@ export function createWebhookDrainJob(options: DrainOptions = {}) {
     schedule: { cron: '* * * * *' },
     concurrency: 2,
     async handle(_job, context) {
-      const result = await drainWebhookDeliveries(context, options)
+      const result = await drainWebhookDeliveries(context, {
+        whenMore: () => nudgeDrain(context.send),
+        ...options,
+      })
       if (result.more) await nudgeDrain(context.send)
       const next = await nextDeliveryDue(context.db, context.now())
       if (next) {
@@ -381,7 +391,8 @@ export function createWebhookDrainJob(options: DrainOptions = {}) {
 
 /**
  * Drains due deliveries. Enqueued by the receiver (a nudge per stored delivery, at most one
- * waiting), every minute, and by itself: again at once when it stopped with more due, and at
+ * waiting), every minute, and by itself: after every full claim (so a backlog wakes every free
+ * worker, not one drain at a time), again when it stopped at its budget with more due, and at
  * the next retry time when deliveries wait for one.
  */
 export const webhookDrainJob = createWebhookDrainJob()
