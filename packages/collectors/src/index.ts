@@ -100,6 +100,12 @@ export {
   type WebhookResponse,
   type WebhookVerificationResult,
 } from './run/handle-webhook.js'
+export {
+  type IngestWebhookBatchResult,
+  ingestWebhookBatch,
+  type WebhookDeliveryInput,
+  type WebhookDeliveryOutcome,
+} from './run/ingest-webhook-batch.js'
 export { senderConfigFor } from './send/channel-credentials.js'
 export {
   type GoogleSenderConfig,

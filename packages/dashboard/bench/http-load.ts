@@ -6,7 +6,7 @@
  * mix of the practice overview page (`/practices/:id`), the API's practice metrics
  * (`/api/v1/practices/:id/metrics`) and the inbox API (`/api/v1/inbox?practice=`) — while signed
  * web-chat deliveries are posted to `/hooks/webchat/:channelId` at a steady rate and ingested by
- * the server's own job worker (the app's ingestion path: verify, store, 202, `webhook-ingest` job).
+ * the server's own job worker (the app's ingestion path: verify, store, 202, `webhook-drain` job).
  *
  * Two phases: the stated rate (autocannon's `overallRate`, the figure the target is about), then
  * as fast as the connections go (capacity, for context). Prints `METRIC scale.http_*` lines and

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabases } from '../../test/databases.js'
 import { comment, keywordEnricher, sydneyPractice } from '../../test/ingest-fixtures.js'
 import { isEarshotError } from '../errors.js'
+import { createChannel } from '../repositories/channels.js'
 import type { EarshotDatabase } from '../storage/open-database.js'
 import { addBatchTotals, commitBatch, emptyBatchTotals } from './commit-batch.js'
 
@@ -112,6 +113,41 @@ for (const database of testDatabases()) {
         quarantine: [],
         channel: { items_collected: 0 },
       })
+    })
+
+    it('counts a batch over several channels on each item’s own channel and files each reject under its own', async () => {
+      const { org, practice, channel } = await sydneyPractice(handle.db)
+      const other = await createChannel(handle.db, {
+        organisationId: org.id,
+        practiceId: practice.id,
+        platform: 'facebook',
+        externalAccountId: 'page-2',
+        name: 'Second page',
+      })
+      const result = await commitBatch(handle.db, {
+        organisationId: org.id,
+        source: 'webhook:facebook',
+        enricher: keywordEnricher,
+        countPerItemChannel: true,
+        items: [
+          comment(channel.id, 'a1', '2026-11-24T00:00:00Z', 'open on saturday?'),
+          comment(other.id, 'b1', '2026-11-24T00:01:00Z', 'thanks'),
+          comment(other.id, 'b2', '2026-11-24T00:02:00Z', 'and sunday?'),
+          { channelId: channel.id, externalId: 'bad' }, // ingest rejects it: not counted
+        ],
+        rejected: [{ reason: 'unparseable', payload: { raw: 'x' }, channelId: other.id }],
+      })
+      expect(result).toMatchObject({ inserted: 3, quarantined: 2 })
+      const first = await state(org.id, channel.id)
+      const second = await state(org.id, other.id)
+      expect(first.channel.items_collected).toBe(1)
+      expect(second.channel.items_collected).toBe(2)
+      expect(first.quarantine).toEqual(
+        expect.arrayContaining([
+          { source: 'webhook:facebook', reason: 'unparseable', channel_id: other.id },
+          expect.objectContaining({ channel_id: channel.id }),
+        ]),
+      )
     })
 
     it('files items for another organisation’s channel in quarantine', async () => {

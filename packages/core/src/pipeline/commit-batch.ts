@@ -20,6 +20,8 @@ import type { ThreadKey } from './thread-store.js'
 export interface BatchReject {
   reason: string
   payload: unknown
+  /** Filed under this channel instead of the batch's `channelId` (a batch over several channels). */
+  channelId?: string
 }
 
 /** Moves a channel's checkpoint with the batch, if nobody moved it since `expected`. */
@@ -48,6 +50,12 @@ export interface BatchCommit extends Pick<IngestOptions, 'enricher' | 'now'> {
   rejected?: readonly BatchReject[]
   /** Requires `channelId`. Throws EarshotError `CONFLICT` (and commits nothing) when the stored checkpoint is not `expected`. */
   checkpoint?: BatchCheckpoint
+  /**
+   * Count each stored item on its own channel's `items_collected` rather than the batch's
+   * `channelId`: a batch gathered from several channels of the organisation (webhook deliveries
+   * drained together, `ingestWebhookBatch`). Not with `checkpoint`.
+   */
+  countPerItemChannel?: boolean
   /**
    * Stored threads (of `organisationId`) to re-enrich with `enricher` and re-evaluate, in the
    * same transaction: what re-enrichment after an enricher upgrade commits (`reenrichStale`).
@@ -102,6 +110,11 @@ export async function commitBatch(
 ): Promise<BatchCommitResult> {
   if (batch.checkpoint && !batch.channelId)
     throw new EarshotError('INVALID_INPUT', 'commitBatch: a checkpoint needs its channelId')
+  if (batch.checkpoint && batch.countPerItemChannel)
+    throw new EarshotError(
+      'INVALID_INPUT',
+      'commitBatch: countPerItemChannel moves no checkpoint (its items have several channels)',
+    )
   if (!db.isTransaction) return db.transaction().execute((trx) => commitInTransaction(trx, batch))
   return commitInTransaction(db, batch)
 }
@@ -138,13 +151,15 @@ async function commitInTransaction(
     db,
     rejected.map((r) => ({
       organisationId,
-      channelId: channelId ?? null,
+      channelId: r.channelId ?? channelId ?? null,
       source,
       reason: r.reason,
       payload: redact ? redactPayload(r.payload) : r.payload,
     })),
   )
-  if (channelId) {
+  if (batch.countPerItemChannel) {
+    await countItemsPerChannel(db, organisationId, batch.items, result)
+  } else if (channelId) {
     const collected = result.inserted + result.updated + result.unchanged + result.deleted
     const set = batch.checkpoint
       ? {
@@ -161,6 +176,30 @@ async function commitInTransaction(
         .execute()
   }
   return { ...result, quarantined: result.quarantined + rejected.length }
+}
+
+/** Adds each stored item (not quarantined by `ingest`) to its own channel's `items_collected`. */
+async function countItemsPerChannel(
+  db: Kysely<Database>,
+  organisationId: string,
+  items: readonly unknown[],
+  result: IngestResult,
+): Promise<void> {
+  const rejected = new Set(result.rejected.map((r) => r.index))
+  const counts = new Map<string, number>()
+  for (const [index, item] of items.entries()) {
+    if (rejected.has(index)) continue
+    const id = (item as { channelId?: unknown } | null)?.channelId
+    if (typeof id === 'string') counts.set(id, (counts.get(id) ?? 0) + 1)
+  }
+  if (counts.size === 0) return
+  // Every counted channel is under the advisory lock `ingest` took for its accepted items, so
+  // concurrent batches over the same channels reach these rows one at a time.
+  const rows = [...counts]
+  await sql`update channels set items_collected = channels.items_collected + c.n
+    from json_to_recordset(${JSON.stringify(rows.map(([id, n]) => ({ id, n })))}::json)
+      as c(id text, n integer)
+    where channels.organisation_id = ${organisationId} and channels.id = c.id`.execute(db)
 }
 
 async function assertCheckpoint(

@@ -11,7 +11,6 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { defineJob, type JobContext } from './job-definition.js'
 import { JOB_QUEUES } from './job-queues.js'
-import { enqueueStrandedDeliveries } from './webhook-deliveries.js'
 
 /**
  * A claimed slot stays claimed this long; past it, a dead worker's slot is due again. Not the
@@ -70,14 +69,13 @@ export async function claimPollSlot(
   return Number(result.numUpdatedRows) === 1
 }
 
-/** Every minute: enqueue the channels that are due, and any webhook delivery left waiting. */
+/** Every minute: enqueue the channels that are due. */
 export const channelDispatchJob = defineJob<Record<string, never>>({
   queue: JOB_QUEUES.channelDispatch,
   options: { policy: 'exclusive', retryLimit: 0 },
   schedule: { cron: '* * * * *' },
   async handle(_job, context) {
     await enqueueDueChannels(context)
-    await enqueueStrandedDeliveries(context)
   },
 })
 

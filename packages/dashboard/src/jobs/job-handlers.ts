@@ -18,12 +18,13 @@ import { reportDispatchJob, reportSendJob } from '../reports/report-jobs.js'
 import { channelDispatchJob, channelPollJob } from './channel-poll-jobs.js'
 import type { JobDefinition } from './job-definition.js'
 import { enricherReenrichJob } from './reenrich-job.js'
-import { webhookIngestJob } from './webhook-deliveries.js'
+import { webhookDrainJob, webhookIngestLegacyJob } from './webhook-drain.js'
 
 export const JOB_HANDLERS: readonly JobDefinition<never>[] = [
   channelDispatchJob,
   channelPollJob,
-  webhookIngestJob,
+  webhookDrainJob,
+  webhookIngestLegacyJob,
   alertEvaluateJob,
   tokenRefreshJob,
   enricherReenrichJob,

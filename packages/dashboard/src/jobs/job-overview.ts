@@ -52,6 +52,7 @@ export interface JobOverview {
 const SYSTEM_QUEUES = new Set<string>([
   JOB_QUEUES.channelDispatch,
   JOB_QUEUES.alertEvaluate,
+  JOB_QUEUES.webhookDrain,
   JOB_QUEUES.webhookIngest,
 ])
 

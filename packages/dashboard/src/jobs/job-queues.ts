@@ -7,7 +7,9 @@ export const JOB_QUEUES = {
   channelDispatch: 'channel-dispatch',
   /** One poll of one channel (singleton per channel). */
   channelPoll: 'channel-poll',
-  /** Ingests one stored webhook delivery (singleton per delivery). */
+  /** Claims stored webhook deliveries in batches and ingests them (nudged, and every minute). */
+  webhookDrain: 'webhook-drain',
+  /** The old one-job-per-delivery queue: its jobs (from processes of an earlier version) nudge a drain. */
   webhookIngest: 'webhook-ingest',
   /** Every minute: evaluate alert rules, then deliver what is due (alerts/alert-jobs.ts). */
   alertEvaluate: 'alert-evaluate',

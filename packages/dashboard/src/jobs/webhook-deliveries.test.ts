@@ -5,12 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDashboard } from '../app.js'
 import type { JobContext } from './job-definition.js'
 import { JOB_QUEUES } from './job-queues.js'
-import {
-  durableWebhookHandler,
-  enqueueStrandedDeliveries,
-  WEBHOOK_RETRY_LIMIT,
-  webhookIngestJob,
-} from './webhook-deliveries.js'
+import { type JobSystem, startJobSystem } from './job-system.js'
+import { waitUntil } from './wait-until.js'
+import { durableWebhookHandler } from './webhook-deliveries.js'
+import { drainWebhookDeliveries, webhookDrainJob } from './webhook-drain.js'
 
 const SECRET = 'test_app_secret'
 const BODY =
@@ -20,6 +18,7 @@ const sign = (body: string, secret = SECRET) =>
 const NOW = new Date('2026-12-02T12:00:00Z')
 
 let database: EarshotDatabase
+let jobs: JobSystem | undefined
 const sent: { queue: string; data: object; key?: string }[] = []
 let context: JobContext
 
@@ -34,7 +33,10 @@ beforeAll(async () => {
     },
   }
 })
-afterAll(() => database?.close())
+afterAll(async () => {
+  await jobs?.stop()
+  await database?.close()
+})
 
 const deliveryRow = (id: string) =>
   database.db
@@ -44,7 +46,7 @@ const deliveryRow = (id: string) =>
     .executeTakeFirstOrThrow() as Promise<Record<string, unknown>>
 
 describe('durable webhook deliveries', () => {
-  it('stores a signed delivery, answers 202 at once, and a job ingests it exactly once', async () => {
+  it('stores a signed delivery, answers 202 at once, nudges a drainer, and the drain ingests it exactly once', async () => {
     const tenant = await createTestTenant(database.db)
     const channel = await tenant.channel({
       platform: 'facebook',
@@ -66,23 +68,24 @@ describe('durable webhook deliveries', () => {
     const mentions = () =>
       database.db.selectFrom('mentions').select('id').where('channel_id', '=', channel.id).execute()
     expect(await mentions()).toHaveLength(0)
-    expect(sent.at(-1)).toEqual({
-      queue: JOB_QUEUES.webhookIngest,
-      data: { deliveryId: delivery },
-      key: delivery,
+    expect(sent.at(-1)).toEqual({ queue: JOB_QUEUES.webhookDrain, data: {} })
+    expect(await deliveryRow(delivery)).toMatchObject({
+      status: 'received',
+      attempts: 0,
+      available_at: NOW,
     })
 
-    await webhookIngestJob.handle(
-      { id: 'j1', data: { deliveryId: delivery }, retryCount: 0 },
-      context,
-    )
-    // A second run of the same job (a retry after a lost acknowledgement) changes nothing.
-    await webhookIngestJob.handle(
-      { id: 'j1', data: { deliveryId: delivery }, retryCount: 1 },
-      context,
-    )
+    const first = await drainWebhookDeliveries(context, { platform: 'facebook' })
+    // A second drain (another worker, the minute's run) finds nothing left to do.
+    const second = await drainWebhookDeliveries(context, { platform: 'facebook' })
+    expect([first.ingested, second.claimed]).toEqual([1, 0])
     expect(await mentions()).toHaveLength(1)
-    expect(await deliveryRow(delivery)).toMatchObject({ status: 'ingested', attempts: 1 })
+    expect(await deliveryRow(delivery)).toMatchObject({
+      status: 'ingested',
+      attempts: 1,
+      claim_token: null,
+      processed_at: NOW,
+    })
   })
 
   it('refuses a bad signature without storing anything', async () => {
@@ -106,30 +109,44 @@ describe('durable webhook deliveries', () => {
     expect(sent.length).toBe(before)
   })
 
-  it('keeps a delivery that keeps failing: retried, then quarantined with its reason', async () => {
-    const id = 'delivery-that-fails'
-    await database.db
-      .insertInto('webhook_deliveries' as never)
-      .values({
-        id,
-        platform: 'no-such-platform',
-        channels: JSON.stringify([]),
-        body: '{}',
-        status: 'received',
-        received_at: new Date(NOW.getTime() - 120_000),
-      } as never)
-      .execute()
-    const run = (retryCount: number) =>
-      webhookIngestJob.handle({ id: 'j', data: { deliveryId: id }, retryCount }, context)
-    await expect(run(0)).rejects.toThrow(/no-such-platform/)
-    expect(await deliveryRow(id)).toMatchObject({ status: 'received', attempts: 1 })
-    // Still `received`, so the minute dispatcher enqueues it again (its job may have been lost).
-    const before = sent.length
-    expect(await enqueueStrandedDeliveries(context)).toBe(1)
-    expect(sent.slice(before).map((s) => s.key)).toEqual([id])
-    await expect(run(WEBHOOK_RETRY_LIMIT)).rejects.toThrow()
-    const row = await deliveryRow(id)
-    expect(row).toMatchObject({ status: 'quarantined', attempts: 2 })
-    expect(String(row.last_error)).toMatch(/no-such-platform/)
+  it('drains deliveries posted to the server through the job system, nudged by the receiver', async () => {
+    const tenant = await createTestTenant(database.db)
+    const channel = await tenant.channel({
+      platform: 'facebook',
+      externalAccountId: '1111',
+      config: { accessToken: 'x', appSecret: SECRET, verifyToken: 'verify-me' },
+    })
+    jobs = await startJobSystem({
+      database,
+      jobs: [webhookDrainJob] as never,
+      schedule: false,
+      pollingIntervalSeconds: 0.5,
+    })
+    const app = createDashboard({
+      db: database.db,
+      webhookHandler: durableWebhookHandler(jobs.send),
+    })
+    const bodies = Array.from({ length: 30 }, (_, i) =>
+      BODY.replace('2222_3333', `2222_${4000 + i}`),
+    )
+    const answers = await Promise.all(
+      bodies.map((body) =>
+        app.request(`/hooks/facebook/${channel.id}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) },
+          body,
+        }),
+      ),
+    )
+    expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 202))
+    const stored = await waitUntil(async () => {
+      const rows = await database.db
+        .selectFrom('mentions')
+        .select('id')
+        .where('channel_id', '=', channel.id)
+        .execute()
+      return rows.length === bodies.length && rows
+    })
+    expect(stored).toHaveLength(30)
   })
 })

@@ -1,19 +1,18 @@
 /**
- * @module Durable webhook receiving: verify, store the delivery, answer 202 at once; the
- * `webhook-ingest` job parses and commits it, retried with backoff, and after the last attempt
- * the delivery is marked `quarantined` with its reason (kept, never dropped). The minute
- * dispatcher re-enqueues any delivery still `received` (an enqueue that failed, a lost job).
+ * @module Durable webhook receiving: verify, store the delivery, answer 202 at once, and nudge a
+ * drainer (`webhook-drain`, webhook-drain.ts), which claims stored deliveries from the table in
+ * batches, ingests them, and retries or quarantines (with the reason) what fails. A delivery is
+ * stored before the answer, so a lost nudge only delays it: the drain also runs every minute.
  */
 import { randomUUID } from 'node:crypto'
-import { ingestWebhook, verifyWebhook } from '@earshot/collectors'
-import { type Database, getChannel } from '@earshot/core'
+import { verifyWebhook } from '@earshot/collectors'
+import type { Database } from '@earshot/core'
 import type { Kysely } from 'kysely'
-import { z } from 'zod'
 import type { WebhookHandler } from '../routes/hook-routes.js'
-import { defineJob, type JobContext, type SendJobOptions } from './job-definition.js'
-import { JOB_QUEUES } from './job-queues.js'
+import type { SendJobOptions } from './job-definition.js'
+import { nudgeDrain } from './webhook-drain.js'
 
-/** The table the receiver writes (migration 2026-12-02-400). */
+/** The table the receiver writes (migrations 2026-12-02-400 and 2026-12-05-0300). */
 export interface WebhookDeliveryTable {
   id: string
   platform: string
@@ -25,12 +24,14 @@ export interface WebhookDeliveryTable {
   result: unknown
   received_at: Date
   processed_at: Date | null
+  /** When a drainer may claim it: on arrival, at the end of a claim's lease, at a retry. */
+  available_at: Date
+  /** The claim holding it (null when none), and who claimed it last. */
+  claim_token: string | null
+  claimed_by: string | null
 }
 type DeliveryDb = Kysely<Database & { webhook_deliveries: WebhookDeliveryTable }>
 const deliveries = (db: Kysely<Database>) => db as unknown as DeliveryDb
-
-/** Attempts after the first before a delivery is quarantined. */
-export const WEBHOOK_RETRY_LIMIT = 5
 
 /** Enqueues a job; returns its id or null. */
 export type Enqueue = (
@@ -40,7 +41,7 @@ export type Enqueue = (
 ) => Promise<string | null>
 
 /**
- * A `/hooks/*` handler that stores each verified delivery and enqueues its ingestion. Refusals,
+ * A `/hooks/*` handler that stores each verified delivery and wakes a drainer. Refusals,
  * handshakes and GETs are answered exactly as the collectors' `handleWebhook` answers them.
  */
 export function durableWebhookHandler(
@@ -70,6 +71,9 @@ export function durableWebhookHandler(
           result: null,
           received_at: now(),
           processed_at: null,
+          available_at: now(),
+          claim_token: null,
+          claimed_by: null,
         })
         .execute()
     } catch {
@@ -78,10 +82,8 @@ export function durableWebhookHandler(
         error: 'could not store the delivery; the database is not available, try again later',
       })
     }
-    // Stored is what counts: if this enqueue fails, the dispatcher picks the delivery up.
-    await enqueue(JOB_QUEUES.webhookIngest, { deliveryId: id }, { singletonKey: id }).catch(
-      () => null,
-    )
+    // Stored is what counts: if this nudge fails, the minute's drain picks the delivery up.
+    await nudgeDrain(enqueue).catch(() => null)
     return json(202, { received: true, delivery: id })
   }
 }
@@ -92,88 +94,4 @@ function json(status: number, body: unknown) {
     body: JSON.stringify(body),
     headers: { 'content-type': 'application/json; charset=utf-8' },
   }
-}
-
-const ingestData = z.object({ deliveryId: z.string().min(1) })
-
-/** Ingests one stored delivery for the channels it was verified for. */
-export const webhookIngestJob = defineJob<unknown>({
-  queue: JOB_QUEUES.webhookIngest,
-  options: {
-    policy: 'exclusive',
-    retryLimit: WEBHOOK_RETRY_LIMIT,
-    retryDelay: 5,
-    retryBackoff: true,
-    retryDelayMax: 600,
-  },
-  concurrency: 2,
-  async handle(job, context) {
-    const { deliveryId } = ingestData.parse(job.data)
-    const db = deliveries(context.db)
-    const delivery = await db
-      .selectFrom('webhook_deliveries')
-      .selectAll()
-      .where('id', '=', deliveryId)
-      .executeTakeFirst()
-    if (!delivery || delivery.status !== 'received') return
-    await db
-      .updateTable('webhook_deliveries')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', deliveryId)
-      .execute()
-    try {
-      const channels = []
-      for (const ref of delivery.channels) {
-        const row = await getChannel(context.db, ref.channelId, ref.organisationId)
-        if (row) channels.push({ row, config: row.config })
-      }
-      const result = await ingestWebhook(context.db, delivery.platform, channels, delivery.body)
-      const { batches: _batches, ...counts } = result.totals
-      await db
-        .updateTable('webhook_deliveries')
-        .set({
-          status: 'ingested',
-          result: JSON.stringify({ ...counts, unparseable: result.unparseable }) as never,
-          last_error: null,
-          processed_at: context.now(),
-        })
-        .where('id', '=', deliveryId)
-        .execute()
-    } catch (error) {
-      const reason = (error as Error).message ?? String(error)
-      const last = job.retryCount >= WEBHOOK_RETRY_LIMIT
-      await db
-        .updateTable('webhook_deliveries')
-        .set({
-          last_error: reason,
-          ...(last ? { status: 'quarantined' as const, processed_at: context.now() } : {}),
-        })
-        .where('id', '=', deliveryId)
-        .execute()
-        .catch(() => {})
-      throw error
-    }
-  },
-})
-
-/**
- * Re-enqueues deliveries still `received` a minute after they arrived (the singleton key drops
- * any that already have a job). Returns how many were enqueued.
- */
-export async function enqueueStrandedDeliveries(context: JobContext): Promise<number> {
-  const before = new Date(context.now().getTime() - 60_000)
-  const stranded = await deliveries(context.db)
-    .selectFrom('webhook_deliveries')
-    .select('id')
-    .where('status', '=', 'received')
-    .where('received_at', '<=', before)
-    .orderBy('received_at')
-    .limit(500)
-    .execute()
-  let enqueued = 0
-  for (const { id } of stranded) {
-    if (await context.send(JOB_QUEUES.webhookIngest, { deliveryId: id }, { singletonKey: id }))
-      enqueued += 1
-  }
-  return enqueued
 }

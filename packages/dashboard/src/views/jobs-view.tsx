@@ -8,7 +8,8 @@ import { formatDateTime } from './format.js'
 const QUEUE_LABELS: Readonly<Record<string, string>> = {
   'channel-dispatch': 'Finds channels due for a poll (every minute)',
   'channel-poll': 'Polls one channel',
-  'webhook-ingest': 'Ingests a stored webhook delivery',
+  'webhook-drain': 'Ingests stored webhook deliveries, in batches',
+  'webhook-ingest': 'Wakes the webhook drain (jobs from an earlier version)',
   'alert-evaluate': 'Evaluates alert rules and delivers alerts (every minute)',
 }
 
