@@ -32,3 +32,59 @@ export function bucketRepresentativeSql(bucket: RawBuilder<unknown>): RawBuilder
   return sql<number>`(case when ${bucket} = -2 then 0::float8 when ${bucket} = -1 then 500::float8
     else 1000 * power(${sql.lit(HISTOGRAM_GAMMA)}::float8, ${bucket}) * ${sql.lit((1 + HISTOGRAM_GAMMA) / 2)}::float8 end)`
 }
+
+/** A merged histogram: bucket → count. */
+export type BucketCounts = Map<number, number>
+
+/**
+ * Adds histograms written as the practice-day statement writes them (rollup-metrics-sql.ts):
+ * per practice-day `b,b,…;n,n,…` (bucket numbers, then their counts), days joined by `|`.
+ */
+export function addBucketText(into: BucketCounts, text: string | null): BucketCounts {
+  if (!text) return into
+  for (const day of text.split('|')) {
+    const [buckets, counts] = day.split(';')
+    if (!buckets || !counts) continue
+    const b = buckets.split(',')
+    const n = counts.split(',')
+    for (let i = 0; i < b.length; i++) {
+      const k = Number(b[i])
+      into.set(k, (into.get(k) ?? 0) + Number(n[i]))
+    }
+  }
+  return into
+}
+
+/**
+ * Percentile `p` of a merged histogram, each bucket read back as `value(bucket)`, by the same
+ * arithmetic as the SQL of the histogram path (rollup-metrics-sql.ts `percentileSql`, itself
+ * `percentile_cont` over the expanded multiset): the values at ranks floor and ceil of
+ * p·(total − 1) and the fraction between them. The bucket values must come from the database
+ * (its `power()`: JavaScript's differs in the last bit for about one bucket in ten), so the
+ * figures equal the histogram path's exactly. Null when the histogram is empty.
+ */
+export function histogramPercentile(
+  counts: BucketCounts,
+  p: number,
+  value: (bucket: number) => number,
+): number | null {
+  let total = 0
+  for (const n of counts.values()) total += n
+  if (total <= 0) return null
+  const rank = p * (total - 1)
+  const lo = Math.floor(rank)
+  const hi = Math.ceil(rank)
+  let before = 0
+  let atLo: number | null = null
+  let atHi: number | null = null
+  for (const b of [...counts.keys()].sort((x, y) => x - y)) {
+    const n = counts.get(b)!
+    if (n <= 0) continue
+    if (atLo === null && lo >= before && lo < before + n) atLo = value(b)
+    if (atHi === null && hi >= before && hi < before + n) atHi = value(b)
+    if (atHi !== null) break
+    before += n
+  }
+  if (atLo === null || atHi === null) return null
+  return atLo + (rank - lo) * (atHi - atLo)
+}

@@ -12,7 +12,12 @@
  */
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { allOf, inList, timestampParam } from './query-helpers.js'
-import { bucketRepresentativeSql } from './rollup-histogram.js'
+import {
+  addBucketText,
+  type BucketCounts,
+  bucketRepresentativeSql,
+  histogramPercentile,
+} from './rollup-histogram.js'
 import { slaStatusSql } from './sla-status.js'
 
 /** The part of a metrics query the rollups read (getMetrics' `MetricsQuery`). */
@@ -99,6 +104,26 @@ function rawKey(
   }
 }
 
+/**
+ * Whether `mention_practice_days` (one row per practice and local day, migration
+ * `2026-12-05-0100-practice-day-rollups`) can answer the query: it is summed over channel and
+ * category, so only groupings that need neither (the whole scope, practice, day, week, month)
+ * and no channel, platform or category filter. Everything else reads `mention_rollups`.
+ */
+export function practiceDaysServe(
+  query: RollupMetricsQuery,
+  groupBy: RollupGrouping | null,
+): boolean {
+  if (query.channelIds?.length || query.platforms?.length || query.categories?.length) return false
+  return (
+    groupBy === null ||
+    groupBy === 'practice' ||
+    groupBy === 'day' ||
+    groupBy === 'week' ||
+    groupBy === 'month'
+  )
+}
+
 /** The UTC calendar day of an instant shifted by `offsetDays`, as YYYY-MM-DD. */
 function utcDay(at: Date, offsetDays: number): string {
   return new Date(at.getTime() + offsetDays * DAY_MS).toISOString().slice(0, 10)
@@ -134,6 +159,7 @@ const MERGED: readonly (readonly [string, readonly string[], string])[] = [
   ['open_agg', ['breached', 'at_risk', 'pending', 'open_count'], 'int'],
   ['open_agg', ['oldest_open_age_s'], 'float8'],
   ['pct_agg', ['median_wall_ms', 'p90_wall_ms', 'median_business_ms', 'p90_business_ms'], 'float8'],
+  ['pct_agg', ['wall_hist', 'business_hist'], 'text'],
   ['last_post', ['last_post_at'], 'timestamptz'],
 ]
 const MERGED_SOURCES = ['grp', 'agg', 'open_agg', 'pct_agg', 'last_post'] as const
@@ -180,6 +206,7 @@ const PERCENTILES = {
   p90Business: percentileSql('business', 0.9),
 }
 const REP = bucketRepresentativeSql(sql`bucket`)
+const REP_B = bucketRepresentativeSql(sql`b`)
 const INBOUND_SUMS_SQL = sql.raw(
   INBOUND_SUMS.map(([n, e]) => `sum(${e}) filter (where inbound_scope)::int as ${n}`).join(
     ',\n    ',
@@ -248,7 +275,7 @@ export function rollupMetricsSql<Row>(
     and ${day} >= (${from} at time zone sp.time_zone)::date and ${day} < (${to} at time zone sp.time_zone)::date`
   }
   const outboundSums = groupBy === 'category' ? OUTBOUND_SUMS_TOTAL_ONLY : OUTBOUND_SUMS_SQL
-
+  const coarse = practiceDaysServe(query, groupBy)
   return sql<Row>`
 with sp as not materialized (
   select p.id, p.name, p.time_zone
@@ -281,7 +308,7 @@ agg as (
     ${outboundSums}
   from (
     select r.*, ${inKey} as g, ${rollupCategory} as inbound_scope
-    from mention_rollups r join sp on sp.id = r.practice_id
+    from ${coarse ? sql`mention_practice_days` : sql`mention_rollups`} r join sp on sp.id = r.practice_id
     where r.organisation_id = ${org} and ${daysOf('r')} and ${allOf(rollupChannel)} and (select covered from cov)
   ) r
   group by grouping sets ((g), ())
@@ -350,7 +377,14 @@ open_agg as (
   left join open_oldest o on o.is_total = t.is_total and coalesce(o.g, '') = coalesce(t.g, '')
   where t.open_count is not null
 ),
--- Median and p90 from the merged histograms: the period's histogram rows summed per group,
+${
+  coarse
+    ? practiceDayPercentiles(
+        histKey,
+        sql`h.organisation_id = ${org} and ${daysOf('h')} and (select covered from cov)`,
+        groupBy === null,
+      )
+    : sql`-- Median and p90 from the merged histograms: the period's histogram rows summed per group,
 -- clock and bucket, a running count per group and clock in bucket order (bucket values rise
 -- with the bucket), and in one grouped pass the values at the two ranks around each percentile.
 hist as (
@@ -382,10 +416,12 @@ pct_agg as (
     ${PERCENTILES.medianWall} as median_wall_ms,
     ${PERCENTILES.p90Wall} as p90_wall_ms,
     ${PERCENTILES.medianBusiness} as median_business_ms,
-    ${PERCENTILES.p90Business} as p90_business_ms
+    ${PERCENTILES.p90Business} as p90_business_ms,
+    null::text as wall_hist, null::text as business_hist
   from cum group by is_total, g
 ),
--- "Last post" is all-time: per channel, the latest rollup day with a post before today (one
+`
+}-- "Last post" is all-time: per channel, the latest rollup day with a post before today (one
 -- backward probe of a partial index per channel, however long the history; a rollup row with
 -- posts is an outbound one, category '', so there is one per channel and day) and the latest of
 -- today's raw posts (one probe of the outbound index per channel).
@@ -463,9 +499,54 @@ select case when grp.is_total = 1 then null else grp.k end as g, grp.label, grp.
   (coalesce(grp.posts, 0) * 7.0 / nullif(grp.days, 0))::float8 as posts_per_week,
   grp.last_post_at,
   (extract(epoch from ${at} - grp.last_post_at) / 86400)::float8 as days_since_last_post,
+  grp.wall_hist, grp.business_hist,
+  ${
+    coarse
+      ? sql`case when grp.is_total = 1 then (select lo from bucket_values) end as bucket_values_from,
+  case when grp.is_total = 1 then (select v from bucket_values) end as bucket_values,`
+      : sql`null::int as bucket_values_from, null::float8[] as bucket_values,`
+  }
   (select covered from cov) as covered
 from merged grp
 order by grp.is_total, grp.label, grp.k`
+}
+
+/**
+ * The practice-day path's percentile part: per group, the period's histogram arrays as text
+ * (`b,…;n,…` per practice-day, joined by `|`) — getMetrics merges them and interpolates in
+ * JavaScript (rollup-histogram.ts `histogramPercentile`), summing the groups for the total, by
+ * the same arithmetic as the histogram path's SQL. Reading an element costs the executor a row
+ * there (unnest, sum per bucket, sort, window: 220 ms for 42,000 elements at 1M mentions); here
+ * the arrays are only printed. `lo` and `hi` are the lowest and highest bucket seen (arrays are
+ * ascending), so the statement can send each bucket's value as the database computes it.
+ */
+function practiceDayPercentiles(
+  key: RawBuilder<string | null>,
+  where: RawBuilder<unknown>,
+  totalOnly: boolean,
+): RawBuilder<unknown> {
+  return sql`pct_agg as (
+  select g, ${sql.lit(totalOnly ? 1 : 0)}::int as is_total,
+    null::float8 as median_wall_ms, null::float8 as p90_wall_ms,
+    null::float8 as median_business_ms, null::float8 as p90_business_ms,
+    string_agg(array_to_string(h.wall_buckets, ',') || ';' || array_to_string(h.wall_counts, ','), '|')
+      filter (where cardinality(h.wall_buckets) > 0) as wall_hist,
+    string_agg(array_to_string(h.business_buckets, ',') || ';' || array_to_string(h.business_counts, ','), '|')
+      filter (where cardinality(h.business_buckets) > 0) as business_hist,
+    min(least(h.wall_buckets[1], h.business_buckets[1])) as lo,
+    max(greatest(h.wall_buckets[cardinality(h.wall_buckets)], h.business_buckets[cardinality(h.business_buckets)])) as hi
+  from (
+    select h.*, ${key} as g
+    from mention_practice_days h join sp on sp.id = h.practice_id
+    where ${where}
+  ) h
+  group by g
+),
+bucket_values as (
+  select min(b) as lo, array_agg(${REP_B} order by b) as v
+  from generate_series((select min(lo) from pct_agg)::int, (select max(hi) from pct_agg)::int) as b
+),
+`
 }
 
 /** True when `from` and `to` are local midnights for every practice in scope. */
@@ -479,4 +560,50 @@ select coalesce(bool_and(
   (${from} at time zone p.time_zone)::time = '00:00' and (${to} at time zone p.time_zone)::time = '00:00'
 ), true) as covered
 from practices p where p.organisation_id = ${query.organisationId} and ${practiceScope}`
+}
+
+/** The columns the practice-day path adds to each row (null on the histogram path). */
+interface PracticeDayHistogramRow {
+  is_total: number | string
+  wall_hist?: string | null
+  business_hist?: string | null
+  bucket_values_from?: number | string | null
+  bucket_values?: readonly (number | string)[] | string | null
+  median_wall_ms: number | null
+  p90_wall_ms: number | null
+  median_business_ms: number | null
+  p90_business_ms: number | null
+}
+
+/**
+ * Fills median and p90 of the rows of a practice-day statement from their histogram text, the
+ * total from all groups merged (the groups of the practice-day path partition the scope) or, with
+ * no grouping, its own. Leaves rows of the histogram path alone.
+ */
+export function fillPracticeDayPercentiles(rows: PracticeDayHistogramRow[]): void {
+  const total = rows.find((r) => Number(r.is_total) === 1)
+  if (!total || total.bucket_values === null || total.bucket_values === undefined) return
+  const from = Number(total.bucket_values_from)
+  const raw = total.bucket_values
+  const values = (typeof raw === 'string' ? raw.replace(/^\{|\}$/g, '').split(',') : raw).map(
+    Number,
+  )
+  const value = (bucket: number) => values[bucket - from]!
+  const groups = rows.filter((r) => r !== total)
+  const ownTotal = total.wall_hist != null || total.business_hist != null || groups.length === 0
+  const totalWall: BucketCounts = new Map()
+  const totalBusiness: BucketCounts = new Map()
+  for (const r of ownTotal ? [total] : [...groups, total]) {
+    const wall = addBucketText(new Map(), r.wall_hist ?? null)
+    const business = addBucketText(new Map(), r.business_hist ?? null)
+    if (r !== total) {
+      for (const [b, n] of wall) totalWall.set(b, (totalWall.get(b) ?? 0) + n)
+      for (const [b, n] of business) totalBusiness.set(b, (totalBusiness.get(b) ?? 0) + n)
+    }
+    const [w, bz] = r === total && !ownTotal ? [totalWall, totalBusiness] : [wall, business]
+    r.median_wall_ms = histogramPercentile(w, 0.5, value)
+    r.p90_wall_ms = histogramPercentile(w, 0.9, value)
+    r.median_business_ms = histogramPercentile(bz, 0.5, value)
+    r.p90_business_ms = histogramPercentile(bz, 0.9, value)
+  }
 }
