@@ -13,10 +13,10 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { allOf, inList, timestampParam } from './query-helpers.js'
 import {
-  addBucketText,
-  type BucketCounts,
+  type BucketList,
   bucketRepresentativeSql,
   histogramPercentile,
+  parseBucketText,
 } from './rollup-histogram.js'
 import { slaStatusSql } from './sla-status.js'
 
@@ -589,21 +589,37 @@ export function fillPracticeDayPercentiles(rows: PracticeDayHistogramRow[]): voi
     Number,
   )
   const value = (bucket: number) => values[bucket - from]!
-  const groups = rows.filter((r) => r !== total)
-  const ownTotal = total.wall_hist != null || total.business_hist != null || groups.length === 0
-  const totalWall: BucketCounts = new Map()
-  const totalBusiness: BucketCounts = new Map()
-  for (const r of ownTotal ? [total] : [...groups, total]) {
-    const wall = addBucketText(new Map(), r.wall_hist ?? null)
-    const business = addBucketText(new Map(), r.business_hist ?? null)
-    if (r !== total) {
-      for (const [b, n] of wall) totalWall.set(b, (totalWall.get(b) ?? 0) + n)
-      for (const [b, n] of business) totalBusiness.set(b, (totalBusiness.get(b) ?? 0) + n)
-    }
-    const [w, bz] = r === total && !ownTotal ? [totalWall, totalBusiness] : [wall, business]
-    r.median_wall_ms = histogramPercentile(w, 0.5, value)
-    r.p90_wall_ms = histogramPercentile(w, 0.9, value)
-    r.median_business_ms = histogramPercentile(bz, 0.5, value)
-    r.p90_business_ms = histogramPercentile(bz, 0.9, value)
+  const fill = (r: PracticeDayHistogramRow, wall: BucketList, business: BucketList) => {
+    r.median_wall_ms = histogramPercentile(wall, 0.5, value)
+    r.p90_wall_ms = histogramPercentile(wall, 0.9, value)
+    r.median_business_ms = histogramPercentile(business, 0.5, value)
+    r.p90_business_ms = histogramPercentile(business, 0.9, value)
   }
+  if (total.wall_hist != null || total.business_hist != null) {
+    fill(total, parseBucketText(total.wall_hist), parseBucketText(total.business_hist))
+    return
+  }
+  // The groups partition the scope: the total's histogram is theirs summed, per bucket.
+  const wallSum = new Float64Array(values.length)
+  const businessSum = new Float64Array(values.length)
+  for (const r of rows) {
+    if (r === total) continue
+    const wall = parseBucketText(r.wall_hist)
+    const business = parseBucketText(r.business_hist)
+    for (let i = 0; i < wall.buckets.length; i++)
+      wallSum[wall.buckets[i]! - from]! += wall.counts[i]!
+    for (let i = 0; i < business.buckets.length; i++)
+      businessSum[business.buckets[i]! - from]! += business.counts[i]!
+    fill(r, wall, business)
+  }
+  const dense = (sum: Float64Array): BucketList => {
+    const list: BucketList = { buckets: [], counts: [] }
+    for (let i = 0; i < sum.length; i++)
+      if (sum[i]! > 0) {
+        list.buckets.push(i + from)
+        list.counts.push(sum[i]!)
+      }
+    return list
+  }
+  fill(total, dense(wallSum), dense(businessSum))
 }
