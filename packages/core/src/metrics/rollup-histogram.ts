@@ -43,9 +43,9 @@ export interface BucketList {
  * Reads histograms written as the practice-day statement writes them (rollup-metrics-sql.ts):
  * per practice-day `b,b,…;n,n,…` (bucket numbers, then their counts), days joined by `|`. One
  * pass over the characters (splitting into strings cost 30–90 ms for 2,000 practices at 1M
- * mentions); the result is sorted by bucket.
+ * mentions); the result is sorted by bucket unless `sorted` is false.
  */
-export function parseBucketText(text: string | null | undefined): BucketList {
+export function parseBucketText(text: string | null | undefined, sorted = true): BucketList {
   const buckets: number[] = []
   const counts: number[] = []
   if (!text) return { buckets, counts }
@@ -86,6 +86,7 @@ export function parseBucketText(text: string | null | undefined): BucketList {
   // Days are each ascending; the merged lists are sorted in place — by insertion for the tens
   // of entries of a practice, through an index sort for longer ones.
   const n = buckets.length
+  if (!sorted) return { buckets, counts }
   if (n <= 64) {
     for (let i = 1; i < n; i++) {
       const b = buckets[i]!

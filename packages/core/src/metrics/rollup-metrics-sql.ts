@@ -305,7 +305,7 @@ agg as (
     (sum(r.sentiment_sum) filter (where inbound_scope)
       / nullif(sum(r.sentiment_scored) filter (where inbound_scope), 0))::float8 as sentiment_mean,
     min(r.day) filter (where inbound_scope and r.open > 0) as open_day,
-    ${outboundSums}
+    ${outboundSums}${coarse ? practiceDayHistogramColumns(groupBy === null) : sql``}
   from (
     select r.*, ${inKey} as g, ${rollupCategory} as inbound_scope
     from ${coarse ? sql`mention_practice_days` : sql`mention_rollups`} r join sp on sp.id = r.practice_id
@@ -379,11 +379,7 @@ open_agg as (
 ),
 ${
   coarse
-    ? practiceDayPercentiles(
-        histKey,
-        sql`h.organisation_id = ${org} and ${daysOf('h')} and (select covered from cov)`,
-        groupBy === null,
-      )
+    ? PRACTICE_DAY_PERCENTILES
     : sql`-- Median and p90 from the merged histograms: the period's histogram rows summed per group,
 -- clock and bucket, a running count per group and clock in bucket order (bucket values rise
 -- with the bucket), and in one grouped pass the values at the two ranks around each percentile.
@@ -512,42 +508,40 @@ order by grp.is_total, grp.label, grp.k`
 }
 
 /**
- * The practice-day path's percentile part: per group, the period's histogram arrays as text
- * (`b,…;n,…` per practice-day, joined by `|`) — getMetrics merges them and interpolates in
- * JavaScript (rollup-histogram.ts `histogramPercentile`), summing the groups for the total, by
- * the same arithmetic as the histogram path's SQL. Reading an element costs the executor a row
- * there (unnest, sum per bucket, sort, window: 220 ms for 42,000 elements at 1M mentions); here
- * the arrays are only printed. `lo` and `hi` are the lowest and highest bucket seen (arrays are
- * ascending), so the statement can send each bucket's value as the database computes it.
+ * The practice-day path's histograms, read in the same pass as the counters (`agg`): per group,
+ * the period's arrays as text (`b,…;n,…` per practice-day, joined by `|`) — getMetrics merges
+ * them and interpolates in JavaScript (rollup-metrics-sql.ts `fillPracticeDayPercentiles`) by
+ * the same arithmetic as the histogram path's SQL, summing the groups for the total. On the
+ * histogram path every element costs the executor a row (unnest, sum per bucket, sort, window:
+ * 220 ms for 42,000 elements at 1M mentions); here the arrays are only printed. `lo` and `hi`
+ * are the lowest and highest bucket seen (arrays are ascending), so the statement can send each
+ * bucket's value as the database computes it (`bucket_values`). The total's text is only kept
+ * when there are no groups.
  */
-function practiceDayPercentiles(
-  key: RawBuilder<string | null>,
-  where: RawBuilder<unknown>,
-  totalOnly: boolean,
-): RawBuilder<unknown> {
-  return sql`pct_agg as (
-  select g, ${sql.lit(totalOnly ? 1 : 0)}::int as is_total,
+function practiceDayHistogramColumns(totalOnly: boolean): RawBuilder<unknown> {
+  const text = (clock: 'wall' | 'business') =>
+    sql.raw(`string_agg(array_to_string(r.${clock}_buckets, ',') || ';' || array_to_string(r.${clock}_counts, ','), '|')
+      filter (where cardinality(r.${clock}_buckets) > 0)`)
+  const keep = totalOnly ? sql`true` : sql`grouping(g) = 0`
+  return sql`,
+    case when ${keep} then ${text('wall')} end as wall_hist,
+    case when ${keep} then ${text('business')} end as business_hist,
+    min(least(r.wall_buckets[1], r.business_buckets[1])) as lo,
+    max(greatest(r.wall_buckets[cardinality(r.wall_buckets)], r.business_buckets[cardinality(r.business_buckets)])) as hi`
+}
+
+const PRACTICE_DAY_PERCENTILES = sql`pct_agg as (
+  select g, is_total,
     null::float8 as median_wall_ms, null::float8 as p90_wall_ms,
     null::float8 as median_business_ms, null::float8 as p90_business_ms,
-    string_agg(array_to_string(h.wall_buckets, ',') || ';' || array_to_string(h.wall_counts, ','), '|')
-      filter (where cardinality(h.wall_buckets) > 0) as wall_hist,
-    string_agg(array_to_string(h.business_buckets, ',') || ';' || array_to_string(h.business_counts, ','), '|')
-      filter (where cardinality(h.business_buckets) > 0) as business_hist,
-    min(least(h.wall_buckets[1], h.business_buckets[1])) as lo,
-    max(greatest(h.wall_buckets[cardinality(h.wall_buckets)], h.business_buckets[cardinality(h.business_buckets)])) as hi
-  from (
-    select h.*, ${key} as g
-    from mention_practice_days h join sp on sp.id = h.practice_id
-    where ${where}
-  ) h
-  group by g
+    wall_hist, business_hist
+  from agg
 ),
 bucket_values as (
   select min(b) as lo, array_agg(${REP_B} order by b) as v
-  from generate_series((select min(lo) from pct_agg)::int, (select max(hi) from pct_agg)::int) as b
+  from generate_series((select lo from agg where is_total = 1)::int, (select hi from agg where is_total = 1)::int) as b
 ),
 `
-}
 
 /** True when `from` and `to` are local midnights for every practice in scope. */
 export function rollupsCoverPeriodSql(query: RollupMetricsQuery): RawBuilder<{ covered: boolean }> {
@@ -595,22 +589,25 @@ export function fillPracticeDayPercentiles(rows: PracticeDayHistogramRow[]): voi
     r.median_business_ms = histogramPercentile(business, 0.5, value)
     r.p90_business_ms = histogramPercentile(business, 0.9, value)
   }
-  if (total.wall_hist != null || total.business_hist != null) {
-    fill(total, parseBucketText(total.wall_hist), parseBucketText(total.business_hist))
-    return
-  }
-  // The groups partition the scope: the total's histogram is theirs summed, per bucket.
+  // The total's histogram: its own text when there are no groups, else the groups' summed (they
+  // partition the scope), per bucket in a dense array.
   const wallSum = new Float64Array(values.length)
   const businessSum = new Float64Array(values.length)
-  for (const r of rows) {
-    if (r === total) continue
-    const wall = parseBucketText(r.wall_hist)
-    const business = parseBucketText(r.business_hist)
-    for (let i = 0; i < wall.buckets.length; i++)
-      wallSum[wall.buckets[i]! - from]! += wall.counts[i]!
-    for (let i = 0; i < business.buckets.length; i++)
-      businessSum[business.buckets[i]! - from]! += business.counts[i]!
-    fill(r, wall, business)
+  const add = (sum: Float64Array, list: BucketList) => {
+    for (let i = 0; i < list.buckets.length; i++) sum[list.buckets[i]! - from]! += list.counts[i]!
+  }
+  if (total.wall_hist != null || total.business_hist != null) {
+    add(wallSum, parseBucketText(total.wall_hist, false))
+    add(businessSum, parseBucketText(total.business_hist, false))
+  } else {
+    for (const r of rows) {
+      if (r === total) continue
+      const wall = parseBucketText(r.wall_hist)
+      const business = parseBucketText(r.business_hist)
+      add(wallSum, wall)
+      add(businessSum, business)
+      fill(r, wall, business)
+    }
   }
   const dense = (sum: Float64Array): BucketList => {
     const list: BucketList = { buckets: [], counts: [] }
