@@ -58,6 +58,9 @@ order by pr.organisation_id, pr.id`.execute(trx),
     const orgs = chunk.map((p) => p.organisation_id)
     const ids = chunk.map((p) => p.id)
     keys += await withoutStatementLimit(db, async (trx) => {
+      // The practice-day triggers stand aside for this transaction: every key is recomputed
+      // once below (migration 2026-12-05-0100).
+      await sql`select set_config('earshot.practice_days', 'deferred', true)`.execute(trx)
       const result = await sql<{ n: number; o: string[]; p: string[]; d: string[] }>`
 with scope as (
   select s.o, s.p, pr.time_zone
@@ -80,8 +83,7 @@ k as (
 select count(*)::int as n, array_agg(o) as o, array_agg(p) as p, array_agg(d::text) as d,
   earshot_refresh_rollups(array_agg(o), array_agg(p), array_agg(d))::text as done
 from k`.execute(trx)
-      // The rollups' triggers keep mention_practice_days, but only for rows the refresh wrote:
-      // recompute it for every key too, so a rebuild also repairs a practice-day row whose
+      // mention_practice_days for every key, so a rebuild also repairs a practice-day row whose
       // rollups did not change (same transaction, under the refresh's per-practice locks).
       const keys = result.rows[0]
       if (keys && keys.n > 0)

@@ -20,7 +20,11 @@
  *   histogram rows never outlive its rollup rows; the rollup trigger computes both).
  *
  * `earshot_refresh_practice_days` is also called by `rebuildRollups`, so a rebuild repairs this
- * table even where the rollups themselves did not change.
+ * table even where the rollups themselves did not change. The rebuild sets
+ * `earshot.practice_days = deferred` (local to the chunk's transaction) so the triggers leave
+ * its keys to that one call instead of recomputing each key four times (delete, insert and the
+ * two histogram statements of the refresh; a rebuild of 1M mentions took 115 s with them, 69 s
+ * without, 56 s before this table).
  */
 import { type Kysely, sql } from 'kysely'
 
@@ -129,7 +133,10 @@ begin
   ) c
   cross join lateral (${histOfKey('c')}) h
   on conflict (organisation_id, practice_id, day) do update set
-    ${[...COUNTERS, 'sentiment_sum', ...ARRAYS].map((n) => `${n} = excluded.${n}`).join(',\n    ')};
+    ${[...COUNTERS, 'sentiment_sum', ...ARRAYS].map((n) => `${n} = excluded.${n}`).join(',\n    ')}
+  -- A row that is already right is not rewritten (a rebuild recomputes every key twice).
+  where (${[...COUNTERS, 'sentiment_sum', ...ARRAYS].map((n) => `t.${n}`).join(', ')})
+    is distinct from (${[...COUNTERS, 'sentiment_sum', ...ARRAYS].map((n) => `excluded.${n}`).join(', ')});
 end $fn$`)
     .execute(db)
 
@@ -176,6 +183,8 @@ end $fn$`)
 create function earshot_${name}() returns trigger language plpgsql as $fn$
 declare ko text[]; kp text[]; kd date[];
 begin
+  -- rebuildRollups recomputes every key of its chunk itself, once, after the refresh.
+  if current_setting('earshot.practice_days', true) = 'deferred' then return null; end if;
   select array_agg(x.organisation_id), array_agg(x.practice_id), array_agg(x.day)
     into ko, kp, kd from ${rows} x;
   perform ${fn}(ko, kp, kd);
