@@ -12,8 +12,8 @@
  * EARSHOT_BENCH_KEEP=1 keeps the data set; EARSHOT_BENCH_REUSE=<run id> (printed as `# run …`)
  * measures a kept one again without seeding (at 10M seeding takes over half an hour),
  * rebuilding its rollups first when EARSHOT_BENCH_REBUILD=1 (after a schema change, say).
- * EARSHOT_BENCH_ONLY=agency measures only the agency part (comparison, overview, figures_agree)
- * after seeding or reusing, leaving out the inbox, ingest, export and HTTP parts.
+ * EARSHOT_BENCH_ONLY=agency,ingest (any of agency, inbox, ingest, export, http) measures only
+ * those parts after seeding or reusing.
  */
 import { randomUUID } from 'node:crypto'
 import { loadavg } from 'node:os'
@@ -35,7 +35,8 @@ import { benchScaleIngest } from './scale/ingest.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 20)
-const ONLY = process.env.EARSHOT_BENCH_ONLY
+const ONLY = process.env.EARSHOT_BENCH_ONLY?.split(',').map((p) => p.trim())
+const part = (name: string) => ONLY === undefined || ONLY.includes(name)
 const AGENCY_PRACTICES = 2000
 const SMALL_ORGS = 49
 const SMALL_PRACTICES = 40
@@ -221,18 +222,19 @@ try {
   else await seed()
 
   // ---- agency comparison, practice overview and figures_agree (bench/scale/agency.ts)
-  await agencyBench({
-    db,
-    agency,
-    smallOrg: smallOrgs[0]!,
-    practices,
-    agencyPractices: AGENCY_PRACTICES,
-    end: END,
-    now: NOW,
-    runs: RUNS,
-  })
+  if (part('agency'))
+    await agencyBench({
+      db,
+      agency,
+      smallOrg: smallOrgs[0]!,
+      practices,
+      agencyPractices: AGENCY_PRACTICES,
+      end: END,
+      now: NOW,
+      runs: RUNS,
+    })
 
-  if (ONLY !== 'agency') await otherParts()
+  await otherParts()
 
   console.log(
     `# load average ${loadavg()
@@ -256,8 +258,15 @@ try {
   await close()
 }
 
-/** The inbox, ingest, export and HTTP parts (left out by EARSHOT_BENCH_ONLY=agency). */
+/** The inbox, ingest, export and HTTP parts (each left out unless EARSHOT_BENCH_ONLY names it). */
 async function otherParts(): Promise<void> {
+  if (part('inbox')) await inboxPart()
+  if (part('ingest')) await ingestPart()
+  if (part('export')) await exportPart()
+  if (part('http')) await httpPart()
+}
+
+async function inboxPart(): Promise<void> {
   // ---- inbox: the practice with 10,000 open items, first page and the pages after it
   const inboxPractice = practices[0]!
   const inboxQ = { organisationId: agency, practiceIds: [inboxPractice.id], now: NOW, limit: 50 }
@@ -275,7 +284,9 @@ async function otherParts(): Promise<void> {
   metric('scale.inbox_last_page_ms', laterMs.at(-1) ?? 0)
   metric('scale.inbox_later_page_p95_ms', laterMs.length ? p95(laterMs) : 0)
   console.log(`# inbox: ${pages} pages of 50`)
+}
 
+async function ingestPart(): Promise<void> {
   // ---- ingest of fresh mentions with everything present, against a raw COPY of the same rows
   await benchScaleIngest({
     url: dbUrl,
@@ -291,7 +302,9 @@ async function otherParts(): Promise<void> {
     mentionColumns: MENTION_COLUMNS,
     metric,
   })
+}
 
+async function exportPart(): Promise<void> {
   // ---- row-level export of the agency's year (bench/scale/export.ts)
   await benchExport({
     url: dbUrl,
@@ -302,7 +315,9 @@ async function otherParts(): Promise<void> {
     runs: Math.min(RUNS, 3),
     metric,
   })
+}
 
+async function httpPart(): Promise<void> {
   // ---- HTTP: the real `earshot serve` under autocannon while ingesting (bench/scale/http.ts)
   await benchHttp({
     url: dbUrl,
