@@ -4,6 +4,10 @@
  * `mention_rollup_histograms` (median and p90), plus the few raw rows whose figure depends on the
  * instant — the open backlog (pending / at risk / breached, oldest age) through the partial
  * index on unanswered links, and posts of the current local day for "last post".
+ * Views with no channel, category or platform in play (by practice, day, week, month, or none)
+ * read `mention_practice_days` instead (one row per practice and day, histograms as arrays;
+ * {@link practiceDaysServe}), whose percentiles getMetrics merges in JavaScript
+ * ({@link fillPracticeDayPercentiles}) to the same values as the histogram path.
  *
  * Only valid when `from` and `to` fall on local midnight for every practice in scope (the
  * rollups are by local day); {@link rollupsCoverPeriod} decides, and getMetrics falls back to the
