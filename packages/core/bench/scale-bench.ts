@@ -12,6 +12,8 @@
  * EARSHOT_BENCH_KEEP=1 keeps the data set; EARSHOT_BENCH_REUSE=<run id> (printed as `# run …`)
  * measures a kept one again without seeding (at 10M seeding takes over half an hour),
  * rebuilding its rollups first when EARSHOT_BENCH_REBUILD=1 (after a schema change, say).
+ * EARSHOT_BENCH_ONLY=agency,ingest (any of agency, inbox, ingest, export, http) measures only
+ * those parts after seeding or reusing.
  */
 import { randomUUID } from 'node:crypto'
 import { loadavg } from 'node:os'
@@ -33,6 +35,8 @@ import { benchScaleIngest } from './scale/ingest.js'
 
 const ROWS = Number(process.env.EARSHOT_BENCH_ROWS ?? 10_000_000)
 const RUNS = Number(process.env.EARSHOT_BENCH_RUNS ?? 20)
+const ONLY = process.env.EARSHOT_BENCH_ONLY?.split(',').map((p) => p.trim())
+const part = (name: string) => ONLY === undefined || ONLY.includes(name)
 const AGENCY_PRACTICES = 2000
 const SMALL_ORGS = 49
 const SMALL_PRACTICES = 40
@@ -40,6 +44,7 @@ const INBOX_OPEN = 10_000
 const DAY = 86_400_000
 const url = process.env.EARSHOT_BENCH_DATABASE_URL ?? process.env.EARSHOT_TEST_DATABASE_URL
 if (!url) throw new Error('bench:scale needs real PostgreSQL: run it through npm run bench:scale')
+const dbUrl: string = url
 
 const started = performance.now()
 const { db, close } = await openDatabase({ url, poolSize: 4 })
@@ -217,68 +222,19 @@ try {
   else await seed()
 
   // ---- agency comparison, practice overview and figures_agree (bench/scale/agency.ts)
-  await agencyBench({
-    db,
-    agency,
-    smallOrg: smallOrgs[0]!,
-    practices,
-    agencyPractices: AGENCY_PRACTICES,
-    end: END,
-    now: NOW,
-    runs: RUNS,
-  })
+  if (part('agency'))
+    await agencyBench({
+      db,
+      agency,
+      smallOrg: smallOrgs[0]!,
+      practices,
+      agencyPractices: AGENCY_PRACTICES,
+      end: END,
+      now: NOW,
+      runs: RUNS,
+    })
 
-  // ---- inbox: the practice with 10,000 open items, first page and the pages after it
-  const inboxPractice = practices[0]!
-  const inboxQ = { organisationId: agency, practiceIds: [inboxPractice.id], now: NOW, limit: 50 }
-  const firstMs = await times(RUNS, () => listInbox(db, inboxQ))
-  let page = await listInbox(db, inboxQ)
-  const laterMs: number[] = []
-  let pages = 1
-  while (page.nextCursor) {
-    const t = performance.now()
-    page = await listInbox(db, { ...inboxQ, cursor: page.nextCursor })
-    laterMs.push(performance.now() - t)
-    pages++
-  }
-  metric('scale.inbox_first_page_ms', mid(firstMs))
-  metric('scale.inbox_last_page_ms', laterMs.at(-1) ?? 0)
-  metric('scale.inbox_later_page_p95_ms', laterMs.length ? p95(laterMs) : 0)
-  console.log(`# inbox: ${pages} pages of 50`)
-
-  // ---- ingest of fresh mentions with everything present, against a raw COPY of the same rows
-  await benchScaleIngest({
-    url,
-    // A kept data set already holds the mentions an earlier run ingested: fresh ids, or the
-    // pass would only find duplicates.
-    run: reuse ? `${run}-${randomUUID().slice(0, 6)}` : run,
-    practice: practices[1]!,
-    end: END,
-    start: START,
-    now: NOW,
-    copyLines,
-    query: (text) => client.query(text),
-    mentionColumns: MENTION_COLUMNS,
-    metric,
-  })
-
-  // ---- row-level export of the agency's year (bench/scale/export.ts)
-  await benchExport({
-    url,
-    organisationId: agency,
-    from: START,
-    to: END,
-    now: NOW,
-    runs: Math.min(RUNS, 3),
-    metric,
-  })
-
-  // ---- HTTP: the real `earshot serve` under autocannon while ingesting (bench/scale/http.ts)
-  await benchHttp({
-    url,
-    organisationId: agency,
-    practiceIds: practices.slice(0, 20).map((p) => p.id),
-  })
+  await otherParts()
 
   console.log(
     `# load average ${loadavg()
@@ -300,6 +256,74 @@ try {
   }
   await client.end()
   await close()
+}
+
+/** The inbox, ingest, export and HTTP parts (each left out unless EARSHOT_BENCH_ONLY names it). */
+async function otherParts(): Promise<void> {
+  if (part('inbox')) await inboxPart()
+  if (part('ingest')) await ingestPart()
+  if (part('export')) await exportPart()
+  if (part('http')) await httpPart()
+}
+
+async function inboxPart(): Promise<void> {
+  // ---- inbox: the practice with 10,000 open items, first page and the pages after it
+  const inboxPractice = practices[0]!
+  const inboxQ = { organisationId: agency, practiceIds: [inboxPractice.id], now: NOW, limit: 50 }
+  const firstMs = await times(RUNS, () => listInbox(db, inboxQ))
+  let page = await listInbox(db, inboxQ)
+  const laterMs: number[] = []
+  let pages = 1
+  while (page.nextCursor) {
+    const t = performance.now()
+    page = await listInbox(db, { ...inboxQ, cursor: page.nextCursor })
+    laterMs.push(performance.now() - t)
+    pages++
+  }
+  metric('scale.inbox_first_page_ms', mid(firstMs))
+  metric('scale.inbox_last_page_ms', laterMs.at(-1) ?? 0)
+  metric('scale.inbox_later_page_p95_ms', laterMs.length ? p95(laterMs) : 0)
+  console.log(`# inbox: ${pages} pages of 50`)
+}
+
+async function ingestPart(): Promise<void> {
+  // ---- ingest of fresh mentions with everything present, against a raw COPY of the same rows
+  await benchScaleIngest({
+    url: dbUrl,
+    // A kept data set already holds the mentions an earlier run ingested: fresh ids, or the
+    // pass would only find duplicates.
+    run: reuse ? `${run}-${randomUUID().slice(0, 6)}` : run,
+    practice: practices[1]!,
+    end: END,
+    start: START,
+    now: NOW,
+    copyLines,
+    query: (text) => client.query(text),
+    mentionColumns: MENTION_COLUMNS,
+    metric,
+  })
+}
+
+async function exportPart(): Promise<void> {
+  // ---- row-level export of the agency's year (bench/scale/export.ts)
+  await benchExport({
+    url: dbUrl,
+    organisationId: agency,
+    from: START,
+    to: END,
+    now: NOW,
+    runs: Math.min(RUNS, 3),
+    metric,
+  })
+}
+
+async function httpPart(): Promise<void> {
+  // ---- HTTP: the real `earshot serve` under autocannon while ingesting (bench/scale/http.ts)
+  await benchHttp({
+    url: dbUrl,
+    organisationId: agency,
+    practiceIds: practices.slice(0, 20).map((p) => p.id),
+  })
 }
 
 function* generateSlice(n: number) {

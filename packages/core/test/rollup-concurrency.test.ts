@@ -1,6 +1,7 @@
 /**
  * Concurrent ingests into one practice and day on a real PostgreSQL (two workers polling two of
- * its channels at once) must both succeed, and the rollups must equal the raw rows afterwards.
+ * its channels at once) must both succeed, and the rollups must equal the raw rows afterwards
+ * (and `mention_practice_days` the rollups).
  * Before migration 710 the second transaction failed on `mention_rollups_pk`.
  * PGlite is one connection, so there is nothing concurrent to test there.
  */
@@ -14,6 +15,7 @@ import { createChannel } from '../src/repositories/channels.js'
 import type { EarshotDatabase } from '../src/storage/open-database.js'
 import { testDatabases } from './databases.js'
 import { keywordEnricher, sydneyPractice } from './ingest-fixtures.js'
+import { practiceDaysExpectedAndActual } from './practice-days.js'
 
 const postgres = testDatabases().find((d) => d.name === 'postgres')
 const NOW = new Date('2026-12-02T03:00:00Z')
@@ -70,6 +72,11 @@ describe.skipIf(!postgres)('rollups under concurrent ingestion (postgres)', () =
     expect(raw.total.inbound).toBe(20)
     expect(rolled.total.inbound).toBe(raw.total.inbound)
     expect(rolled.total.openCount).toBe(raw.total.openCount)
+    // The four channels' rollup rows meet in one practice-day row (migration 2026-12-05-0100),
+    // recomputed by each transaction under the practice's lock.
+    const days = await practiceDaysExpectedAndActual(db, org.id)
+    expect(days.actual).toEqual(days.expected)
+    expect(days.expected.reduce((s, r) => s + r.counters.inbound!, 0)).toBe(20)
   })
 
   it('counts one reply answering questions of concurrent transactions once (rollup deltas)', async () => {
@@ -121,5 +128,7 @@ describe.skipIf(!postgres)('rollups under concurrent ingestion (postgres)', () =
     await rebuildRollups(db, { organisationId: org.id })
     expect(maintained).toEqual((await rollups()).rows)
     expect(maintained.map((r) => (r.j as { replies_sent: number }).replies_sent)).toContain(1)
+    const days = await practiceDaysExpectedAndActual(db, org.id)
+    expect(days.actual).toEqual(days.expected)
   })
 })

@@ -2,7 +2,8 @@
  * @module bench:scale's agency part (issue 12): the agency comparison of all 2,000 practices and
  * of a 40-practice organisation over 30 days, the practice overview (30 days and 12 months), and
  * `scale.figures_agree` (rollups against the raw rows) — each next to the hand-written SQL over
- * the same raw rows in the same run. `EARSHOT_BENCH_EXPLAIN=1` also prints EXPLAIN (ANALYZE,
+ * the same raw rows in the same run; `scale.figures_agree` also requires the practice-day path
+ * to equal the per-channel rollup path exactly. `EARSHOT_BENCH_EXPLAIN=1` also prints EXPLAIN (ANALYZE,
  * BUFFERS) of the rollup statements (docs/performance.md keeps them).
  */
 import { type Kysely, sql } from 'kysely'
@@ -93,7 +94,34 @@ export async function agencyBench(ctx: AgencyBenchContext): Promise<void> {
     [rolled.total, raw.total] as const,
     ...rolled.rows.map((r, i) => [r, raw.rows[i]!] as const),
   ].every(([a, b]) => sameFigures(a, b))
-  metric('scale.figures_agree', agree ? 1 : 0, 0)
+  // That read goes through the practice-day rows (mention_practice_days); the same query naming
+  // every channel goes through the per-channel rollups and histograms. The two must agree
+  // exactly, percentiles included (sentiment mean to 1e-9: float sums in another order).
+  const channels = await sql<{ id: string }>`
+    select id from channels where organisation_id = ${agency}`.execute(db)
+  const detailed = await getMetrics(db, {
+    ...agencyQuery,
+    groupBy: 'practice',
+    source: 'rollups',
+    channelIds: channels.rows.map((c) => c.id),
+  })
+  const exact =
+    detailed.rows.length === rolled.rows.length &&
+    [
+      [rolled.total, detailed.total] as const,
+      ...rolled.rows.map((r, i) => [r, detailed.rows[i]!] as const),
+    ].every(([a, b]) => sameExactly(a, b))
+  metric('scale.practice_days_exact', exact ? 1 : 0, 0)
+  metric('scale.figures_agree', agree && exact ? 1 : 0, 0)
+}
+
+/** Every figure equal, the sentiment mean to 1e-9. */
+function sameExactly(a: MetricsRow, b: MetricsRow): boolean {
+  const { sentimentMean: x, ...restA } = a
+  const { sentimentMean: y, ...restB } = b
+  if ((x === null) !== (y === null)) return false
+  if (x !== null && y !== null && Math.abs(x - y) > 1e-9) return false
+  return JSON.stringify(restA) === JSON.stringify(restB)
 }
 
 function sameFigures(a: MetricsRow, b: MetricsRow): boolean {

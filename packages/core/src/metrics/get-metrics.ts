@@ -9,7 +9,7 @@ import { EarshotError } from '../errors.js'
 import type { Database } from '../storage/database.js'
 import { executeRead } from './prepared-read.js'
 import { allOf, assertDate, assertPeriod, inList, timestampParam } from './query-helpers.js'
-import { rollupMetricsSql } from './rollup-metrics-sql.js'
+import { fillPracticeDayPercentiles, rollupMetricsSql } from './rollup-metrics-sql.js'
 import { slaStatusSql } from './sla-status.js'
 
 /** The dimensions {@link getMetrics} can group by. */
@@ -237,7 +237,10 @@ export async function getMetrics(
           uncategorised: UNCATEGORISED,
         }),
       )
-      if (rolled.rows[0]?.covered === true) return rolled
+      if (rolled.rows[0]?.covered === true) {
+        fillPracticeDayPercentiles(rolled.rows)
+        return rolled
+      }
       if (source === 'rollups') {
         throw new EarshotError(
           'INVALID_INPUT',

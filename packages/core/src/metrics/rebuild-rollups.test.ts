@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabases } from '../../test/databases.js'
 import { comment, keywordEnricher, sydneyPractice } from '../../test/ingest-fixtures.js'
+import { practiceDaysExpectedAndActual } from '../../test/practice-days.js'
 import { ingest } from '../pipeline/ingest.js'
 import type { EarshotDatabase } from '../storage/open-database.js'
 import { getMetrics } from './get-metrics.js'
@@ -66,6 +67,52 @@ describe.each(testDatabases())('rebuildRollups on $name', (database) => {
     expect(figures(rebuilt)).toEqual(figures(raw))
     expect(rebuilt.total.inbound).toBe(3)
     expect(rebuilt.total.medianWallMs).not.toBeNull()
+  })
+
+  it('repairs mention_practice_days where the rollups themselves are right', async () => {
+    const db = handle.db
+    const { org, practice, channel } = await sydneyPractice(db)
+    const options = { enricher: keywordEnricher, now: NOW }
+    await ingest(
+      db,
+      [
+        comment(channel.id, 'q1', '2026-11-23T22:00:00Z', 'open today?'),
+        comment(channel.id, 'q2', '2026-11-24T23:00:00Z', 'can I book?'),
+      ],
+      options,
+    )
+    await ingest(
+      db,
+      [comment(channel.id, 'r1', '2026-11-23T23:30:00Z', 'yes', { thread: 'q1', byPage: true })],
+      options,
+    )
+    const before = await practiceDaysExpectedAndActual(db, org.id)
+    expect(before.actual).toEqual(before.expected)
+    expect(before.expected.some((r) => r.wall.length > 0)).toBe(true)
+    // Only the practice-day table goes wrong (triggers off): a changed count, emptied
+    // histograms, a lost day and a stray one.
+    await db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx)
+      await sql`update mention_practice_days set inbound = inbound + 5, wall_buckets = '{}', wall_counts = '{}'
+        where organisation_id = ${org.id}`.execute(trx)
+      await sql`delete from mention_practice_days where organisation_id = ${org.id}
+        and day = (select max(day) from mention_practice_days where organisation_id = ${org.id})`.execute(
+        trx,
+      )
+      await sql`insert into mention_practice_days
+        select organisation_id, practice_id, day + 100, inbound, unlinked, exempt, met, missed, open,
+          wall_b1, wall_b2, wall_b3, wall_b4, wall_b5, business_b1, business_b2, business_b3,
+          business_b4, business_b5, sentiment_sum, sentiment_scored, negative, neutral, positive,
+          outbound, replies_sent, posts, wall_buckets, wall_counts, business_buckets, business_counts
+        from mention_practice_days where organisation_id = ${org.id} and practice_id = ${practice.id}
+        limit 1`.execute(trx)
+    })
+    const broken = await practiceDaysExpectedAndActual(db, org.id)
+    expect(broken.actual).not.toEqual(broken.expected)
+    await rebuildRollups(db, { organisationId: org.id })
+    const after = await practiceDaysExpectedAndActual(db, org.id)
+    expect(after.actual).toEqual(after.expected)
+    expect(after.expected).toEqual(before.expected)
   })
 })
 

@@ -12,6 +12,8 @@
  * hundred), and a fixed 50-practice chunk ran into the 30 s statement limit. Each chunk runs in its
  * own transaction without that limit — this is a maintenance operation whose size is the data's,
  * not a request — while the row budget keeps each transaction (and the locks it holds) short.
+ * `mention_practice_days` (migration 2026-12-05-0100) is recomputed for the same keys afterwards,
+ * so it equals the rebuilt rollups even where a bypassing write left it alone.
  */
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../storage/database.js'
@@ -56,7 +58,10 @@ order by pr.organisation_id, pr.id`.execute(trx),
     const orgs = chunk.map((p) => p.organisation_id)
     const ids = chunk.map((p) => p.id)
     keys += await withoutStatementLimit(db, async (trx) => {
-      const result = await sql<{ n: number }>`
+      // The practice-day triggers stand aside for this transaction: every key is recomputed
+      // once below (migration 2026-12-05-0100).
+      await sql`select set_config('earshot.practice_days', 'deferred', true)`.execute(trx)
+      const result = await sql<{ n: number; o: string[]; p: string[]; d: string[] }>`
 with scope as (
   select s.o, s.p, pr.time_zone
   from unnest(${orgs}::text[], ${ids}::text[]) as s(o, p)
@@ -71,10 +76,21 @@ k as (
   union
   select h.organisation_id, h.practice_id, h.day
   from scope join mention_rollup_histograms h on h.organisation_id = scope.o and h.practice_id = scope.p
+  union
+  select x.organisation_id, x.practice_id, x.day
+  from scope join mention_practice_days x on x.organisation_id = scope.o and x.practice_id = scope.p
 )
-select count(*)::int as n, earshot_refresh_rollups(array_agg(o), array_agg(p), array_agg(d))::text as done
+select count(*)::int as n, array_agg(o) as o, array_agg(p) as p, array_agg(d::text) as d,
+  earshot_refresh_rollups(array_agg(o), array_agg(p), array_agg(d))::text as done
 from k`.execute(trx)
-      return result.rows[0]?.n ?? 0
+      // mention_practice_days for every key, so a rebuild also repairs a practice-day row whose
+      // rollups did not change (same transaction, under the refresh's per-practice locks).
+      const keys = result.rows[0]
+      if (keys && keys.n > 0)
+        await sql`select earshot_refresh_practice_days(${keys.o}::text[], ${keys.p}::text[], ${keys.d}::date[])::text`.execute(
+          trx,
+        )
+      return keys?.n ?? 0
     })
   }
   return { practices: practices.rows.length, keys }

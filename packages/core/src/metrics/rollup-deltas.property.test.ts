@@ -6,12 +6,15 @@
  * missing mentions, several links answered by one reply, links written before their mention —
  * and time-zone changes, each batch either in one deferred window (defer … flush, as the thread
  * pass does) or statement by statement. Compared after every batch, row for row, both tables:
- * every count exactly, `sentiment_sum` to 1e-9 (a float sum).
+ * every count exactly, `sentiment_sum` to 1e-9 (a float sum). `mention_practice_days`
+ * (migration 2026-12-05-0100, kept by triggers on the two rollup tables) must equal the rollups
+ * summed per practice and day, computed here, both as maintained and after the rebuild.
  */
 import fc from 'fast-check'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshOrganisation, testDatabases } from '../../test/databases.js'
+import { practiceDaysExpectedAndActual, splitSums } from '../../test/practice-days.js'
 import { deferRollups, flushRollups } from '../pipeline/rollup-deferral.js'
 import type { Database } from '../storage/database.js'
 import type { EarshotDatabase } from '../storage/open-database.js'
@@ -163,6 +166,7 @@ describe.each(testDatabases())('rollup deltas on $name', (database) => {
     let sawReplies = false
     let sawOutcomes = false
     let sawHistograms = false
+    let sawPracticeDays = false
     await fc.assert(
       fc.asyncProperty(fc.array(batch, { minLength: 1, maxLength: 6 }), async (batches) => {
         const db = handle.db
@@ -319,7 +323,20 @@ describe.each(testDatabases())('rollup deltas on $name', (database) => {
             if (b.deferred) await flushRollups(trx)
           })
           const maintained = await snapshot(db, org)
+          const days = await practiceDaysExpectedAndActual(db, org)
           await rebuildRollups(db, { organisationId: org })
+          const daysRebuilt = await practiceDaysExpectedAndActual(db, org)
+          for (const d of [days, daysRebuilt]) {
+            const want = splitSums(d.expected)
+            const got = splitSums(d.actual)
+            expect(got.rows).toEqual(want.rows)
+            for (const [i, s] of want.sums.entries())
+              expect(Math.abs(got.sums[i]! - s)).toBeLessThan(1e-9)
+          }
+          // Several rollup rows summed into one practice-day, and histograms carried.
+          sawPracticeDays ||=
+            maintained.rows.length > days.expected.length &&
+            days.expected.some((r) => r.wall.length > 0)
           const rebuilt = await snapshot(db, org)
           expect(maintained.rows).toEqual(rebuilt.rows)
           expect(maintained.hist).toEqual(rebuilt.hist)
@@ -332,6 +349,11 @@ describe.each(testDatabases())('rollup deltas on $name', (database) => {
       }),
       { numRuns: 25, seed: 20261204, endOnFailure: true },
     )
-    expect([sawReplies, sawOutcomes, sawHistograms]).toEqual([true, true, true])
+    expect([sawReplies, sawOutcomes, sawHistograms, sawPracticeDays]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ])
   })
 })

@@ -4,6 +4,10 @@
  * `mention_rollup_histograms` (median and p90), plus the few raw rows whose figure depends on the
  * instant — the open backlog (pending / at risk / breached, oldest age) through the partial
  * index on unanswered links, and posts of the current local day for "last post".
+ * Views with no channel, category or platform in play (by practice, day, week, month, or none)
+ * read `mention_practice_days` instead (one row per practice and day, histograms as arrays;
+ * {@link practiceDaysServe}), whose percentiles getMetrics merges in JavaScript
+ * ({@link fillPracticeDayPercentiles}) to the same values as the histogram path.
  *
  * Only valid when `from` and `to` fall on local midnight for every practice in scope (the
  * rollups are by local day); {@link rollupsCoverPeriod} decides, and getMetrics falls back to the
@@ -12,7 +16,12 @@
  */
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { allOf, inList, timestampParam } from './query-helpers.js'
-import { bucketRepresentativeSql } from './rollup-histogram.js'
+import {
+  type BucketList,
+  bucketRepresentativeSql,
+  histogramPercentile,
+  parseBucketText,
+} from './rollup-histogram.js'
 import { slaStatusSql } from './sla-status.js'
 
 /** The part of a metrics query the rollups read (getMetrics' `MetricsQuery`). */
@@ -99,6 +108,26 @@ function rawKey(
   }
 }
 
+/**
+ * Whether `mention_practice_days` (one row per practice and local day, migration
+ * `2026-12-05-0100-practice-day-rollups`) can answer the query: it is summed over channel and
+ * category, so only groupings that need neither (the whole scope, practice, day, week, month)
+ * and no channel, platform or category filter. Everything else reads `mention_rollups`.
+ */
+export function practiceDaysServe(
+  query: RollupMetricsQuery,
+  groupBy: RollupGrouping | null,
+): boolean {
+  if (query.channelIds?.length || query.platforms?.length || query.categories?.length) return false
+  return (
+    groupBy === null ||
+    groupBy === 'practice' ||
+    groupBy === 'day' ||
+    groupBy === 'week' ||
+    groupBy === 'month'
+  )
+}
+
 /** The UTC calendar day of an instant shifted by `offsetDays`, as YYYY-MM-DD. */
 function utcDay(at: Date, offsetDays: number): string {
   return new Date(at.getTime() + offsetDays * DAY_MS).toISOString().slice(0, 10)
@@ -134,6 +163,7 @@ const MERGED: readonly (readonly [string, readonly string[], string])[] = [
   ['open_agg', ['breached', 'at_risk', 'pending', 'open_count'], 'int'],
   ['open_agg', ['oldest_open_age_s'], 'float8'],
   ['pct_agg', ['median_wall_ms', 'p90_wall_ms', 'median_business_ms', 'p90_business_ms'], 'float8'],
+  ['pct_agg', ['wall_hist', 'business_hist'], 'text'],
   ['last_post', ['last_post_at'], 'timestamptz'],
 ]
 const MERGED_SOURCES = ['grp', 'agg', 'open_agg', 'pct_agg', 'last_post'] as const
@@ -180,6 +210,7 @@ const PERCENTILES = {
   p90Business: percentileSql('business', 0.9),
 }
 const REP = bucketRepresentativeSql(sql`bucket`)
+const REP_B = bucketRepresentativeSql(sql`b`)
 const INBOUND_SUMS_SQL = sql.raw(
   INBOUND_SUMS.map(([n, e]) => `sum(${e}) filter (where inbound_scope)::int as ${n}`).join(
     ',\n    ',
@@ -248,7 +279,7 @@ export function rollupMetricsSql<Row>(
     and ${day} >= (${from} at time zone sp.time_zone)::date and ${day} < (${to} at time zone sp.time_zone)::date`
   }
   const outboundSums = groupBy === 'category' ? OUTBOUND_SUMS_TOTAL_ONLY : OUTBOUND_SUMS_SQL
-
+  const coarse = practiceDaysServe(query, groupBy)
   return sql<Row>`
 with sp as not materialized (
   select p.id, p.name, p.time_zone
@@ -278,10 +309,10 @@ agg as (
     (sum(r.sentiment_sum) filter (where inbound_scope)
       / nullif(sum(r.sentiment_scored) filter (where inbound_scope), 0))::float8 as sentiment_mean,
     min(r.day) filter (where inbound_scope and r.open > 0) as open_day,
-    ${outboundSums}
+    ${outboundSums}${coarse ? practiceDayHistogramColumns(groupBy === null) : sql``}
   from (
     select r.*, ${inKey} as g, ${rollupCategory} as inbound_scope
-    from mention_rollups r join sp on sp.id = r.practice_id
+    from ${coarse ? sql`mention_practice_days` : sql`mention_rollups`} r join sp on sp.id = r.practice_id
     where r.organisation_id = ${org} and ${daysOf('r')} and ${allOf(rollupChannel)} and (select covered from cov)
   ) r
   group by grouping sets ((g), ())
@@ -350,7 +381,10 @@ open_agg as (
   left join open_oldest o on o.is_total = t.is_total and coalesce(o.g, '') = coalesce(t.g, '')
   where t.open_count is not null
 ),
--- Median and p90 from the merged histograms: the period's histogram rows summed per group,
+${
+  coarse
+    ? PRACTICE_DAY_PERCENTILES
+    : sql`-- Median and p90 from the merged histograms: the period's histogram rows summed per group,
 -- clock and bucket, a running count per group and clock in bucket order (bucket values rise
 -- with the bucket), and in one grouped pass the values at the two ranks around each percentile.
 hist as (
@@ -382,10 +416,12 @@ pct_agg as (
     ${PERCENTILES.medianWall} as median_wall_ms,
     ${PERCENTILES.p90Wall} as p90_wall_ms,
     ${PERCENTILES.medianBusiness} as median_business_ms,
-    ${PERCENTILES.p90Business} as p90_business_ms
+    ${PERCENTILES.p90Business} as p90_business_ms,
+    null::text as wall_hist, null::text as business_hist
   from cum group by is_total, g
 ),
--- "Last post" is all-time: per channel, the latest rollup day with a post before today (one
+`
+}-- "Last post" is all-time: per channel, the latest rollup day with a post before today (one
 -- backward probe of a partial index per channel, however long the history; a rollup row with
 -- posts is an outbound one, category '', so there is one per channel and day) and the latest of
 -- today's raw posts (one probe of the outbound index per channel).
@@ -463,10 +499,53 @@ select case when grp.is_total = 1 then null else grp.k end as g, grp.label, grp.
   (coalesce(grp.posts, 0) * 7.0 / nullif(grp.days, 0))::float8 as posts_per_week,
   grp.last_post_at,
   (extract(epoch from ${at} - grp.last_post_at) / 86400)::float8 as days_since_last_post,
+  grp.wall_hist, grp.business_hist,
+  ${
+    coarse
+      ? sql`case when grp.is_total = 1 then (select lo from bucket_values) end as bucket_values_from,
+  case when grp.is_total = 1 then (select v from bucket_values) end as bucket_values,`
+      : sql`null::int as bucket_values_from, null::float8[] as bucket_values,`
+  }
   (select covered from cov) as covered
 from merged grp
 order by grp.is_total, grp.label, grp.k`
 }
+
+/**
+ * The practice-day path's histograms, read in the same pass as the counters (`agg`): per group,
+ * the period's arrays as text (`b,…;n,…` per practice-day, joined by `|`) — getMetrics merges
+ * them and interpolates in JavaScript (rollup-metrics-sql.ts `fillPracticeDayPercentiles`) by
+ * the same arithmetic as the histogram path's SQL, summing the groups for the total. On the
+ * histogram path every element costs the executor a row (unnest, sum per bucket, sort, window:
+ * 220 ms for 42,000 elements at 1M mentions); here the arrays are only printed. `lo` and `hi`
+ * are the lowest and highest bucket seen (arrays are ascending), so the statement can send each
+ * bucket's value as the database computes it (`bucket_values`). The total's text is only kept
+ * when there are no groups.
+ */
+function practiceDayHistogramColumns(totalOnly: boolean): RawBuilder<unknown> {
+  const text = (clock: 'wall' | 'business') =>
+    sql.raw(`string_agg(array_to_string(r.${clock}_buckets, ',') || ';' || array_to_string(r.${clock}_counts, ','), '|')
+      filter (where cardinality(r.${clock}_buckets) > 0)`)
+  const keep = totalOnly ? sql`true` : sql`grouping(g) = 0`
+  return sql`,
+    case when ${keep} then ${text('wall')} end as wall_hist,
+    case when ${keep} then ${text('business')} end as business_hist,
+    min(least(r.wall_buckets[1], r.business_buckets[1])) as lo,
+    max(greatest(r.wall_buckets[cardinality(r.wall_buckets)], r.business_buckets[cardinality(r.business_buckets)])) as hi`
+}
+
+const PRACTICE_DAY_PERCENTILES = sql`pct_agg as (
+  select g, is_total,
+    null::float8 as median_wall_ms, null::float8 as p90_wall_ms,
+    null::float8 as median_business_ms, null::float8 as p90_business_ms,
+    wall_hist, business_hist
+  from agg
+),
+bucket_values as (
+  select min(b) as lo, array_agg(${REP_B} order by b) as v
+  from generate_series((select lo from agg where is_total = 1)::int, (select hi from agg where is_total = 1)::int) as b
+),
+`
 
 /** True when `from` and `to` are local midnights for every practice in scope. */
 export function rollupsCoverPeriodSql(query: RollupMetricsQuery): RawBuilder<{ covered: boolean }> {
@@ -479,4 +558,69 @@ select coalesce(bool_and(
   (${from} at time zone p.time_zone)::time = '00:00' and (${to} at time zone p.time_zone)::time = '00:00'
 ), true) as covered
 from practices p where p.organisation_id = ${query.organisationId} and ${practiceScope}`
+}
+
+/** The columns the practice-day path adds to each row (null on the histogram path). */
+interface PracticeDayHistogramRow {
+  is_total: number | string
+  wall_hist?: string | null
+  business_hist?: string | null
+  bucket_values_from?: number | string | null
+  bucket_values?: readonly (number | string)[] | string | null
+  median_wall_ms: number | null
+  p90_wall_ms: number | null
+  median_business_ms: number | null
+  p90_business_ms: number | null
+}
+
+/**
+ * Fills median and p90 of the rows of a practice-day statement from their histogram text, the
+ * total from all groups merged (the groups of the practice-day path partition the scope) or, with
+ * no grouping, its own. Leaves rows of the histogram path alone.
+ */
+export function fillPracticeDayPercentiles(rows: PracticeDayHistogramRow[]): void {
+  const total = rows.find((r) => Number(r.is_total) === 1)
+  if (!total || total.bucket_values === null || total.bucket_values === undefined) return
+  const from = Number(total.bucket_values_from)
+  const raw = total.bucket_values
+  const values = (typeof raw === 'string' ? raw.replace(/^\{|\}$/g, '').split(',') : raw).map(
+    Number,
+  )
+  const value = (bucket: number) => values[bucket - from]!
+  const fill = (r: PracticeDayHistogramRow, wall: BucketList, business: BucketList) => {
+    r.median_wall_ms = histogramPercentile(wall, 0.5, value)
+    r.p90_wall_ms = histogramPercentile(wall, 0.9, value)
+    r.median_business_ms = histogramPercentile(business, 0.5, value)
+    r.p90_business_ms = histogramPercentile(business, 0.9, value)
+  }
+  // The total's histogram: its own text when there are no groups, else the groups' summed (they
+  // partition the scope), per bucket in a dense array.
+  const wallSum = new Float64Array(values.length)
+  const businessSum = new Float64Array(values.length)
+  const add = (sum: Float64Array, list: BucketList) => {
+    for (let i = 0; i < list.buckets.length; i++) sum[list.buckets[i]! - from]! += list.counts[i]!
+  }
+  if (total.wall_hist != null || total.business_hist != null) {
+    add(wallSum, parseBucketText(total.wall_hist, false))
+    add(businessSum, parseBucketText(total.business_hist, false))
+  } else {
+    for (const r of rows) {
+      if (r === total) continue
+      const wall = parseBucketText(r.wall_hist)
+      const business = parseBucketText(r.business_hist)
+      add(wallSum, wall)
+      add(businessSum, business)
+      fill(r, wall, business)
+    }
+  }
+  const dense = (sum: Float64Array): BucketList => {
+    const list: BucketList = { buckets: [], counts: [] }
+    for (let i = 0; i < sum.length; i++)
+      if (sum[i]! > 0) {
+        list.buckets.push(i + from)
+        list.counts.push(sum[i]!)
+      }
+    return list
+  }
+  fill(total, dense(wallSum), dense(businessSum))
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabases } from '../../test/databases.js'
 import {
@@ -13,7 +14,9 @@ import { reevaluatePractice } from '../pipeline/reevaluate.js'
 import { saveSchedule } from '../repositories/practice-policy.js'
 import type { EarshotDatabase } from '../storage/open-database.js'
 import { getMetrics, type MetricGrouping, type MetricsRow } from './get-metrics.js'
+import { rebuildRollups } from './rebuild-rollups.js'
 import { PERCENTILE_ERROR_BOUND } from './rollup-histogram.js'
+import { practiceDaysServe } from './rollup-metrics-sql.js'
 
 // Local midnights in Sydney (UTC+11 in November): Monday 23 to Monday 30 November.
 const FROM = new Date('2026-11-22T13:00:00Z')
@@ -34,6 +37,7 @@ type Op =
       action: 'no_reply_needed' | 'needs_reply' | 'handled_elsewhere'
     }
   | { type: 'reschedule'; closeAt: '17:00' | '12:00' }
+  | { type: 'rebuild' }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -75,6 +79,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       closeAt: fc.constantFrom('17:00' as const, '12:00' as const),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('rebuild' as const) }) },
 )
 
 const COUNTS = [
@@ -129,11 +134,12 @@ describe.each(testDatabases())('rollups on $name', (database) => {
     await handle.close()
   })
 
-  it('equal the raw-row figures after any sequence of ingests, late replies, deletions, overrides and schedule recomputes', async () => {
+  it('equal the raw-row figures after any sequence of ingests, late replies, deletions, overrides, schedule recomputes and rebuilds', async () => {
     // So the property cannot pass vacuously: some runs must reach answered and open mentions.
     let sawAnswered = false
     let sawOpen = false
     let sawLive = false
+    let sawPracticeDayPercentile = false
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
         const db = handle.db
@@ -150,6 +156,8 @@ describe.each(testDatabases())('rollups on $name', (database) => {
               [comment(channel.id, id, stamp(o.at), o.needsReply ? 'open today?' : 'thanks')],
               options,
             )
+          } else if (o.type === 'rebuild') {
+            await rebuildRollups(db, { organisationId: org.id })
           } else if (questions.length === 0) {
           } else if (o.type === 'reply') {
             const q = questions[o.to % questions.length]!
@@ -216,6 +224,8 @@ describe.each(testDatabases())('rollups on $name', (database) => {
             })
           }
         }
+        const channelIds = await sql<{ id: string }>`
+          select id from channels where organisation_id = ${org.id}`.execute(db)
         for (const groupBy of [undefined, 'day', 'week', 'category', 'channel', 'practice'] as (
           | MetricGrouping
           | undefined
@@ -239,13 +249,37 @@ describe.each(testDatabases())('rollups on $name', (database) => {
             expect(rolled.rows.map((r) => r.key)).toEqual(raw.rows.map((r) => r.key))
             for (const [j, r] of raw.rows.entries())
               expectAgree(r, rolled.rows[j]!, `${groupBy} ${r.key}`)
+            if (practiceDaysServe(q, groupBy ?? null)) {
+              // The practice-day path against the histogram path (a filter naming every channel
+              // keeps the same rows but takes the per-channel rollups): the same figures, the
+              // percentiles to the bit.
+              const detailed = await getMetrics(db, {
+                ...q,
+                now,
+                source: 'rollups',
+                channelIds: channelIds.rows.map((c) => c.id),
+              })
+              expect(practiceDaysServe({ ...q, channelIds: ['x'] }, groupBy ?? null)).toBe(false)
+              for (const [a, b] of [
+                [rolled.total, detailed.total] as const,
+                ...rolled.rows.map((r, j) => [r, detailed.rows[j]!] as const),
+              ]) {
+                const { sentimentMean: sa, ...restA } = a
+                const { sentimentMean: sb, ...restB } = b
+                expect(restA, `${groupBy} ${a.key} practice days`).toEqual(restB)
+                if (sb === null) expect(sa).toBeNull()
+                else expect(sa).toBeCloseTo(sb, 12)
+              }
+              sawPracticeDayPercentile ||= rolled.total.p90BusinessMs !== null
+            }
           }
         }
       }),
-      { numRuns: 10, seed: 20261202 },
+      { numRuns: 15, seed: 20261202 },
     )
     expect(sawAnswered).toBe(true)
     expect(sawOpen).toBe(true)
     expect(sawLive).toBe(true)
+    expect(sawPracticeDayPercentile).toBe(true)
   })
 })

@@ -35,6 +35,8 @@ import * as mentionExportOrder from './migrations/2026-12-03-1450-mention-export
 import * as inboxMentionFlags from './migrations/2026-12-04-0100-inbox-mention-flags.js'
 import * as channelsPracticeIndex from './migrations/2026-12-04-0200-channels-practice-index.js'
 import * as rollupDeltas from './migrations/2026-12-04-0300-rollup-deltas.js'
+import * as practiceDayRollups from './migrations/2026-12-05-0100-practice-day-rollups.js'
+import * as liveOpenLinksIndex from './migrations/2026-12-05-0110-live-open-links-index.js'
 import * as webhookDeliveryLeases from './migrations/2026-12-05-0300-webhook-delivery-leases.js'
 import * as inboxFilterColumns from './migrations/2026-12-05-0400-inbox-filter-columns.js'
 import * as practicesVersion from './migrations/2026-12-05-0410-practices-version.js'
@@ -73,6 +75,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-04-0100-inbox-mention-flags': inboxMentionFlags,
   '2026-12-04-0200-channels-practice-index': channelsPracticeIndex,
   '2026-12-04-0300-rollup-deltas': rollupDeltas,
+  '2026-12-05-0100-practice-day-rollups': practiceDayRollups,
+  '2026-12-05-0110-live-open-links-index': liveOpenLinksIndex,
   '2026-12-05-0300-webhook-delivery-leases': webhookDeliveryLeases,
   '2026-12-05-0400-inbox-filter-columns': inboxFilterColumns,
   '2026-12-05-0410-practices-version': practicesVersion,

@@ -24,6 +24,7 @@ const CO_LOCATED = [
   'inbox_assignments',
   'inbox_bulk_actions',
   'inbox_notes',
+  'mention_practice_days',
   'mention_rollup_histograms',
   'mention_rollups',
   'mentions',
