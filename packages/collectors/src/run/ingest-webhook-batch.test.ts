@@ -5,36 +5,14 @@ import {
   type Enricher,
 } from '@earshot/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { metaFeedCommentBody } from '../testing/meta-feed-delivery.js'
 import { contractDatabases } from '../testing/test-collector.js'
 import { createTestTenant } from '../testing/test-tenant.js'
 import { ingestWebhookBatch, type WebhookDeliveryInput } from './ingest-webhook-batch.js'
 
 /** A Meta feed delivery: one comment on the Page `pageId`. */
 const feedBody = (pageId: string, commentId: string, message: string) =>
-  JSON.stringify({
-    object: 'page',
-    entry: [
-      {
-        id: pageId,
-        time: 1735800000,
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              item: 'comment',
-              verb: 'add',
-              comment_id: `${pageId}_${commentId}`,
-              post_id: `${pageId}_1`,
-              parent_id: `${pageId}_1`,
-              from: { id: `u-${commentId}`, name: 'Ana K' },
-              message,
-              created_time: 1735799990,
-            },
-          },
-        ],
-      },
-    ],
-  })
+  metaFeedCommentBody({ pageId, commentId, message })
 
 const CONFIG = { accessToken: 'x', appSecret: 'secret', verifyToken: 'v' }
 

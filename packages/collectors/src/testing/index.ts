@@ -39,6 +39,7 @@ export {
   type FakeWriteApis,
   startFakeWriteApis,
 } from './fake-write-apis.js'
+export { type MetaFeedCommentOptions, metaFeedCommentBody } from './meta-feed-delivery.js'
 export {
   type TestCollectorContext,
   type TestCollectorOptions,

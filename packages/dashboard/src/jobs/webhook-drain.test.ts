@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type CollectorLookup, facebookCollector } from '@earshot/collectors'
-import { createTestTenant } from '@earshot/collectors/testing'
+import { createTestTenant, metaFeedCommentBody } from '@earshot/collectors/testing'
 import { type ChannelRow, type Collector, type EarshotDatabase, openDatabase } from '@earshot/core'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -34,30 +34,7 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000)
 
 /** A Meta feed delivery: one comment on Page 1111. */
 const feedBody = (commentId: string, message = 'Hvala!') =>
-  JSON.stringify({
-    object: 'page',
-    entry: [
-      {
-        id: '1111',
-        time: 1735800000,
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              item: 'comment',
-              verb: 'add',
-              comment_id: `1111_${commentId}`,
-              post_id: '1111_1',
-              parent_id: '1111_1',
-              from: { id: `u-${commentId}`, name: 'Ana K' },
-              message,
-              created_time: 1735799990,
-            },
-          },
-        ],
-      },
-    ],
-  })
+  metaFeedCommentBody({ commentId, message })
 
 /**
  * A platform name of the test's own (so drainers of other tests sharing the database never take
