@@ -6,32 +6,8 @@
  */
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../src/storage/database.js'
-
-const COUNTERS = [
-  'inbound',
-  'unlinked',
-  'exempt',
-  'met',
-  'missed',
-  'open',
-  'wall_b1',
-  'wall_b2',
-  'wall_b3',
-  'wall_b4',
-  'wall_b5',
-  'business_b1',
-  'business_b2',
-  'business_b3',
-  'business_b4',
-  'business_b5',
-  'sentiment_scored',
-  'negative',
-  'neutral',
-  'positive',
-  'outbound',
-  'replies_sent',
-  'posts',
-] as const
+// The column list is schema, not logic: the sums and merges below stay independent of the SQL.
+import { COUNTERS } from '../src/storage/migrations/2026-12-05-0100-practice-day-rollups.js'
 
 export interface PracticeDayRow {
   key: string

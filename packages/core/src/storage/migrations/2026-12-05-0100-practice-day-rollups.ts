@@ -31,8 +31,8 @@ import { type Kysely, sql } from 'kysely'
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's Database type
 type AnyDb = Kysely<any>
 
-/** The additive counters of mention_rollups, copied as sums. */
-const COUNTERS = [
+/** The additive counters of mention_rollups, copied as sums (test/practice-days.ts sums the same). */
+export const COUNTERS = [
   'inbound',
   'unlinked',
   'exempt',
